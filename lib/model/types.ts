@@ -1,0 +1,45 @@
+/**
+ * The Encoder contract shared by the model, training and evaluation code. Keep it stable.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** How `embed` turns token states into a sentence vector. */
+export type Pooling = 'pooler' | 'cls' | 'mean';
+export const POOLINGS: readonly Pooling[] = ['pooler', 'cls', 'mean'];
+
+/** A tokenised batch on the device: int32 [B, T] each. */
+export interface TokenBatch {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  tokenTypeIds: tf.Tensor2D;
+}
+
+export interface EncoderOutput {
+  /** [B, T, H] */
+  lastHiddenState: tf.Tensor3D;
+  /** [B, H] the tanh pooler over the first token (BERT/ALBERT `pooler_output`). */
+  pooledOutput: tf.Tensor2D;
+  /** The embedding output ([0], after ALBERT's embedding_hidden_mapping_in) and one [B, T, H] per layer. */
+  hiddenStates?: tf.Tensor3D[];
+}
+
+export interface ForwardOptions {
+  /** Apply dropout as configured (default false). */
+  training?: boolean;
+  outputHiddenStates?: boolean;
+}
+
+export interface Encoder {
+  readonly modelType: 'albert' | 'bert';
+  readonly hiddenSize: number;
+  readonly pooling: Pooling;
+  /** Frozen encoders (false) expose no trainable variables. */
+  trainable: boolean;
+  /** HF checkpoint names (without 'albert.'/'bert.' prefix) -> variables. */
+  readonly weights: Map<string, tf.Variable>;
+  trainableVariables(): tf.Variable[];
+  forward(batch: TokenBatch, opts?: ForwardOptions): EncoderOutput;
+  /** [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked mean). */
+  embed(batch: TokenBatch, opts?: { training?: boolean }): tf.Tensor2D;
+  dispose(): void;
+}
