@@ -1,0 +1,103 @@
+/**
+ * The whole data step of the study: read a labelled-text file, build texts,
+ * drop short texts, optionally cap each class, and number the categories.
+ */
+import { InvalidRecords, type InvalidPolicy, type Skip } from './errors';
+import { readRecords, type FileFormat } from './read';
+import { toLabelledTexts, type TextMode } from './fields';
+import { factorize } from './labels';
+import { capPerClass } from './split';
+
+export interface DatasetOptions {
+  /** A JSON-lines, JSON-array or CSV/TSV file. */
+  path: string;
+  /** Overrides detection by extension. */
+  format?: FileFormat;
+  /** Text mode; default the study's 'headline+description'. */
+  text?: TextMode;
+  /** Field holding the class; default 'category'. */
+  labelField?: string;
+  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10, as the study. 0 keeps all. */
+  minWords?: number;
+  /** Keep at most this many records per class (seeded choice); default: no cap. */
+  maxPerClass?: number;
+  /** Seed for the per-class cap. */
+  seed?: number;
+  /** Unusable records: 'skip' (counted and reported; default) or 'error'. */
+  onInvalid?: InvalidPolicy;
+}
+
+export interface Dataset {
+  path: string;
+  texts: string[];
+  /** Category id per text, in order of first appearance (pandas factorize), after cleaning. */
+  labels: Int32Array;
+  /** Category names; categories[id]. */
+  categories: string[];
+  /** 1-based source line (or JSON array element) of each text. */
+  lines: Int32Array;
+  /** Records read and usable, before cleaning. */
+  recordsRead: number;
+  skipped: Skip[];
+  droppedShort: number;
+  droppedByCap: number;
+}
+
+/** Whitespace word count, as Python's `len(text.split())`. */
+export function wordCount(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = /\s/.test(text[i]);
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
+export const DATASET_DEFAULTS = {
+  text: 'headline+description' as TextMode,
+  labelField: 'category',
+  minWords: 10,
+  seed: 3,
+  onInvalid: 'skip' as InvalidPolicy,
+} as const;
+
+export function loadDataset(opts: DatasetOptions): Dataset {
+  const o = { ...DATASET_DEFAULTS, ...opts };
+  if (!(Number.isInteger(o.minWords) && o.minWords >= 0)) {
+    throw new Error(`loadDataset: 'minWords' must be a non-negative integer; got ${o.minWords}.`);
+  }
+  const invalid = new InvalidRecords(o.onInvalid);
+  const raw = readRecords(o.path, { format: o.format, invalid });
+  const items = toLabelledTexts(o.path, raw, { text: o.text, labelField: o.labelField, invalid });
+  const long = items.filter((it) => wordCount(it.text) >= o.minWords);
+  let kept = long;
+  if (o.maxPerClass !== undefined) {
+    const { codes } = factorize(long.map((it) => it.label));
+    kept = Array.from(capPerClass(codes, o.maxPerClass, o.seed), (i) => long[i]);
+  }
+  const { codes, categories } = factorize(kept.map((it) => it.label));
+  return {
+    path: o.path,
+    texts: kept.map((it) => it.text),
+    labels: codes,
+    categories,
+    lines: Int32Array.from(kept, (it) => it.line),
+    recordsRead: items.length,
+    skipped: invalid.skipped,
+    droppedShort: items.length - long.length,
+    droppedByCap: long.length - kept.length,
+  };
+}
+
+/** Rows `indices` of a dataset (texts, labels, lines), sharing its categories. */
+export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Pick<Dataset, 'texts' | 'labels' | 'lines' | 'categories'> {
+  const idx = Array.from(indices);
+  return {
+    texts: idx.map((i) => ds.texts[i]),
+    labels: Int32Array.from(idx, (i) => ds.labels[i]),
+    lines: Int32Array.from(idx, (i) => ds.lines[i]),
+    categories: ds.categories,
+  };
+}
