@@ -1,0 +1,29 @@
+/** Options shared by the triplet losses. */
+import { checkDistance, type TripletDistance } from './distances';
+
+export interface TripletLossOptions {
+  /** Margin between the anchor-positive and the anchor-negative distance. Default 1.0 (the study's). */
+  margin?: number;
+  /** Distance metric. Default 'euclidean' (plain, not squared: the study's). */
+  distance?: TripletDistance;
+}
+
+export const TRIPLET_LOSS_DEFAULTS: Readonly<Required<TripletLossOptions>> = { margin: 1.0, distance: 'euclidean' };
+
+export function resolveTripletOptions(fn: string, options: TripletLossOptions = {}): Required<TripletLossOptions> {
+  const margin = options.margin ?? TRIPLET_LOSS_DEFAULTS.margin;
+  if (typeof margin !== 'number' || !Number.isFinite(margin)) {
+    throw new Error(`${fn}: 'margin' must be a finite number; got ${String(margin)}.`);
+  }
+  return { margin, distance: checkDistance(fn, options.distance ?? TRIPLET_LOSS_DEFAULTS.distance) };
+}
+
+/** The paper the three batch triplet losses come from (BibTeX, as sentence-transformers cites it). */
+export const TRIPLET_CITATION = `@misc{hermans2017defense,
+    title={In Defense of the Triplet Loss for Person Re-Identification},
+    author={Alexander Hermans and Lucas Beyer and Bastian Leibe},
+    year={2017},
+    eprint={1703.07737},
+    archivePrefix={arXiv},
+    primaryClass={cs.CV}
+}`;
