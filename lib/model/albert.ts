@@ -1,0 +1,42 @@
+/**
+ * ALBERT's transformer stack: embedding_hidden_mapping_in (E -> H), then num_hidden_layers
+ * layers whose weights come from num_hidden_groups shared groups (one group in albert-base-v2,
+ * applied 12 times), each group holding inner_group_num layers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EncoderConfig } from './config';
+import { activation, dropout, layerNorm, linear, selfAttention } from './layers';
+import { albertLayerPrefix } from './layout';
+
+export type WeightGetter = (name: string) => tf.Tensor;
+
+function albertLayer(
+  get: WeightGetter, p: string, x: tf.Tensor3D, maskAdd: tf.Tensor4D, c: EncoderConfig, training: boolean,
+): tf.Tensor3D {
+  const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
+  const ctx = selfAttention(x, {
+    query: pair(`${p}.attention.query`), key: pair(`${p}.attention.key`), value: pair(`${p}.attention.value`),
+  }, maskAdd, c.numAttentionHeads, c.attentionProbsDropoutProb, training);
+  const projected = dropout(linear(ctx, ...pair(`${p}.attention.dense`)), c.hiddenDropoutProb, training);
+  const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.LayerNorm`), c.layerNormEps);
+  const ffn = activation(linear(attnOut, ...pair(`${p}.ffn`)), c.hiddenAct); // [B, T, F]
+  const ffnOut = dropout(linear(ffn, ...pair(`${p}.ffn_output`)), c.hiddenDropoutProb, training); // [B, T, H]
+  return layerNorm(ffnOut.add(attnOut), ...pair(`${p}.full_layer_layer_norm`), c.layerNormEps) as tf.Tensor3D;
+}
+
+/** Embedding output [B, T, E] -> final hidden state [B, T, H]; `hidden` collects [mapped input, each layer]. */
+export function albertStack(
+  get: WeightGetter, c: EncoderConfig, embedded: tf.Tensor3D, maskAdd: tf.Tensor4D, training: boolean, hidden?: tf.Tensor3D[],
+): tf.Tensor3D {
+  let x = linear(embedded, get('encoder.embedding_hidden_mapping_in.weight'), get('encoder.embedding_hidden_mapping_in.bias')) as tf.Tensor3D;
+  hidden?.push(x);
+  const layersPerGroup = c.numHiddenLayers / c.numHiddenGroups;
+  for (let i = 0; i < c.numHiddenLayers; i++) {
+    const group = Math.floor(i / layersPerGroup);
+    for (let inner = 0; inner < c.innerGroupNum; inner++) {
+      x = albertLayer(get, albertLayerPrefix(group, inner), x, maskAdd, c, training);
+    }
+    hidden?.push(x);
+  }
+  return x;
+}

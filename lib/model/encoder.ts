@@ -1,0 +1,144 @@
+/**
+ * TransformerEncoder: ALBERT or BERT-family encoder whose variables are named by HF checkpoint keys.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { albertStack } from './albert';
+import { bertStack } from './bert';
+import type { EncoderConfig } from './config';
+import { additiveMask, dropout, firstToken, layerNorm, linear, maskedMean } from './layers';
+import { encoderLayout, initKind } from './layout';
+import { POOLINGS, type Encoder, type EncoderOutput, type ForwardOptions, type Pooling, type TokenBatch } from './types';
+
+export interface BuildOptions {
+  /** Sentence vector used by `embed` (default 'pooler'). */
+  pooling?: Pooling;
+  /** Expose variables for training (default true). */
+  trainable?: boolean;
+  /** How to fill the variables: HF-style random init (default) or zeros (cheap, for shapes only). */
+  init?: 'random' | 'zeros';
+  /** Seed for the random init. */
+  seed?: number;
+}
+
+export function checkPooling(fn: string, pooling: unknown): Pooling {
+  if (!POOLINGS.includes(pooling as Pooling)) throw new Error(`${fn}: 'pooling' must be one of ${POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}.`);
+  return pooling as Pooling;
+}
+
+export class TransformerEncoder implements Encoder {
+  readonly modelType: 'albert' | 'bert';
+  readonly hiddenSize: number;
+  readonly pooling: Pooling;
+  readonly config: EncoderConfig;
+  readonly weights: Map<string, tf.Variable>;
+  private isTrainable: boolean;
+  private disposed = false;
+
+  /** Takes ownership of `weights` (names and shapes must match encoderLayout(config); see lib/model/weights). */
+  constructor(config: EncoderConfig, weights: Map<string, tf.Variable>, opts: { pooling?: Pooling; trainable?: boolean } = {}) {
+    this.config = config;
+    this.modelType = config.modelType;
+    this.hiddenSize = config.hiddenSize;
+    this.pooling = checkPooling('TransformerEncoder', opts.pooling ?? 'pooler');
+    this.weights = weights;
+    this.isTrainable = opts.trainable ?? true;
+    for (const v of weights.values()) v.trainable = this.isTrainable;
+  }
+
+  get trainable(): boolean { return this.isTrainable; }
+  set trainable(value: boolean) {
+    this.isTrainable = value;
+    for (const v of this.weights.values()) v.trainable = value;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.isTrainable ? [...this.weights.values()] : [];
+  }
+
+  private get = (name: string): tf.Tensor => {
+    const v = this.weights.get(name);
+    if (!v) throw new Error(`TransformerEncoder: weight '${name}' is missing.`);
+    return v;
+  };
+
+  private checkBatch(batch: TokenBatch): [number, number] {
+    if (this.disposed) throw new Error('TransformerEncoder.forward: the encoder has been disposed.');
+    const { inputIds, attentionMask, tokenTypeIds } = batch;
+    const shape = inputIds.shape;
+    for (const [name, t] of [['inputIds', inputIds], ['attentionMask', attentionMask], ['tokenTypeIds', tokenTypeIds]] as const) {
+      if (t.rank !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.dtype !== 'int32') {
+        throw new Error(`TransformerEncoder.forward: 'batch.${name}' must be int32 [${shape}] like inputIds; got ${t.dtype} [${t.shape}].`);
+      }
+    }
+    if (shape[1] > this.config.maxPositionEmbeddings) {
+      throw new Error(`TransformerEncoder.forward: sequence length must be <= max_position_embeddings (${this.config.maxPositionEmbeddings}); got ${shape[1]}.`);
+    }
+    return [shape[0], shape[1]];
+  }
+
+  private embeddings(batch: TokenBatch, training: boolean): tf.Tensor3D {
+    const [, t] = batch.inputIds.shape;
+    const words = tf.gather(this.get('embeddings.word_embeddings.weight'), batch.inputIds); // [B, T, E]
+    const positions = tf.gather(this.get('embeddings.position_embeddings.weight'), tf.range(0, t, 1, 'int32')); // [T, E]
+    const types = tf.gather(this.get('embeddings.token_type_embeddings.weight'), batch.tokenTypeIds); // [B, T, E]
+    const summed = words.add(positions).add(types);
+    const normed = layerNorm(summed, this.get('embeddings.LayerNorm.weight'), this.get('embeddings.LayerNorm.bias'), this.config.layerNormEps);
+    return dropout(normed, this.config.hiddenDropoutProb, training) as tf.Tensor3D;
+  }
+
+  private pool(last: tf.Tensor3D): tf.Tensor2D {
+    const p = this.modelType === 'albert' ? 'pooler' : 'pooler.dense';
+    return tf.tanh(linear(firstToken(last), this.get(`${p}.weight`), this.get(`${p}.bias`))) as tf.Tensor2D;
+  }
+
+  forward(batch: TokenBatch, opts: ForwardOptions = {}): EncoderOutput {
+    this.checkBatch(batch);
+    const training = opts.training ?? false;
+    return tf.tidy(() => {
+      const maskAdd = additiveMask(batch.attentionMask);
+      const embedded = this.embeddings(batch, training);
+      const hidden: tf.Tensor3D[] | undefined = opts.outputHiddenStates ? [] : undefined;
+      const stack = this.modelType === 'albert' ? albertStack : bertStack;
+      const last = stack(this.get, this.config, embedded, maskAdd, training, hidden);
+      const out: EncoderOutput = { lastHiddenState: last, pooledOutput: this.pool(last) };
+      if (hidden) out.hiddenStates = hidden;
+      return out as unknown as tf.TensorContainerObject;
+    }) as unknown as EncoderOutput;
+  }
+
+  embed(batch: TokenBatch, opts: { training?: boolean } = {}): tf.Tensor2D {
+    this.checkBatch(batch);
+    const training = opts.training ?? false;
+    return tf.tidy(() => {
+      if (this.pooling === 'pooler') return this.forward(batch, { training }).pooledOutput;
+      const maskAdd = additiveMask(batch.attentionMask);
+      const stack = this.modelType === 'albert' ? albertStack : bertStack;
+      const last = stack(this.get, this.config, this.embeddings(batch, training), maskAdd, training);
+      return this.pooling === 'cls' ? firstToken(last) : maskedMean(last, batch.attentionMask);
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.weights.values()) v.dispose();
+    this.weights.clear();
+    this.disposed = true;
+  }
+}
+
+/** Create variables for every parameter of `config`'s layout (HF-style init, or zeros). */
+export function buildEncoder(config: EncoderConfig, opts: BuildOptions = {}): TransformerEncoder {
+  const init = opts.init ?? 'random';
+  if (init !== 'random' && init !== 'zeros') throw new Error(`buildEncoder: 'init' must be 'random' or 'zeros'; got ${JSON.stringify(init)}.`);
+  const trainable = opts.trainable ?? true;
+  const weights = new Map<string, tf.Variable>();
+  let seed = opts.seed;
+  for (const [name, shape] of encoderLayout(config)) {
+    const kind = init === 'zeros' ? 'zeros' : initKind(name);
+    const value = tf.tidy(() => kind === 'ones' ? tf.ones(shape) : kind === 'zeros' ? tf.zeros(shape)
+      : tf.randomNormal(shape, 0, config.initializerRange, 'float32', seed === undefined ? undefined : seed++));
+    weights.set(name, tf.variable(value, trainable));
+    value.dispose();
+  }
+  return new TransformerEncoder(config, weights, { pooling: opts.pooling, trainable });
+}

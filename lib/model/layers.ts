@@ -1,0 +1,96 @@
+/**
+ * Transformer building blocks as plain functions over tensors. Callers run them inside tf.tidy.
+ * Linear weights are in PyTorch's [out, in] layout (as stored in HF checkpoints).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HiddenAct } from './config';
+
+/** Added to attention scores of padding keys; exp() of it underflows to exactly 0 in float32. */
+export const MASK_NEGATIVE = -1e9;
+
+/** y = x W^T + b over the last axis; `weight` is [out, in], `x` is [..., in]. */
+export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const inDim = x.shape[x.shape.length - 1];
+  const outDim = weight.shape[0];
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.reshape([-1, inDim]); // [N, in]
+  // Not tf.fused.matMul: on wasm 4.22 its bias is wrong with transposeB (rows after the first get shifted biases).
+  const y = tf.matMul(x2, weight, false, true).add(bias); // [N, out]
+  return y.reshape([...lead, outDim]); // [..., out]
+}
+
+/** LayerNorm over the last axis with PyTorch's biased variance. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const axis = x.shape.length - 1;
+  const { mean, variance } = tf.moments(x, axis, true);
+  return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** The activation HF names `act`. */
+export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
+  switch (act) {
+    case 'gelu':
+      return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+    case 'gelu_fast': {
+      // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+      const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+      return x.mul(0.5).mul(tf.tanh(inner).add(1));
+    }
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'silu': case 'swish': return x.mul(tf.sigmoid(x));
+  }
+}
+
+/** Inverted dropout, only while training and when rate > 0. */
+export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
+  return training && rate > 0 ? tf.dropout(x, rate) : x;
+}
+
+/** Additive attention mask [B, 1, 1, T] from a 0/1 mask [B, T] (0 -> MASK_NEGATIVE), built with casts. */
+export function additiveMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
+  const [b, t] = attentionMask.shape;
+  const m = tf.cast(attentionMask, 'float32');
+  return tf.scalar(1).sub(m).mul(MASK_NEGATIVE).reshape([b, 1, 1, t]) as tf.Tensor4D; // [B, 1, 1, T]
+}
+
+export interface AttentionWeights {
+  query: [tf.Tensor, tf.Tensor];
+  key: [tf.Tensor, tf.Tensor];
+  value: [tf.Tensor, tf.Tensor];
+}
+
+/** Multi-head scaled dot-product self-attention, before the output projection: [B, T, H] -> [B, T, H]. */
+export function selfAttention(
+  x: tf.Tensor3D, w: AttentionWeights, maskAdd: tf.Tensor4D, numHeads: number, probsDropout: number, training: boolean,
+): tf.Tensor3D {
+  const [b, t, h] = x.shape;
+  const d = h / numHeads;
+  const heads = (y: tf.Tensor): tf.Tensor4D =>
+    y.reshape([b, t, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, T, d]
+  const q = heads(linear(x, ...w.query));
+  const k = heads(linear(x, ...w.key));
+  const v = heads(linear(x, ...w.value));
+  const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(d)).add(maskAdd); // [B, nH, T, T]
+  const probs = dropout(tf.softmax(scores, -1), probsDropout, training);
+  const ctx = tf.matMul(probs, v); // [B, nH, T, d]
+  return ctx.transpose([0, 2, 1, 3]).reshape([b, t, h]) as tf.Tensor3D; // [B, T, nH, d] -> [B, T, H]
+}
+
+/** Masked mean over tokens: sum(h * m) / max(sum(m), 1e-9), as sentence-transformers' mean pooling. [B, T, H] -> [B, H]. */
+export function maskedMean(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D): tf.Tensor2D {
+  const m = tf.cast(attentionMask, 'float32').expandDims(2); // [B, T, 1]
+  const sum = hidden.mul(m).sum(1); // [B, H]
+  const count = m.sum(1).maximum(1e-9); // [B, 1]
+  return sum.div(count) as tf.Tensor2D;
+}
+
+/** First token's state: [B, T, H] -> [B, H]. */
+export function firstToken(hidden: tf.Tensor3D): tf.Tensor2D {
+  const [b, , h] = hidden.shape;
+  return hidden.slice([0, 0, 0], [b, 1, h]).reshape([b, h]) as tf.Tensor2D; // [B, 1, H] -> [B, H]
+}

@@ -1,0 +1,60 @@
+/**
+ * loadEncoder / saveEncoder: Hugging Face folder layout (config.json + model.safetensors).
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readSafetensors, writeFileAtomic, writeSafetensors } from '../io/safetensors';
+import { variablesToArrays } from '../io/tensors';
+import { parseConfig, toHfConfig, type EncoderConfig } from './config';
+import { checkPooling, TransformerEncoder } from './encoder';
+import { readJson, resolveModelDir, type ResolveOptions } from './hub';
+import type { Pooling } from './types';
+import { variablesFromCheckpoint } from './weights';
+
+export interface LoadOptions extends ResolveOptions {
+  /** Sentence vector of `embed` (default 'pooler'). */
+  pooling?: Pooling;
+  /** Whether the encoder's variables train (default true). */
+  trainable?: boolean;
+}
+
+/** Read and parse `<dir>/config.json`. */
+export async function loadConfig(dir: string): Promise<EncoderConfig> {
+  const path = join(dir, 'config.json');
+  try {
+    return parseConfig(await readJson(path, 'loadConfig'));
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (in '${path}')`);
+  }
+}
+
+/**
+ * Load an encoder from a local folder (config.json + model.safetensors, HF layout) or a hub id
+ * (downloaded once into `cacheDir`, default ~/.cache/siamese-albert-ts/<id>).
+ */
+export async function loadEncoder(source: string, opts: LoadOptions = {}): Promise<TransformerEncoder> {
+  const pooling = checkPooling('loadEncoder', opts.pooling ?? 'pooler');
+  const dir = await resolveModelDir(source, opts);
+  const config = await loadConfig(dir);
+  const path = join(dir, 'model.safetensors');
+  const arrays = await readSafetensors(path);
+  const weights = variablesFromCheckpoint(arrays, config, path, opts.trainable ?? true);
+  return new TransformerEncoder(config, weights, { pooling, trainable: opts.trainable ?? true });
+}
+
+/**
+ * Write `encoder` as an HF folder: config.json + model.safetensors (keys without a model prefix,
+ * F32, as AlbertModel/BertModel.save_pretrained). Copies tokenizer files from `tokenizerDir` if given.
+ */
+export async function saveEncoder(encoder: TransformerEncoder, dir: string, opts: { tokenizerDir?: string } = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const config = toHfConfig(encoder.config);
+  await writeSafetensors(join(dir, 'model.safetensors'), await variablesToArrays(encoder.weights), { format: 'pt' });
+  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (opts.tokenizerDir && resolve(opts.tokenizerDir) !== resolve(dir)) {
+    for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'spiece.model', 'vocab.txt']) {
+      if (existsSync(join(opts.tokenizerDir, f))) await copyFile(join(opts.tokenizerDir, f), join(dir, f));
+    }
+  }
+}
