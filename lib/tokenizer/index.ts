@@ -1,0 +1,5 @@
+/** Public API of the tokenizer. */
+export { loadTokenizer, TextTokenizer } from './tokenizer';
+export type { Encoded } from './tokenizer';
+export { toTokenBatch, disposeTokenBatch } from './types';
+export type { EncodedBatch, EncodeOptions, Padding } from './types';
