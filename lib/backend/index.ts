@@ -2,10 +2,15 @@
  * Backend selection: the fastest TF.js backend that loads here, always reported.
  *
  * Order for `auto`: `tensorflow` (native libtensorflow via @tensorflow/tfjs-node-gpu
- * or @tensorflow/tfjs-node, optional: they cannot install without libtensorflow),
- * then `wasm` (SIMD, one thread in Node), then `cpu` (pure JS, ~40x slower).
+ * or @tensorflow/tfjs-node, optional: they cannot install without libtensorflow;
+ * or the build `npm run setup:native` makes from the TensorFlow wheel, found at
+ * `.cache/native/node_modules/@tensorflow/tfjs-node` above the working directory
+ * or at SIAMESE_TFJS_NODE), then `wasm` (SIMD, one thread in Node), then `cpu`
+ * (pure JS, ~40x slower).
  * Override with the `backend` option or the SIAMESE_BACKEND environment variable.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -29,14 +34,39 @@ function parseChoice(value: string, source: string): BackendChoice {
   throw new Error(`initBackend: ${source} must be one of ${BACKEND_CHOICES.join(', ')}; got '${value}'.`);
 }
 
+/** Where `npm run setup:native` installs its tfjs-node build, relative to the project root. */
+export const LOCAL_NATIVE_DIR = '.cache/native/node_modules/@tensorflow/tfjs-node';
+
+/**
+ * The folder of the local tfjs-node build: SIAMESE_TFJS_NODE when set, else the
+ * first `<dir>/.cache/native/node_modules/@tensorflow/tfjs-node` walking up from `start`.
+ */
+export function findLocalNative(start: string = process.cwd()): string | undefined {
+  const env = process.env.SIAMESE_TFJS_NODE;
+  if (env) return resolve(env);
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, LOCAL_NATIVE_DIR, 'package.json'))) return join(dir, LOCAL_NATIVE_DIR);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The candidate that registered 'tensorflow' in this process (a module loads once). */
+let nativeLoaded: string | undefined;
+
 async function tryNative(skipped: string[]): Promise<string | undefined> {
-  for (const pkg of NATIVE_PACKAGES) {
+  if (nativeLoaded && tf.findBackend('tensorflow') != null) return nativeLoaded;
+  const local = findLocalNative();
+  const candidates = NATIVE_PACKAGES.map((pkg) => ({ label: pkg, specifier: pkg }));
+  // An absolute path works for import() under tsx and for require() under tslab.
+  if (local) candidates.push({ label: `@tensorflow/tfjs-node (local build: ${local})`, specifier: join(local, 'dist', 'index.js') });
+  else skipped.push(`local build: none (run 'npm run setup:native')`);
+  for (const { label, specifier } of candidates) {
     try {
-      await import(pkg);
-      if (tf.findBackend('tensorflow') !== undefined) return pkg;
-      skipped.push(`${pkg}: loaded but registered no 'tensorflow' backend`);
+      await import(specifier);
+      if (tf.findBackend('tensorflow') != null) return (nativeLoaded = label);
+      skipped.push(`${label}: loaded but registered no 'tensorflow' backend`);
     } catch (e) {
-      skipped.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+      skipped.push(`${label}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
   return undefined;
