@@ -1,0 +1,29 @@
+/** The study's training settings (reference-workflow.md), as defaults, and the optimizer. */
+import * as tf from '@tensorflow/tfjs';
+
+export const TRAINING_DEFAULTS = {
+  siamese: {
+    /** Adam learning rate of the siamese fine-tuning (notebook 1). */
+    learningRate: 1e-5,
+    batchSize: 64,
+    epochs: 25,
+    /** Dense(64, relu) hidden layer, then Dense(64) embedding. */
+    hiddenUnits: 64,
+    embeddingSize: 64,
+    margin: 1.0,
+  },
+  classifier: {
+    /** Adam learning rate of the softmax head (notebook 2); also used for the trained classifier. */
+    learningRate: 1e-4,
+    batchSize: 128,
+    epochs: 40,
+  },
+} as const;
+
+/** Adam with Keras' defaults (beta1 0.9, beta2 0.999, epsilon 1e-7). */
+export function makeAdam(learningRate: number): tf.AdamOptimizer {
+  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new Error(`makeAdam: 'learningRate' must be a positive number; got ${String(learningRate)}.`);
+  }
+  return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+}

@@ -1,0 +1,134 @@
+/**
+ * Feature extraction for frozen encoders: run the encoder once over all texts,
+ * keep the `[N, H]` sentence vectors on the host, and train only the head on
+ * them. Results can be cached on disk, keyed by a hash of the encoder's weights,
+ * its pooling, the texts and the text settings.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import type { Encoder } from '../model/types';
+import { disposeTokenBatch, toTokenBatch, type EncodedBatch, type EncodeOptions, type Padding } from '../tokenizer/types';
+
+/** A row-major float32 matrix on the host. */
+export interface FeatureMatrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** Anything that tokenizes like lib/tokenizer's TextTokenizer. */
+export interface BatchEncoder {
+  encodeBatch(texts: string[], opts?: EncodeOptions): EncodedBatch;
+}
+
+/** Encoder sentence vectors (`encoder.embed`, inference mode) of every batch, stacked: `[N, H]`. */
+export async function computeFeatures(encoder: Encoder, batches: Iterable<EncodedBatch>, onBatch?: (rowsDone: number) => void): Promise<FeatureMatrix> {
+  const parts: Float32Array[] = [];
+  let rows = 0;
+  for (const encoded of batches) {
+    const tokens = toTokenBatch(encoded);
+    try {
+      const emb = encoder.embed(tokens, { training: false }); // [B, H]
+      parts.push((await emb.data()) as Float32Array);
+      emb.dispose();
+    } finally {
+      disposeTokenBatch(tokens);
+    }
+    rows += encoded.batchSize;
+    onBatch?.(rows);
+  }
+  const data = new Float32Array(rows * encoder.hiddenSize);
+  let offset = 0;
+  for (const p of parts) { data.set(p, offset); offset += p.length; }
+  return { data, rows, cols: encoder.hiddenSize };
+}
+
+/** Tokenize `texts` in batches of `batchSize` (lazily). */
+export function* encodeInBatches(tokenizer: BatchEncoder, texts: readonly string[], opts: { batchSize: number; maxLength: number; padding?: Padding }): Generator<EncodedBatch> {
+  if (!(Number.isInteger(opts.batchSize) && opts.batchSize > 0)) {
+    throw new Error(`encodeInBatches: 'batchSize' must be a positive integer; got ${opts.batchSize}.`);
+  }
+  for (let s = 0; s < texts.length; s += opts.batchSize) {
+    yield tokenizer.encodeBatch(texts.slice(s, s + opts.batchSize), { maxLength: opts.maxLength, padding: opts.padding ?? 'longest' });
+  }
+}
+
+/** SHA-256 over the encoder's weight names, shapes and values (sorted by name), plus its pooling. */
+export async function encoderFingerprint(encoder: Encoder): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`${encoder.modelType}|${encoder.pooling}|${encoder.hiddenSize}`);
+  for (const name of [...encoder.weights.keys()].sort()) {
+    const v = encoder.weights.get(name)!;
+    const values = (await v.data()) as Float32Array;
+    hash.update(`|${name}:${v.shape.join('x')}:`);
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+export interface CachedFeatureOptions {
+  maxLength: number;
+  padding?: Padding;
+  /** Texts per encoder call (default 32). */
+  batchSize?: number;
+  /** Folder of the cache; no caching when absent. */
+  cacheDir?: string;
+  /** Identifies the encoder in the key instead of hashing its weights (e.g. a hub id plus its weights file hash). */
+  modelKey?: string;
+  /** Other settings that change the features (e.g. the tokenizer folder, the text mode); part of the key. */
+  settings?: Record<string, string | number | boolean>;
+  onProgress?: (rowsDone: number, rowsTotal: number) => void;
+}
+
+export interface CachedFeatures {
+  features: FeatureMatrix;
+  /** SHA-256 cache key. */
+  key: string;
+  cacheHit: boolean;
+  /** The cache file (when `cacheDir` is set). */
+  path?: string;
+}
+
+/** Features of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings. */
+export async function cachedFeatures(encoder: Encoder, tokenizer: BatchEncoder, texts: readonly string[], opts: CachedFeatureOptions): Promise<CachedFeatures> {
+  const batchSize = opts.batchSize ?? 32;
+  const textHash = createHash('sha256');
+  for (const t of texts) textHash.update(`${t.length}:${t}`);
+  const keyParts = {
+    version: 1,
+    model: opts.modelKey ?? await encoderFingerprint(encoder),
+    pooling: encoder.pooling,
+    texts: textHash.digest('hex'),
+    rows: texts.length,
+    maxLength: opts.maxLength,
+    padding: opts.padding ?? 'longest',
+    settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+  const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
+  const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
+  if (path && existsSync(path)) {
+    const a = (await readSafetensors(path)).get('features');
+    if (a && a.data instanceof Float32Array && a.shape[0] === texts.length && a.shape[1] === encoder.hiddenSize) {
+      return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, path };
+    }
+  }
+  const features = await computeFeatures(encoder, encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+    (done) => opts.onProgress?.(done, texts.length));
+  if (path) {
+    await mkdir(opts.cacheDir!, { recursive: true });
+    await writeSafetensors(path, [{ name: 'features', dtype: 'F32', shape: [features.rows, features.cols], data: features.data }],
+      { key, settings: JSON.stringify(keyParts) });
+  }
+  return { features, key, cacheHit: false, path };
+}
+
+/** Rows `indices` of a feature matrix as a `[n, cols]` tensor (caller disposes). */
+export function featureRows(m: FeatureMatrix, indices: ArrayLike<number>): tf.Tensor2D {
+  const out = new Float32Array(indices.length * m.cols);
+  for (let i = 0; i < indices.length; i++) out.set(m.data.subarray(indices[i] * m.cols, (indices[i] + 1) * m.cols), i * m.cols);
+  return tf.tensor2d(out, [indices.length, m.cols]);
+}

@@ -1,0 +1,24 @@
+/** What the trainer needs from a model and from the data. */
+import type * as tf from '@tensorflow/tfjs';
+
+/** Extra outputs a model may report from a loss evaluation. */
+export interface StepOutputs {
+  /** Correct predictions in the batch (a kept scalar; the trainer disposes it). */
+  correct?: tf.Scalar;
+}
+
+/** A batch on the device: model inputs, int32 labels `[B]`, and its row count. */
+export interface LabeledBatch<X> {
+  inputs: X;
+  labels: tf.Tensor1D;
+  size: number;
+}
+
+export interface TrainableModel<B> {
+  /** Variables to optimise, always in the same order (the Adam state is stored in that order). */
+  trainableVariables(): tf.Variable[];
+  /** Scalar loss of `batch`; may fill `outputs.correct` (kept) for accuracy. */
+  lossFn(batch: B, training: boolean, outputs?: StepOutputs): tf.Scalar;
+  /** Name -> variable of everything a checkpoint must hold to restore the model (includes the trainable variables). */
+  checkpointWeights(): Map<string, tf.Variable>;
+}
