@@ -3,7 +3,7 @@
  * environment variables through the one OPTIONS table.
  */
 import { OPTIONS, flagOf, envOf, type OptionSpec, type Stage } from './options';
-import type { BackendChoice } from '../backend';
+import type { BackendChoice } from '../backend/index';
 import type { FileFormat } from '../data/read';
 import type { InvalidPolicy } from '../data/errors';
 import type { SplitMode } from '../data/split';
