@@ -1,0 +1,38 @@
+/** Batch loaders for the trainer: rows of texts (tokenized per batch) or of precomputed features. */
+import * as tf from '@tensorflow/tfjs';
+import type { TokenBatch } from '../model/types';
+import { featureRows, type BatchEncoder, type FeatureMatrix } from '../models/features';
+import { disposeTokenBatch, toTokenBatch, type Padding } from '../tokenizer/types';
+import type { LabeledBatch } from './types';
+
+export interface BatchLoader<X> {
+  loadBatch: (indices: Int32Array) => LabeledBatch<X>;
+  disposeBatch: (batch: LabeledBatch<X>) => void;
+}
+
+function labelTensor(labels: ArrayLike<number>, indices: Int32Array): tf.Tensor1D {
+  return tf.tensor1d(Int32Array.from(indices, (i) => labels[i]), 'int32');
+}
+
+/** Tokenize `texts[indices]` per batch (padding 'longest' by default, so short batches are cheap). */
+export function textBatchLoader(texts: readonly string[], labels: ArrayLike<number>, tokenizer: BatchEncoder,
+  opts: { maxLength: number; padding?: Padding }): BatchLoader<TokenBatch> {
+  if (texts.length !== labels.length) throw new Error(`textBatchLoader: 'labels' must have one label per text (${texts.length}); got ${labels.length}.`);
+  return {
+    loadBatch: (indices) => ({
+      inputs: toTokenBatch(tokenizer.encodeBatch(Array.from(indices, (i) => texts[i]), { maxLength: opts.maxLength, padding: opts.padding ?? 'longest' })),
+      labels: labelTensor(labels, indices),
+      size: indices.length,
+    }),
+    disposeBatch: (b) => { disposeTokenBatch(b.inputs); b.labels.dispose(); },
+  };
+}
+
+/** Rows of a precomputed feature matrix (frozen encoders). */
+export function featureBatchLoader(features: FeatureMatrix, labels: ArrayLike<number>): BatchLoader<tf.Tensor2D> {
+  if (features.rows !== labels.length) throw new Error(`featureBatchLoader: 'labels' must have one label per feature row (${features.rows}); got ${labels.length}.`);
+  return {
+    loadBatch: (indices) => ({ inputs: featureRows(features, indices), labels: labelTensor(labels, indices), size: indices.length }),
+    disposeBatch: (b) => { b.inputs.dispose(); b.labels.dispose(); },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Progress output of the trainer through a pluggable reporter: a terminal
+ * reporter (one `\r`-updated line on a TTY, else a line every N steps), a
+ * notebook reporter (plain lines), and a silent one.
+ */
+import type { EpochRecord } from './history';
+
+export interface StepProgress {
+  /** 1-based epoch and the total. */
+  epoch: number;
+  epochs: number;
+  /** 1-based step within the epoch and the epoch's steps. */
+  step: number;
+  steps: number;
+  globalStep: number;
+  /** Mean training loss of the epoch so far. */
+  loss: number;
+  samplesPerSecond: number;
+  /** Estimated seconds left in the epoch. */
+  etaSeconds: number;
+}
+
+export interface ProgressReporter {
+  onStep?(p: StepProgress): void;
+  onEpochEnd?(record: EpochRecord, info: { epochs: number; improved: boolean; checkpoint?: string }): void;
+  onMessage?(text: string): void;
+}
+
+/** `1h02m`, `3m05s`, `42s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(r).padStart(2, '0')}s`;
+  return `${r}s`;
+}
+
+/** `epoch 2/5 step 40/120 loss 0.8123 | 42.1 samples/s | ETA 1m55s` */
+export function formatStep(p: StepProgress): string {
+  return `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} | ${p.samplesPerSecond.toFixed(1)} samples/s | ETA ${formatDuration(p.etaSeconds)}`;
+}
+
+/** `epoch 2/5 loss 0.8123 accuracy 0.5210 val_loss 0.7900 val_accuracy 0.5000 (63s) *best*` */
+export function formatEpoch(r: EpochRecord, info: { epochs: number; improved: boolean }): string {
+  const parts = [`epoch ${r.epoch}/${info.epochs}`, `loss ${r.loss.toFixed(4)}`];
+  if (r.accuracy !== undefined) parts.push(`accuracy ${r.accuracy.toFixed(4)}`);
+  if (r.valLoss !== undefined) parts.push(`val_loss ${r.valLoss.toFixed(4)}`);
+  if (r.valAccuracy !== undefined) parts.push(`val_accuracy ${r.valAccuracy.toFixed(4)}`);
+  return `${parts.join(' ')} (${formatDuration(r.seconds)})${info.improved ? ' *best*' : ''}`;
+}
+
+export interface LineReporterOptions {
+  /** Print a step line every N steps (and at the last step of an epoch). Default 20. */
+  everySteps?: number;
+  /** Where lines go. Default console.log. */
+  write?: (line: string) => void;
+}
+
+/** Plain lines, suitable for notebooks and logs. */
+export function notebookReporter(opts: LineReporterOptions = {}): ProgressReporter {
+  const every = opts.everySteps ?? 20;
+  const write = opts.write ?? ((line: string) => console.log(line));
+  return {
+    onStep: (p) => { if (p.step % every === 0 || p.step === p.steps) write(formatStep(p)); },
+    onEpochEnd: (r, info) => write(formatEpoch(r, info)),
+    onMessage: write,
+  };
+}
+
+export interface TerminalReporterOptions extends LineReporterOptions {
+  stream?: NodeJS.WriteStream;
+}
+
+/** A `\r`-updated line on a TTY; otherwise plain lines every N steps (to `stream`, default stderr). */
+export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressReporter {
+  const stream = opts.stream ?? process.stderr;
+  if (!stream.isTTY) return notebookReporter({ everySteps: opts.everySteps, write: opts.write ?? ((l) => stream.write(`${l}\n`)) });
+  let open = false;
+  const line = (text: string) => { stream.write(`${open ? '\n' : ''}${text}\n`); open = false; };
+  return {
+    onStep: (p) => {
+      const cols = stream.columns ?? 120;
+      stream.write(`\r${formatStep(p).slice(0, cols - 1).padEnd(Math.min(cols - 1, 100))}`);
+      open = true;
+    },
+    onEpochEnd: (r, info) => { if (open) stream.write('\r'); open = false; line(formatEpoch(r, info)); },
+    onMessage: line,
+  };
+}
+
+/** Reports nothing. */
+export const silentReporter: ProgressReporter = {};
