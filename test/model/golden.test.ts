@@ -45,6 +45,10 @@ for (const backend of TEST_BACKENDS) {
   for (const name of ['tiny-albert', 'tiny-bert'] as const) {
     describe(`${name} golden on ${backend}`, () => {
       const golden = JSON.parse(readFileSync(join(FIX, name, 'golden_outputs.json'), 'utf8')) as Golden;
+      // tiny-bert's fixture lacks hidden_states: scripts/goldens/tiny_bert_hidden_states.py made them (transformers 5.24).
+      if (name === 'tiny-bert') {
+        golden.hidden_states = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'tiny-bert-hidden-states.json'), 'utf8')).hidden_states;
+      }
       let enc: TransformerEncoder;
       before(async () => {
         await initBackend(backend);
@@ -66,7 +70,8 @@ for (const backend of TEST_BACKENDS) {
         console.log(`${name}/${backend}: max abs error last_hidden_state ${eLast.toExponential(2)}, pooler_output ${ePool.toExponential(2)}`);
         assert.ok(eLast <= TOL, `last_hidden_state max error ${eLast}`);
         assert.ok(ePool <= TOL, `pooler_output max error ${ePool}`);
-        if (golden.hidden_states) {
+        assert.ok(golden.hidden_states, 'hidden_states golden present');
+        {
           assert.equal(hidden.length, golden.hidden_states.length);
           hidden.forEach((h, i) => {
             const e = maxTokenError(h, golden.hidden_states![i], golden.attention_mask);
