@@ -168,8 +168,9 @@ function prfDivide(num: number[], den: number[], metric: PrfMetric, modifier: st
  * weights by support, `binary` reports `posLabel` only. A 0/0 takes the
  * `zeroDivision` value ('warn': 0 plus a warning); with NaN, averages skip it.
  */
-export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: PrfOptions<L> & { average: Exclude<Average, null> }): PrfAveraged;
+// Per-class overload first: without strictNullChecks (tslab) `null` would match any average.
 export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options?: PrfOptions<L> & { average?: null }): PrfPerClass<L>;
+export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: PrfOptions<L> & { average: Exclude<Average, null> }): PrfAveraged;
 export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options?: PrfOptions<L>): PrfPerClass<L> | PrfAveraged;
 export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: PrfOptions<L> = {}): PrfPerClass<L> | PrfAveraged {
   const fn = 'precisionRecallFscoreSupport';

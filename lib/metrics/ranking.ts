@@ -226,8 +226,8 @@ function multiclassInput<L extends Label>(fn: string, yTrue: readonly L[], yScor
  * A class with no positives or no negatives gives NaN and a warning.
  */
 export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly number[], options?: { labels?: readonly L[] }): number;
+export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options?: RocAucOptions<L> & { average?: Exclude<RocAverage, null> }): number;
 export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options: RocAucOptions<L> & { average: null }): number[];
-export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options?: RocAucOptions<L>): number;
 export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly number[] | readonly (readonly number[])[], options: RocAucOptions<L> = {}): number | number[] {
   const fn = 'rocAucScore';
   if (yScore.length > 0 && typeof yScore[0] === 'number') {

@@ -1,0 +1,171 @@
+/**
+ * Figures about data and training: histograms, category bars, training curves,
+ * and a grouped bar chart comparing models. Each `*Spec` builds a Vega-Lite
+ * spec (pure, testable); each `*Figure` renders it to an SVG string.
+ */
+import { renderSvg, type VegaLiteSpec } from './render';
+import { categoricalPalette, figure, type FigureOptions } from './theme';
+
+export interface HistogramOptions extends FigureOptions {
+  /** x axis title with units, e.g. 'words per headline (count)'. */
+  xTitle: string;
+  /** Default 'samples (count)'. */
+  yTitle?: string;
+  /** Maximum number of bins (default 40). */
+  maxBins?: number;
+}
+
+function checkNumbers(fn: string, name: string, values: readonly number[]): void {
+  if (!Array.isArray(values) || values.length === 0) throw new Error(`${fn}: '${name}' must be a non-empty array of numbers; got ${Array.isArray(values) ? 'an empty array' : typeof values}.`);
+  const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${fn}: '${name}' must hold finite numbers; got ${values[bad]} at index ${bad}.`);
+}
+
+/** Histogram of numbers (e.g. word or character counts per headline). */
+export function histogramSpec(values: readonly number[], options: HistogramOptions): VegaLiteSpec {
+  checkNumbers('histogramSpec', 'values', values);
+  return figure(options, {
+    width: options.width ?? 480,
+    height: options.height ?? 260,
+    data: { values: values.map((v) => ({ v })) },
+    mark: { type: 'bar', color: '#4e79a7', binSpacing: 1 },
+    encoding: {
+      x: { field: 'v', type: 'quantitative', bin: { maxbins: options.maxBins ?? 40 }, title: options.xTitle },
+      y: { aggregate: 'count', type: 'quantitative', title: options.yTitle ?? 'samples (count)' },
+    },
+  });
+}
+
+export interface CategoryBarOptions extends FigureOptions {
+  /** Default 'headlines (count)'. */
+  xTitle?: string;
+  /** Default 'category'. */
+  yTitle?: string;
+  /** Order of bars: by count, largest first (default), or by name. */
+  sort?: 'count' | 'name';
+}
+
+/** Horizontal bars, one per category (e.g. 41 HuffPost categories). */
+export function categoryBarSpec(counts: Readonly<Record<string, number>> | readonly { category: string; count: number }[], options: CategoryBarOptions): VegaLiteSpec {
+  const rows = Array.isArray(counts) ? counts.map((r) => ({ category: r.category, count: r.count })) : Object.entries(counts).map(([category, count]) => ({ category, count }));
+  if (rows.length === 0) throw new Error("categoryBarSpec: 'counts' must hold at least one category; got none.");
+  checkNumbers('categoryBarSpec', 'counts', rows.map((r) => r.count));
+  return figure(options, {
+    width: options.width ?? 420,
+    height: options.height ?? Math.max(120, rows.length * 16),
+    data: { values: rows },
+    mark: { type: 'bar', color: '#4e79a7' },
+    encoding: {
+      y: { field: 'category', type: 'nominal', title: options.yTitle ?? 'category', sort: (options.sort ?? 'count') === 'count' ? '-x' : 'ascending', axis: { labelFontSize: 10 } },
+      x: { field: 'count', type: 'quantitative', title: options.xTitle ?? 'headlines (count)' },
+      tooltip: [{ field: 'category' }, { field: 'count' }],
+    },
+  });
+}
+
+/** Per-epoch values: `loss`, `valLoss` (or `val_loss`), `accuracy`, `valAccuracy`, ... */
+export type TrainingHistory = Readonly<Record<string, readonly number[] | undefined>>;
+
+export interface TrainingCurvesOptions extends FigureOptions {
+  /** Units per metric for the y axis (default: '…loss' → 'mean over batches', else 'fraction'). */
+  units?: Readonly<Record<string, string>>;
+  /** Default 'epoch'. */
+  xTitle?: string;
+}
+
+function validationKey(history: TrainingHistory, metric: string): string | undefined {
+  const camel = `val${metric[0].toUpperCase()}${metric.slice(1)}`;
+  if (history[camel] !== undefined) return camel;
+  if (history[`val_${metric}`] !== undefined) return `val_${metric}`;
+  return undefined;
+}
+
+/** Training vs validation curves, one panel per metric. */
+export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCurvesOptions): VegaLiteSpec {
+  const fn = 'trainingCurvesSpec';
+  const metrics = Object.keys(history).filter((k) => !/^val(_|[A-Z])/.test(k) && history[k] !== undefined);
+  if (metrics.length === 0) throw new Error(`${fn}: 'history' must hold at least one training metric (e.g. loss); got keys ${JSON.stringify(Object.keys(history))}.`);
+  const panels = metrics.map((metric) => {
+    const train = history[metric]!;
+    checkNumbers(fn, `history.${metric}`, train);
+    const valKey = validationKey(history, metric);
+    const rows = train.map((value, i) => ({ epoch: i + 1, split: 'training', value }));
+    if (valKey) {
+      const val = history[valKey]!;
+      checkNumbers(fn, `history.${valKey}`, val);
+      val.forEach((value, i) => rows.push({ epoch: i + 1, split: 'validation', value }));
+    }
+    const unit = options.units?.[metric] ?? (/loss/i.test(metric) ? 'mean over batches' : 'fraction');
+    return {
+      title: { text: metric, fontSize: 13 },
+      width: options.width ?? 300,
+      height: options.height ?? 220,
+      data: { values: rows },
+      mark: { type: 'line', point: rows.length <= 60, strokeWidth: 2 },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: options.xTitle ?? 'epoch', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', title: `${metric} (${unit})`, scale: { zero: false } },
+        color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['training', 'validation'], range: ['#4e79a7', '#f28e2b'] } },
+      },
+    };
+  });
+  return figure(options, { hconcat: panels, resolve: { scale: { y: 'independent' } } });
+}
+
+export interface ModelScore {
+  model: string;
+  metric: string;
+  /** Score in [0, 1] unless `yTitle` says otherwise. */
+  value: number;
+}
+
+export interface ModelComparisonOptions extends FigureOptions {
+  /** Default 'score (fraction)'. */
+  yTitle?: string;
+  /** Scores reported elsewhere (e.g. by the study), drawn as black ticks over the bars. */
+  reference?: readonly ModelScore[];
+  /** Legend text for the reference ticks (default 'reported in the study'). */
+  referenceLabel?: string;
+}
+
+/** Grouped bars: metrics on the x axis, one bar per model, optional reference ticks. */
+export function modelComparisonSpec(scores: readonly ModelScore[], options: ModelComparisonOptions): VegaLiteSpec {
+  const fn = 'modelComparisonSpec';
+  if (!Array.isArray(scores) || scores.length === 0) throw new Error(`${fn}: 'scores' must be a non-empty array of {model, metric, value}; got none.`);
+  checkNumbers(fn, 'scores[].value', scores.map((s) => s.value));
+  const models = [...new Set(scores.map((s) => s.model))];
+  const metrics = [...new Set(scores.map((s) => s.metric))];
+  const x = { field: 'metric', type: 'nominal', title: 'metric', sort: metrics, axis: { labelAngle: 0 } };
+  const xOffset = { field: 'model', type: 'nominal', sort: models };
+  const y = { field: 'value', type: 'quantitative', title: options.yTitle ?? 'score (fraction)' };
+  const layers: VegaLiteSpec[] = [
+    {
+      data: { values: scores.map((s) => ({ ...s, label: s.value.toFixed(3) })) },
+      layer: [
+        { mark: { type: 'bar' }, encoding: { x, xOffset, y, color: { field: 'model', type: 'nominal', title: 'model', sort: models, scale: { range: categoricalPalette(Math.max(models.length, 1)) } } } },
+        { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { x, xOffset, y, text: { field: 'label' } } },
+      ],
+    },
+  ];
+  let subtitle = options.subtitle;
+  if (options.reference && options.reference.length > 0) {
+    checkNumbers(fn, 'reference[].value', options.reference.map((s) => s.value));
+    const note = `black ticks: ${options.referenceLabel ?? 'reported in the study'}`;
+    subtitle = subtitle ? `${subtitle}; ${note}` : `${note[0].toUpperCase()}${note.slice(1)}`;
+    layers.push({
+      data: { values: options.reference },
+      mark: { type: 'tick', thickness: 3, color: 'black' },
+      encoding: { x, xOffset, y },
+    });
+  }
+  return figure({ ...options, subtitle }, { width: options.width ?? Math.max(360, metrics.length * models.length * 40), height: options.height ?? 280, layer: layers });
+}
+
+/** Render `histogramSpec` to SVG. */
+export const histogramFigure = (values: readonly number[], options: HistogramOptions) => renderSvg(histogramSpec(values, options));
+/** Render `categoryBarSpec` to SVG. */
+export const categoryBarFigure = (counts: Parameters<typeof categoryBarSpec>[0], options: CategoryBarOptions) => renderSvg(categoryBarSpec(counts, options));
+/** Render `trainingCurvesSpec` to SVG. */
+export const trainingCurvesFigure = (history: TrainingHistory, options: TrainingCurvesOptions) => renderSvg(trainingCurvesSpec(history, options));
+/** Render `modelComparisonSpec` to SVG. */
+export const modelComparisonFigure = (scores: readonly ModelScore[], options: ModelComparisonOptions) => renderSvg(modelComparisonSpec(scores, options));
