@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { loadEncoder } from '../../lib/model/load';
 import type { TransformerEncoder } from '../../lib/model/encoder';
-import { loadTokenizer, toTokenBatch, disposeTokenBatch } from '../../lib/tokenizer';
+import { loadTokenizer, toTokenBatch, disposeTokenBatch } from '../../lib/tokenizer/index';
 import type { TextTokenizer } from '../../lib/tokenizer/tokenizer';
 import { TEST_BACKENDS } from '../helpers/backends';
 

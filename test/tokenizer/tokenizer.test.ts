@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTokenizer, toTokenBatch, disposeTokenBatch } from '../../lib/tokenizer';
+import { loadTokenizer, toTokenBatch, disposeTokenBatch } from '../../lib/tokenizer/index';
 import { initBackend } from '../../lib/backend';
 import { sharedPath } from '../helpers/shared';
 
