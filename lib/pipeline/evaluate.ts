@@ -1,0 +1,138 @@
+/**
+ * Evaluation of a trained classifier on the validation set and on the balanced
+ * sample: the report's headline numbers, plus the raw probabilities saved for
+ * figures (ROC curves, confusion matrices) in notebook 03.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { accuracyScore, balancedAccuracyScore, f1Score } from '../metrics/classification';
+import { multiclassRocCurves } from '../metrics/ranking';
+import { captureMetricWarnings } from '../metrics/warnings';
+import { makeBatches } from '../data/batches';
+import { writeProjectorFiles } from '../embeddings/projector';
+import { knnAccuracy } from '../embeddings/cluster';
+import type { SiameseModel } from '../models/siamese';
+import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
+import type { TextTokenizer } from '../tokenizer/tokenizer';
+import type { RunConfig } from './config';
+import { runPaths, type PreparedData } from './prepare';
+import type { ClassifierName, TrainedClassifier } from './stages';
+
+export const SUBSETS = ['validation', 'balanced'] as const;
+export type Subset = (typeof SUBSETS)[number];
+
+export interface ScoreSummary {
+  accuracy: number;
+  balanced_accuracy: number;
+  f1_macro: number;
+  f1_weighted: number;
+  auc_micro: number;
+  /** Macro AUC by TPR interpolation over the union of FPRs (the study's). */
+  auc_macro: number;
+  /** Mean of the per-class AUCs (scikit-learn's roc_auc_score average='macro'). */
+  auc_macro_mean: number;
+  samples: number;
+  /** Classes present in the subset (AUCs are over these; an absent class has no defined AUC). */
+  classes_present: number;
+}
+
+/** Predictions of one model on one subset. */
+export interface Predictions {
+  yTrue: number[];
+  yScore: number[][];
+}
+
+export function argmaxRows(scores: readonly (readonly number[])[]): number[] {
+  return scores.map((row) => row.reduce((best, v, j) => (v > row[best] ? j : best), 0));
+}
+
+/** The summary metrics of predictions (metric warnings are collected, not printed). */
+export function summarize(p: Predictions): { scores: ScoreSummary; warnings: string[] } {
+  const { result, warnings } = captureMetricWarnings(() => {
+    const yPred = argmaxRows(p.yScore);
+    const present = [...new Set(p.yTrue)].sort((a, b) => a - b);
+    const columns = p.yScore.map((row) => present.map((c) => row[c]));
+    const roc = multiclassRocCurves(p.yTrue, columns, { labels: present });
+    return {
+      accuracy: accuracyScore(p.yTrue, yPred),
+      balanced_accuracy: balancedAccuracyScore(p.yTrue, yPred),
+      f1_macro: f1Score(p.yTrue, yPred, { average: 'macro' }),
+      f1_weighted: f1Score(p.yTrue, yPred, { average: 'weighted' }),
+      auc_micro: roc.micro.auc,
+      auc_macro: roc.macro.auc,
+      auc_macro_mean: roc.macroAucMean,
+      samples: p.yTrue.length,
+      classes_present: present.length,
+    };
+  });
+  return { scores: result, warnings };
+}
+
+function subsetRows(data: PreparedData, subset: Subset): Int32Array {
+  return subset === 'validation' ? data.split.val : data.balanced;
+}
+
+function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): string {
+  return join(runPaths(cfg.out).evaluation, `${name}-${subset}.safetensors`);
+}
+
+/** Predict a subset with a classifier and save the probabilities. */
+export async function predictSubset(cfg: RunConfig, data: PreparedData, clf: TrainedClassifier, subset: Subset): Promise<Predictions> {
+  const rows = subsetRows(data, subset);
+  const yScore = await clf.predictProba(rows);
+  const yTrue = Array.from(rows, (i) => data.dataset.labels[i]);
+  const dir = runPaths(cfg.out).evaluation;
+  await mkdir(dir, { recursive: true });
+  const k = data.dataset.categories.length;
+  await writeSafetensors(predictionsPath(cfg, clf.name, subset), [
+    { name: 'y_true', dtype: 'I32', shape: [yTrue.length], data: Int32Array.from(yTrue) },
+    { name: 'y_score', dtype: 'F32', shape: [yTrue.length, k], data: Float32Array.from(yScore.flat()) },
+  ]);
+  return { yTrue, yScore };
+}
+
+/** Saved predictions of a model on a subset (written by the evaluate stage), or undefined. */
+export async function loadPredictions(cfg: RunConfig, name: ClassifierName, subset: Subset): Promise<Predictions | undefined> {
+  const path = predictionsPath(cfg, name, subset);
+  if (!existsSync(path)) return undefined;
+  const a = await readSafetensors(path);
+  const yTrue = Array.from(a.get('y_true')!.data);
+  const s = a.get('y_score')!;
+  const k = s.shape[1];
+  return { yTrue, yScore: yTrue.map((_, i) => Array.from(s.data.subarray(i * k, (i + 1) * k))) };
+}
+
+/** L2-normalised siamese embeddings `[rows][E]` of dataset rows. */
+export async function siameseEmbeddings(cfg: RunConfig, model: SiameseModel, tokenizer: TextTokenizer, texts: readonly string[], rows: ArrayLike<number>): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (const b of makeBatches(rows, { batchSize: 64 })) {
+    const tokens = toTokenBatch(tokenizer.encodeBatch(Array.from(b, (i) => texts[i]), { maxLength: cfg.maxLength }));
+    const e = model.embed(tokens);
+    const v = await e.data() as Float32Array;
+    const d = e.shape[1];
+    for (let r = 0; r < b.length; r++) out.push(v.slice(r * d, (r + 1) * d));
+    tf.dispose(e);
+    disposeTokenBatch(tokens);
+  }
+  return out;
+}
+
+/**
+ * Write the validation set's siamese embeddings as TensorBoard projector TSV
+ * (vectors.tsv + metadata.tsv with text and category), and return a k-NN
+ * accuracy of the embeddings (train → validation, cosine, k = 10).
+ */
+export async function exportSiameseEmbeddings(cfg: RunConfig, data: PreparedData, model: SiameseModel, tokenizer: TextTokenizer): Promise<{ dir: string; knnAccuracy: number; rows: number }> {
+  const { texts, labels, categories } = data.dataset;
+  const val = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.val);
+  const dir = runPaths(cfg.out).embeddings;
+  await writeProjectorFiles(dir, val, Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })));
+  const train = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.train);
+  const knn = knnAccuracy(train, Array.from(data.trainLabels), {
+    queries: val, queryLabels: Array.from(data.valLabels), k: Math.min(10, train.length),
+  });
+  return { dir, knnAccuracy: knn, rows: val.length };
+}

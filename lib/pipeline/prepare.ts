@@ -1,0 +1,68 @@
+/**
+ * The data and tokenizer every stage shares: the cleaned dataset, its seeded
+ * split, class weights from the training part, and the balanced evaluation sample.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset, type Dataset } from '../data/dataset';
+import { classWeights } from '../data/labels';
+import { balancedSample, trainValSplit, type Split } from '../data/split';
+import { resolveModelDir } from '../model/hub';
+import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
+import type { RunConfig } from './config';
+
+export interface PreparedData {
+  dataset: Dataset;
+  split: Split;
+  /** Labels of split.train / split.val, in that order. */
+  trainLabels: Int32Array;
+  valLabels: Int32Array;
+  /** Inverse-frequency class weights of the training part, summing to 1. */
+  classWeights: Float64Array;
+  /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
+  balanced: Int32Array;
+}
+
+export function prepareData(cfg: RunConfig): PreparedData {
+  const dataset = loadDataset({
+    path: cfg.data, format: cfg.format, text: cfg.text, labelField: cfg.labelField, minWords: cfg.minWords,
+    maxPerClass: cfg.maxPerClass, seed: cfg.seed, onInvalid: cfg.onInvalid,
+  });
+  if (dataset.categories.length < 2) {
+    throw new Error(`prepareData: '${cfg.data}' has ${dataset.categories.length} class after cleaning; a classifier needs at least 2 (check --label-field and --min-words).`);
+  }
+  const split = trainValSplit(dataset.labels, { seed: cfg.seed, valFraction: cfg.valFraction, mode: cfg.split });
+  const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
+  const trainLabels = pick(split.train);
+  return {
+    dataset, split, trainLabels, valLabels: pick(split.val),
+    classWeights: classWeights(trainLabels, dataset.categories.length),
+    balanced: balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed),
+  };
+}
+
+/** The tokenizer: --tokenizer, else the model folder's own (downloading a hub model if needed). */
+export async function prepareTokenizer(cfg: RunConfig): Promise<TextTokenizer> {
+  const dir = cfg.tokenizer ?? await resolveModelDir(cfg.model);
+  if (!existsSync(join(dir, 'tokenizer.json'))) {
+    throw new Error(`prepareTokenizer: no tokenizer.json in '${dir}'. Pass --tokenizer <folder with tokenizer.json> (e.g. the albert-base-v2 tokenizer).`);
+  }
+  return loadTokenizer(dir);
+}
+
+/** Where each stage keeps its artifacts inside the run folder. */
+export function runPaths(out: string) {
+  return {
+    root: out,
+    siamese: join(out, 'siamese'),
+    siameseCheckpoint: join(out, 'siamese', 'checkpoint'),
+    siameseEncoder: join(out, 'siamese', 'encoder'),
+    siameseHead: join(out, 'siamese', 'head.safetensors'),
+    classifier: (name: string) => join(out, name),
+    features: join(out, 'features'),
+    evaluation: join(out, 'evaluation'),
+    embeddings: join(out, 'embeddings'),
+    report: join(out, 'report.json'),
+  };
+}
+export type RunPaths = ReturnType<typeof runPaths>;
