@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmUnsortedSegmentSum } from './unsorted-segment-sum';
+import { registerUnsortedSegmentSum } from './unsorted-segment-sum';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -75,7 +75,7 @@ async function tryNative(skipped: string[]): Promise<string | undefined> {
 async function tryWasm(skipped: string[]): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmUnsortedSegmentSum();
+    registerUnsortedSegmentSum('wasm');
     return true;
   } catch (e) {
     skipped.push(`@tensorflow/tfjs-backend-wasm: ${(e as Error).message.split('\n')[0]}`);
@@ -107,6 +107,7 @@ export async function initBackend(choice?: BackendChoice): Promise<BackendInfo> 
     else if (wanted === 'wasm') throw new Error(`initBackend: backend 'wasm' is not available: ${skipped.join('; ')}.`);
   }
   if (!info) info = { name: 'cpu', provider: '@tensorflow/tfjs (pure JS)', skipped };
+  if (info.name === 'cpu') registerUnsortedSegmentSum('cpu');
   const ok = await tf.setBackend(info.name);
   if (!ok) throw new Error(`initBackend: tf.setBackend('${info.name}') failed.`);
   await tf.ready();
