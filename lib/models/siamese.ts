@@ -4,7 +4,7 @@
  * loss (semi-hard by default).
  */
 import * as tf from '@tensorflow/tfjs';
-import { tripletLoss, type TripletDistance, type TripletLossFn, type TripletLossName } from '../losses';
+import { tripletLoss, type TripletDistance, type TripletLossFn, type TripletLossName } from '../losses/index';
 import type { Encoder, TokenBatch } from '../model/types';
 import type { LabeledBatch, TrainableModel } from '../train/types';
 import { TRAINING_DEFAULTS } from './defaults';
