@@ -28,12 +28,12 @@ function escapeHtml(s: string): string {
 export type TableCell = string | number | null | undefined;
 
 /** An HTML table from rows of objects; numbers get `digits` decimals unless integral. */
-export function htmlTable(rows: readonly Record<string, TableCell>[], opts: { digits?: number; columns?: string[] } = {}): string {
+export function htmlTable(rows: readonly object[], opts: { digits?: number; columns?: string[] } = {}): string {
   const digits = opts.digits ?? 3;
   const cols = opts.columns ?? Object.keys(rows[0] ?? {});
   const fmt = (v: TableCell) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : v ?? '');
   const head = cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(fmt(r[c])))}</td>`).join('')}</tr>`).join('\n');
+  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(String(fmt((r as Record<string, TableCell>)[c])))}</td>`).join('')}</tr>`).join('\n');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
@@ -50,6 +50,6 @@ export function showMarkdown(md: string): void {
 }
 
 /** Show rows as a table. */
-export function showTable(rows: readonly Record<string, TableCell>[], opts: { digits?: number; columns?: string[] } = {}): void {
+export function showTable(rows: readonly object[], opts: { digits?: number; columns?: string[] } = {}): void {
   showHtml(htmlTable(rows, opts));
 }

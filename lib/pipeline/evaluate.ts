@@ -79,11 +79,14 @@ function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): 
   return join(runPaths(cfg.out).evaluation, `${name}-${subset}.safetensors`);
 }
 
+/** Probabilities and true labels of dataset rows (not saved). */
+export async function predictRows(data: PreparedData, clf: TrainedClassifier, rows: ArrayLike<number>): Promise<Predictions> {
+  return { yTrue: Array.from(rows, (i) => data.dataset.labels[i]), yScore: await clf.predictProba(rows) };
+}
+
 /** Predict a subset with a classifier and save the probabilities. */
 export async function predictSubset(cfg: RunConfig, data: PreparedData, clf: TrainedClassifier, subset: Subset): Promise<Predictions> {
-  const rows = subsetRows(data, subset);
-  const yScore = await clf.predictProba(rows);
-  const yTrue = Array.from(rows, (i) => data.dataset.labels[i]);
+  const { yTrue, yScore } = await predictRows(data, clf, subsetRows(data, subset));
   const dir = runPaths(cfg.out).evaluation;
   await mkdir(dir, { recursive: true });
   const k = data.dataset.categories.length;

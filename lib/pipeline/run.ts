@@ -14,7 +14,7 @@ import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
 import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
-import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type ClassifierName, type StageContext, type TrainedClassifier } from './stages';
+import { CLASSIFIER_STAGES, classifierFolder, loadSiamese, siameseStage, type ClassifierName, type StageContext, type TrainedClassifier } from './stages';
 import type { Stage } from './options';
 
 export interface StageTraining {
@@ -39,7 +39,6 @@ export interface Report {
 }
 
 const CLASSIFIER_OF_STAGE: Partial<Record<Stage, ClassifierName>> = { frozen: 'frozen', trained: 'trained', 'siamese-classifier': 'siamese' };
-const FOLDER_OF: Record<ClassifierName, string> = { frozen: 'frozen', trained: 'trained', siamese: 'siamese-classifier' };
 
 export interface PipelineOptions {
   log?: (line: string) => void;
@@ -85,7 +84,7 @@ export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): P
   try {
     for (const stage of ['frozen', 'trained', 'siamese-classifier'] as const) {
       const name = CLASSIFIER_OF_STAGE[stage]!;
-      const finished = existsSync(join(paths.classifier(FOLDER_OF[name]), RESULT_FILE));
+      const finished = existsSync(join(classifierFolder(cfg, name), RESULT_FILE));
       if (!cfg.stages.includes(stage) && !(cfg.stages.includes('evaluate') && finished)) continue;
       log(`stage ${stage}: ${cfg.stages.includes(stage) ? 'training' : 'reloading the finished run for evaluation'}`);
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx));

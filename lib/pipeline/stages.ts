@@ -5,6 +5,8 @@
  * stage, it only reloads the best weights (cheap), so evaluation and notebooks
  * use the same functions to get the trained models back.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { makeBatches } from '../data/batches';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
@@ -16,7 +18,7 @@ import { SiameseModel } from '../models/siamese';
 import { featureBatchLoader, textBatchLoader } from '../train/batches';
 import type { ProgressReporter } from '../train/progress';
 import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
-import { train, type TrainResult } from '../train/trainer';
+import { RESULT_FILE, train, type TrainResult } from '../train/trainer';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import type { RunConfig } from './config';
@@ -145,7 +147,7 @@ async function headStage(ctx: StageContext, name: 'frozen' | 'siamese', features
     validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
     loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
     epochs: cfg.classifierEpochs, learningRate: cfg.classifierLr, patience: cfg.patience,
-    outDir: runPaths(cfg.out).classifier(name === 'siamese' ? 'siamese-classifier' : name), reporter: ctx.reporter,
+    outDir: classifierFolder(cfg, name), reporter: ctx.reporter,
     config: { stage: name, model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, batchSize: cfg.classifierBatchSize, lr: cfg.classifierLr, classWeights: cfg.classWeights },
   });
   return {
@@ -156,7 +158,7 @@ async function headStage(ctx: StageContext, name: 'frozen' | 'siamese', features
 }
 
 /** Encoder features of every dataset text, cached in the run folder. */
-async function datasetFeatures(ctx: StageContext, encoder: EncoderClassifier['encoder'], label: string): Promise<FeatureMatrix> {
+export async function datasetFeatures(ctx: StageContext, encoder: EncoderClassifier['encoder'], label: string): Promise<FeatureMatrix> {
   const { cfg, data, tokenizer } = ctx;
   let last = 0;
   const { features, cacheHit } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
@@ -205,7 +207,7 @@ export async function trainedStage(ctx: StageContext): Promise<TrainedClassifier
     validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.trainedBatchSize }),
     loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
     epochs: cfg.trainedEpochs, learningRate: cfg.trainedLr, patience: cfg.patience,
-    outDir: runPaths(cfg.out).classifier('trained'), reporter: ctx.reporter,
+    outDir: classifierFolder(cfg, 'trained'), reporter: ctx.reporter,
     config: { stage: 'trained', model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, maxLength: cfg.maxLength, batchSize: cfg.trainedBatchSize, lr: cfg.trainedLr, classWeights: cfg.classWeights, pooling: cfg.pooling },
   });
   encoder.trainable = false;
@@ -231,3 +233,17 @@ export const CLASSIFIER_STAGES: Record<ClassifierName, (ctx: StageContext) => Pr
   trained: trainedStage,
   siamese: siameseClassifierStage,
 };
+
+/** The run folder of a classifier's training. */
+export function classifierFolder(cfg: RunConfig, name: ClassifierName): string {
+  return runPaths(cfg.out).classifier(name === 'siamese' ? 'siamese-classifier' : name);
+}
+
+/** Reload a finished classifier training; a clear error says which notebook or stage to run first. */
+export async function reloadClassifier(ctx: StageContext, name: ClassifierName): Promise<TrainedClassifier> {
+  const folder = classifierFolder(ctx.cfg, name);
+  if (!existsSync(join(folder, RESULT_FILE))) {
+    throw new Error(`reloadClassifier: the ${name} classifier has no finished training in '${folder}': run notebook 02 (or npm run pipeline -- --stages ${name === 'siamese' ? 'siamese-classifier' : name}) with the same settings first.`);
+  }
+  return CLASSIFIER_STAGES[name](ctx);
+}
