@@ -10,7 +10,7 @@
  * Override with the `backend` option or the SIAMESE_BACKEND environment variable.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerUnsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -58,7 +58,7 @@ async function tryNative(skipped: string[]): Promise<string | undefined> {
   const local = findLocalNative();
   const candidates = NATIVE_PACKAGES.map((pkg) => ({ label: pkg, specifier: pkg }));
   // An absolute path works for import() under tsx and for require() under tslab.
-  if (local) candidates.push({ label: `@tensorflow/tfjs-node (local build: ${local})`, specifier: join(local, 'dist', 'index.js') });
+  if (local) candidates.push({ label: `@tensorflow/tfjs-node (local build: ${relative(process.cwd(), local) || '.'})`, specifier: join(local, 'dist', 'index.js') });
   else skipped.push(`local build: none (run 'npm run setup:native')`);
   for (const { label, specifier } of candidates) {
     try {
