@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-command, idempotent setup: npm packages, a project-local Python venv with
-# Jupyter (JupyterLab + nbconvert), and the project's tslab kernel registered in
-# that venv. Re-running it only fills in what is missing.
+# Jupyter (JupyterLab + nbconvert), the project's tslab kernel registered in
+# that venv, and (Linux x86_64; skip with SIAMESE_NATIVE=0) the native TensorFlow
+# backend (scripts/setup-native.sh). Re-running it only fills in what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,4 +23,8 @@ mkdir -p "$spec"
 sed "s#{project}#$root#g" kernel.json > "$spec/kernel.json"
 .venv/bin/jupyter kernelspec install --sys-prefix --replace --name siamese-albert-ts "$spec" >/dev/null
 rm -rf "$(dirname "$spec")"
+if [ "${SIAMESE_NATIVE:-1}" != 0 ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+  echo "[setup] native TensorFlow backend (scripts/setup-native.sh; SIAMESE_NATIVE=0 skips it)"
+  bash scripts/setup-native.sh || echo "[setup] WARNING: the native backend did not build; everything still runs on the wasm backend (slower). See the README's Performance section." >&2
+fi
 echo "[setup] done: kernels: $(.venv/bin/jupyter kernelspec list | grep -c siamese-albert-ts) project kernel; open JupyterLab with: .venv/bin/jupyter lab notebooks/"
