@@ -55,4 +55,9 @@ test('pipeline on a CSV with other field names writes report.json with the docum
   // A second run with the same folder resumes every finished stage and reproduces the results.
   const again = await runPipeline(configFromArgs(args), quiet);
   assert.deepEqual(again.results, report.results);
+
+  // A fresh run with the same seed in another folder trains again and gets the very same numbers.
+  const fresh = await runPipeline(configFromArgs([...args, '--out', join(dir, 'run2')]), quiet);
+  assert.deepEqual(fresh.results, report.results);
+  assert.deepEqual(fresh.training, report.training);
 });
