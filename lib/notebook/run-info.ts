@@ -12,13 +12,8 @@ export function displayPath(p: string, root = process.cwd()): string {
   return rel.split('/').filter((s) => s === '..').length <= 2 ? rel : `…/${basename(p)}`;
 }
 
-/** "1 h 02 min", "3 min 05 s", "12.3 s". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${String(Math.round(seconds - m * 60)).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
+/** `1h02m`, `3m05s`, `42s` (the trainer's progress format). */
+export { formatDuration } from '../train/progress';
 
 /** The run statement: model, data, scale, seed, backend (and more rows from the caller), as markdown. */
 export function runStatement(cfg: RunConfig, rows: Record<string, string | number> = {}): string {

@@ -11,9 +11,9 @@ test('displayPath never shows a far-away absolute path', () => {
 });
 
 test('formatDuration', () => {
-  assert.equal(formatDuration(12.34), '12.3 s');
-  assert.equal(formatDuration(185), '3 min 05 s');
-  assert.equal(formatDuration(3720), '1 h 02 min');
+  assert.equal(formatDuration(12.34), '12s');
+  assert.equal(formatDuration(185), '3m05s');
+  assert.equal(formatDuration(3720), '1h02m');
 });
 
 test('runStatement lists model, data, seed and extra rows as a markdown table', () => {
