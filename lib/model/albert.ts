@@ -34,7 +34,9 @@ export function albertStack(
   for (let i = 0; i < c.numHiddenLayers; i++) {
     const group = Math.floor(i / layersPerGroup);
     for (let inner = 0; inner < c.innerGroupNum; inner++) {
-      x = albertLayer(get, albertLayerPrefix(group, inner), x, maskAdd, c, training);
+      const input = x;
+      // One tidy per layer frees its intermediates at once (the gradient tape keeps what backprop needs).
+      x = tf.tidy(() => albertLayer(get, albertLayerPrefix(group, inner), input, maskAdd, c, training));
     }
     hidden?.push(x);
   }

@@ -26,7 +26,9 @@ export function bertStack(
   let x = embedded;
   hidden?.push(x);
   for (let i = 0; i < c.numHiddenLayers; i++) {
-    x = bertLayer(get, bertLayerPrefix(i), x, maskAdd, c, training);
+    const input = x;
+    // One tidy per layer frees its intermediates at once (the gradient tape keeps what backprop needs).
+    x = tf.tidy(() => bertLayer(get, bertLayerPrefix(i), input, maskAdd, c, training));
     hidden?.push(x);
   }
   return x;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HiddenAct } from './config';
+import { batchMatMul, gelu, layerNormOp, linear2d } from './fast-ops';
 
 /** Added to attention scores of padding keys; exp() of it underflows to exactly 0 in float32. */
 export const MASK_NEGATIVE = -1e9;
@@ -13,33 +14,26 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor): tf.Ten
   const inDim = x.shape[x.shape.length - 1];
   const outDim = weight.shape[0];
   const lead = x.shape.slice(0, -1);
-  const x2 = x.reshape([-1, inDim]); // [N, in]
+  const x2 = x.reshape([-1, inDim]) as tf.Tensor2D; // [N, in]
   // Not tf.fused.matMul: on wasm 4.22 its bias is wrong with transposeB (rows after the first get shifted biases).
-  const y = tf.matMul(x2, weight, false, true).add(bias); // [N, out]
+  const y = linear2d(x2, weight as tf.Tensor2D, bias as tf.Tensor1D); // [N, out]
   return y.reshape([...lead, outDim]); // [..., out]
 }
 
 /** LayerNorm over the last axis with PyTorch's biased variance. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const axis = x.shape.length - 1;
-  const { mean, variance } = tf.moments(x, axis, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
+  return layerNormOp(x, gamma, beta, eps);
 }
-
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** The activation HF names `act`. */
 export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   switch (act) {
     case 'gelu':
-      return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
+      return gelu(x, 'erf'); // 0.5 x (1 + erf(x / sqrt 2))
     case 'gelu_new':
     case 'gelu_pytorch_tanh':
-    case 'gelu_fast': {
-      // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-      const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
-      return x.mul(0.5).mul(tf.tanh(inner).add(1));
-    }
+    case 'gelu_fast':
+      return gelu(x, 'tanh'); // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
     case 'relu': return tf.relu(x);
     case 'tanh': return tf.tanh(x);
     case 'silu': case 'swish': return x.mul(tf.sigmoid(x));
@@ -73,11 +67,11 @@ export function selfAttention(
   const heads = (y: tf.Tensor): tf.Tensor4D =>
     y.reshape([b, t, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, T, d]
   const q = heads(linear(x, ...w.query));
-  const k = heads(linear(x, ...w.key));
+  const kT = linear(x, ...w.key).reshape([b, t, numHeads, d]).transpose([0, 2, 3, 1]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, d, T]
   const v = heads(linear(x, ...w.value));
-  const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(d)).add(maskAdd); // [B, nH, T, T]
+  const scores = batchMatMul(q, kT).mul(1 / Math.sqrt(d)).add(maskAdd); // [B, nH, T, T]
   const probs = dropout(tf.softmax(scores, -1), probsDropout, training);
-  const ctx = tf.matMul(probs, v); // [B, nH, T, d]
+  const ctx = batchMatMul(probs as tf.Tensor4D, v); // [B, nH, T, d]
   return ctx.transpose([0, 2, 1, 3]).reshape([b, t, h]) as tf.Tensor3D; // [B, T, nH, d] -> [B, T, H]
 }
 
