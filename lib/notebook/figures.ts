@@ -56,5 +56,5 @@ export function comparisonFigure(ours: Partial<Record<ClassifierName, ScoreSumma
   const names = Object.keys(ours) as ClassifierName[];
   const scores: ModelScore[] = names.flatMap((n) => METRICS.map((m) => ({ model: n, metric: m, value: ours[n]![m] })));
   const reference: ModelScore[] = names.flatMap((n) => METRICS.map((m) => ({ model: n, metric: m, value: study.models[n][m] })));
-  return modelComparisonFigure(scores, { title, subtitle: 'validation set; black ticks: the study\'s reported numbers (ALBERT-base, full dataset)', reference });
+  return modelComparisonFigure(scores, { title, subtitle: 'validation set; the study: ALBERT-base on the full dataset', reference, referenceLabel: 'reported in the study' });
 }

@@ -51,8 +51,10 @@ export function formatEpoch(r: EpochRecord, info: { epochs: number; improved: bo
 }
 
 export interface LineReporterOptions {
-  /** Print a step line every N steps (and at the last step of an epoch). Default 20. */
+  /** Print a step line every N steps. Default 20. */
   everySteps?: number;
+  /** Print the epoch line of the first, the last and every N-th epoch (long runs of fast epochs). Default 1. */
+  everyEpochs?: number;
   /** Where lines go. Default console.log. */
   write?: (line: string) => void;
 }
@@ -61,9 +63,13 @@ export interface LineReporterOptions {
 export function notebookReporter(opts: LineReporterOptions = {}): ProgressReporter {
   const every = opts.everySteps ?? 20;
   const write = opts.write ?? ((line: string) => console.log(line));
+  const everyEpochs = opts.everyEpochs ?? 1;
   return {
-    onStep: (p) => { if (p.step % every === 0 || p.step === p.steps) write(formatStep(p)); },
-    onEpochEnd: (r, info) => write(formatEpoch(r, info)),
+    // The last step of an epoch is left to the epoch line that follows it.
+    onStep: (p) => { if (p.step % every === 0 && p.step < p.steps) write(formatStep(p)); },
+    onEpochEnd: (r, info) => {
+      if (r.epoch === 1 || r.epoch === info.epochs || r.epoch % everyEpochs === 0) write(formatEpoch(r, info));
+    },
     onMessage: write,
   };
 }

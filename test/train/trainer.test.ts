@@ -187,13 +187,18 @@ describe('progress reporters', () => {
     r.onStep!({ ...step, step: 5 });
     r.onStep!({ ...step, step: 10 });
     const record: EpochRecord = { epoch: 2, loss: 0.5, accuracy: 0.75, valLoss: 0.6, valAccuracy: 0.7, seconds: 63 };
+    r.onStep!({ ...step, step: 40 }); // the epoch's last step: the epoch line says it
     r.onEpochEnd!(record, { epochs: 5, improved: true });
     assert.deepEqual(lines, [formatStep({ ...step, step: 10 }), 'epoch 2/5 loss 0.5000 accuracy 0.7500 val_loss 0.6000 val_accuracy 0.7000 (1m03s) *best*']);
+    const sparse: string[] = [];
+    const s = notebookReporter({ everyEpochs: 10, write: (l) => sparse.push(l) });
+    for (let e = 1; e <= 25; e++) s.onEpochEnd!({ ...record, epoch: e }, { epochs: 25, improved: false });
+    assert.deepEqual(sparse.map((l) => l.split(' ')[1]), ['1/25', '10/25', '20/25', '25/25']);
     const out: string[] = [];
     const fakeStream = { isTTY: false, write: (s: string) => { out.push(s); return true; } } as unknown as NodeJS.WriteStream;
-    const t = terminalReporter({ stream: fakeStream, everySteps: 40 });
-    t.onStep!(step);
-    assert.deepEqual(out, [`${formatStep(step)}\n`]);
+    const t = terminalReporter({ stream: fakeStream, everySteps: 20 });
+    t.onStep!({ ...step, step: 20 });
+    assert.deepEqual(out, [`${formatStep({ ...step, step: 20 })}\n`]);
     const tty: string[] = [];
     const ttyStream = { isTTY: true, columns: 200, write: (s: string) => { tty.push(s); return true; } } as unknown as NodeJS.WriteStream;
     const tt = terminalReporter({ stream: ttyStream });
