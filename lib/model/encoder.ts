@@ -132,7 +132,11 @@ export function buildEncoder(config: EncoderConfig, opts: BuildOptions = {}): Tr
   if (init !== 'random' && init !== 'zeros') throw new Error(`buildEncoder: 'init' must be 'random' or 'zeros'; got ${JSON.stringify(init)}.`);
   const trainable = opts.trainable ?? true;
   const weights = new Map<string, tf.Variable>();
-  let seed = opts.seed;
+  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0)) {
+    throw new Error(`buildEncoder: 'seed' must be a non-negative integer; got ${opts.seed}.`);
+  }
+  // One seed per variable, never 0: tf.randomNormal treats a seed of 0 as "no seed".
+  let seed = opts.seed === undefined ? undefined : opts.seed * 4096 + 1;
   for (const [name, shape] of encoderLayout(config)) {
     const kind = init === 'zeros' ? 'zeros' : initKind(name);
     const value = tf.tidy(() => kind === 'ones' ? tf.ones(shape) : kind === 'zeros' ? tf.zeros(shape)

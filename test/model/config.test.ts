@@ -73,3 +73,19 @@ describe('config and layout', () => {
     assert.deepEqual(normaliseCheckpointKey('predictions.x', 'bert'), { ignored: "task head 'predictions.x'" });
   });
 });
+
+describe('random init', () => {
+  test('the same seed (0 included) gives the same weights; another seed others; a bad seed is rejected', async () => {
+    await initBackend('cpu');
+    const cfg = parseConfig(JSON.parse(readFileSync(join(FIX, 'tiny-albert', 'config.json'), 'utf8')));
+    const values = async (seed: number) => {
+      const enc = buildEncoder(cfg, { seed, trainable: false });
+      const out = await Promise.all([...enc.weights.values()].slice(0, 3).map(async (v) => Array.from(await v.data())));
+      enc.dispose();
+      return out;
+    };
+    assert.deepEqual(await values(0), await values(0));
+    assert.notDeepEqual(await values(0), await values(1));
+    assert.throws(() => buildEncoder(cfg, { seed: -1 }), /'seed' must be a non-negative integer; got -1/);
+  });
+});
