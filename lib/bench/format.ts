@@ -19,12 +19,12 @@ export function formatReports(reports: BenchReport[]): string {
   for (const r of reports) {
     for (const m of r.models) {
       for (const c of m.inference) {
-        out.push(`| ${m.name} | ${c.seqLength} x ${c.batchSize} | ${r.backend.name} | ${f(c.perSecond)} | ${f(c.gflops)} | ${f((100 * c.gflops) / r.matMulPeak.gflops, 0)}% | ${f(c.peer?.perSecond)} | ${f(c.peer?.gflops)} | ${f(c.ratio, 2)} | ${c.peer ? c.peer.maxAbsDiffPooled.toExponential(1) : '–'} |`);
+        out.push(`| ${m.name} | ${c.seqLength} x ${c.batchSize} | ${r.backend.name} | ${f(c.perSecond)} | ${f(c.gflops)} | ${f((100 * c.gflops) / r.matMulPeak.gflops, 0)}% | ${f(c.peer?.perSecond)} | ${f(c.peer?.gflops)} | ${f(c.ratio, 2)} | ${c.peer && Number.isFinite(c.peer.maxAbsDiffPooled) ? c.peer.maxAbsDiffPooled.toExponential(1) : '–'} |`);
       }
     }
   }
   out.push('', '### Siamese training step (forward + backward + Adam, batch semi-hard loss; samples/s, median)', '');
-  out.push('| model | tokens x batch | backend | samples/s | ms/step | GFLOP/s | % of matMul peak | peak RSS MB | wasm heap MB | tensors after 1st / last step | losses |');
+  out.push('| model | tokens x batch | backend | samples/s | ms/step | GFLOP/s | % of matMul peak | process peak RSS MB | wasm heap MB | tensors after 1st / last step | losses |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of reports) {
     for (const m of r.models) {
