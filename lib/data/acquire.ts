@@ -4,7 +4,7 @@
  * local copy. Every file is checked: its SHA-256 when one is given, and always
  * its record count against the published size of the version.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../io/hash';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,10 +17,6 @@ export const KNOWN_VERSIONS: Readonly<Record<string, { file: string; records: nu
   v2: { file: 'News_Category_Dataset_v2.json', records: 200_853, categories: 41 },
   v3: { file: 'News_Category_Dataset_v3.json', records: 209_527, categories: 42 },
 };
-
-export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 function countRecords(text: string): { records: number; categories: number } {
   const cats = new Set<string>();
@@ -37,7 +33,7 @@ function countRecords(text: string): { records: number; categories: number } {
 /** Checks a dataset file's checksum (if expected) and, for a known version file name, its record count. */
 export function verifyDatasetFile(path: string, expectedSha256?: string, name = basename(path)): { sha256: string; records: number; categories: number } {
   const bytes = readFileSync(path);
-  const digest = sha256(bytes);
+  const digest = sha256Hex(bytes);
   if (expectedSha256 && digest !== expectedSha256.toLowerCase()) {
     throw new Error(`verifyDatasetFile: ${path}: SHA-256 is ${digest}, expected ${expectedSha256}. The download is corrupt or a different file.`);
   }

@@ -2,11 +2,11 @@
  * Resolving a model source: a local folder in Hugging Face layout, or a hub id downloaded once
  * into a cache folder with every file's sha256 checked against the hub's LFS etag.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sha256Hex } from '../io/hash';
 import { writeFileAtomic } from '../io/safetensors';
 
 export const HUB_URL = 'https://huggingface.co';
@@ -26,10 +26,6 @@ export function isHubId(source: string): boolean {
 /** Default cache folder of a hub id: ~/.cache/siamese-albert-ts/<id>. */
 export function defaultCacheDir(id: string): string {
   return join(homedir(), '.cache', 'siamese-albert-ts', id);
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function isModelFolder(dir: string): boolean {

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
-import { acquireDataset, sha256, verifyDatasetFile } from '../../lib/data/acquire';
+import { acquireDataset, verifyDatasetFile } from '../../lib/data/acquire';
+import { sha256Hex as sha256 } from '../../lib/io/hash';
 
 const dir = mkdtempSync(join(tmpdir(), 'siamese-acquire-'));
 const body = '{"category": "A", "headline": "x"}\n{"category": "B", "headline": "y"}\n';

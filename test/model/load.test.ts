@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../../lib/io/safetensors';
 import { loadEncoder, saveEncoder } from '../../lib/model/load';
-import { resolveModelDir, sha256Hex } from '../../lib/model/hub';
+import { resolveModelDir } from '../../lib/model/hub';
+import { sha256Hex } from '../../lib/io/hash';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures');
 let tmp: string;
