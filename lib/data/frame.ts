@@ -4,6 +4,7 @@
  * uses plain typed arrays, so loading data does not load danfo.
  */
 import * as dfd from 'danfojs-node';
+import { escapeHtml } from '../notebook/show';
 import { wordCount, type Dataset } from './dataset';
 
 type Cell = string | number | boolean | null | undefined;
@@ -27,10 +28,6 @@ export function categoryCounts(frame: dfd.DataFrame): dfd.DataFrame {
 /** count/mean/std/min/median/max of the numeric length columns. */
 export function describeLengths(frame: dfd.DataFrame): dfd.DataFrame {
   return frame.loc({ columns: ['words', 'chars'] }).describe();
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function formatCell(v: Cell, digits: number): string {
