@@ -8,9 +8,12 @@ export interface Split {
   val: Int32Array;
 }
 
-function groupByClass(labels: ArrayLike<number>): Map<number, number[]> {
+/** Indices (all of them, or those in `rows`) grouped by their label, in order of first appearance. */
+export function groupByClass(labels: ArrayLike<number>, rows?: ArrayLike<number>): Map<number, number[]> {
   const groups = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
+  const n = rows ? rows.length : labels.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r] : r;
     const g = groups.get(labels[i]);
     if (g) g.push(i); else groups.set(labels[i], [i]);
   }
@@ -82,14 +85,8 @@ export function balancedSample(
     throw new Error(`balancedSample: 'perClass' must be a positive integer; got ${perClass}.`);
   }
   const random = makeRandom(`balanced:${seed}`);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < subset.length; i++) {
-    const idx = subset[i];
-    const g = byClass.get(labels[idx]);
-    if (g) g.push(idx); else byClass.set(labels[idx], [idx]);
-  }
   const out: number[] = [];
-  for (const [, idx] of [...byClass].sort((a, b) => a[0] - b[0])) {
+  for (const [, idx] of [...groupByClass(labels, subset)].sort((a, b) => a[0] - b[0])) {
     for (let k = 0; k < perClass; k++) out.push(idx[randomInt(random, idx.length)]);
   }
   return Int32Array.from(out);

@@ -8,6 +8,7 @@
  */
 import { makeBatches } from '../data/batches';
 import { makeRandom, shuffleInPlace, type Random } from '../data/rng';
+import { groupByClass } from '../data/split';
 
 export interface BatchSampler {
   /** Batches of row indices for `epoch` (0-based); deterministic for the seed and epoch. */
@@ -97,12 +98,7 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
   const p = checkPositiveInt('pkSampler', 'classesPerBatch', opts.classesPerBatch);
   const k = checkPositiveInt('pkSampler', 'examplesPerClass', opts.examplesPerClass);
   if (k < 2) throw new Error(`pkSampler: 'examplesPerClass' must be at least 2 (an anchor needs a positive); got ${k}.`);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const rows = byClass.get(labels[i]) ?? [];
-    rows.push(i);
-    byClass.set(labels[i], rows);
-  }
+  const byClass = groupByClass(labels);
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   const eligible = classes.filter((c) => byClass.get(c)!.length >= 2);
   const excluded = classes.filter((c) => byClass.get(c)!.length < 2);
