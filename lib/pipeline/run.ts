@@ -14,8 +14,7 @@ import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
 import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
-import { CLASSIFIER_STAGES, classifierFolder, loadSiamese, siameseStage, type ClassifierName, type StageContext, type TrainedClassifier } from './stages';
-import type { Stage } from './options';
+import { CLASSIFIERS, CLASSIFIER_STAGES, STAGE_OF_CLASSIFIER, classifierFolder, loadSiamese, siameseStage, type ClassifierName, type StageContext, type TrainedClassifier } from './stages';
 
 export interface StageTraining {
   best_epoch: number;
@@ -38,7 +37,6 @@ export interface Report {
   warnings: string[];
 }
 
-const CLASSIFIER_OF_STAGE: Partial<Record<Stage, ClassifierName>> = { frozen: 'frozen', trained: 'trained', 'siamese-classifier': 'siamese' };
 
 export interface PipelineOptions {
   log?: (line: string) => void;
@@ -82,8 +80,8 @@ export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): P
 
   const trained: TrainedClassifier[] = [];
   try {
-    for (const stage of ['frozen', 'trained', 'siamese-classifier'] as const) {
-      const name = CLASSIFIER_OF_STAGE[stage]!;
+    for (const name of CLASSIFIERS) {
+      const stage = STAGE_OF_CLASSIFIER[name];
       const finished = existsSync(join(classifierFolder(cfg, name), RESULT_FILE));
       if (!cfg.stages.includes(stage) && !(cfg.stages.includes('evaluate') && finished)) continue;
       log(`stage ${stage}: ${cfg.stages.includes(stage) ? 'training' : 'reloading the finished run for evaluation'}`);

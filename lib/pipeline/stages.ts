@@ -22,10 +22,14 @@ import { RESULT_FILE, train, type TrainResult } from '../train/trainer';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import type { RunConfig } from './config';
+import type { Stage } from './options';
 import { runPaths, type PreparedData } from './prepare';
 
 export const CLASSIFIERS = ['frozen', 'trained', 'siamese'] as const;
 export type ClassifierName = (typeof CLASSIFIERS)[number];
+
+/** The pipeline stage (`--stages`) that trains each classifier; also its folder in the run. */
+export const STAGE_OF_CLASSIFIER = { frozen: 'frozen', trained: 'trained', siamese: 'siamese-classifier' } as const satisfies Record<ClassifierName, Stage>;
 
 /** Examples per class in a P×K siamese batch (P = batch size / K). */
 export const PK_EXAMPLES_PER_CLASS = 4;
@@ -236,14 +240,14 @@ export const CLASSIFIER_STAGES: Record<ClassifierName, (ctx: StageContext) => Pr
 
 /** The run folder of a classifier's training. */
 export function classifierFolder(cfg: RunConfig, name: ClassifierName): string {
-  return runPaths(cfg.out).classifier(name === 'siamese' ? 'siamese-classifier' : name);
+  return runPaths(cfg.out).classifier(STAGE_OF_CLASSIFIER[name]);
 }
 
 /** Reload a finished classifier training; a clear error says which notebook or stage to run first. */
 export async function reloadClassifier(ctx: StageContext, name: ClassifierName): Promise<TrainedClassifier> {
   const folder = classifierFolder(ctx.cfg, name);
   if (!existsSync(join(folder, RESULT_FILE))) {
-    throw new Error(`reloadClassifier: the ${name} classifier has no finished training in '${folder}': run notebook 02 (or npm run pipeline -- --stages ${name === 'siamese' ? 'siamese-classifier' : name}) with the same settings first.`);
+    throw new Error(`reloadClassifier: the ${name} classifier has no finished training in '${folder}': run notebook 02 (or npm run pipeline -- --stages ${STAGE_OF_CLASSIFIER[name]}) with the same settings first.`);
   }
   return CLASSIFIER_STAGES[name](ctx);
 }
