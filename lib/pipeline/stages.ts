@@ -93,6 +93,8 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
   const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
   const { sampler, validation } = siameseBatches(cfg, data);
   ctx.log?.(`siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`);
+  // A finished run only reloads its best weights; its exports are already on disk.
+  const exported = existsSync(join(paths.siameseCheckpoint, RESULT_FILE)) && existsSync(join(paths.siameseEncoder, 'model.safetensors')) && existsSync(paths.siameseHead);
   const result = await train({
     model, sampler, validationBatches: validation,
     loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
@@ -100,8 +102,10 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
     outDir: paths.siameseCheckpoint, reporter: ctx.reporter,
     config: { stage: 'siamese', model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, maxLength: cfg.maxLength, sampler: cfg.sampler, batchSize: cfg.siameseBatchSize, lr: cfg.siameseLr, margin: cfg.margin, embeddingSize: cfg.embeddingSize, pooling: cfg.pooling },
   });
-  await saveEncoder(encoder, paths.siameseEncoder, { tokenizerDir: cfg.tokenizer });
-  await writeSafetensors(paths.siameseHead, await variablesToArrays(model.headWeights()));
+  if (!exported) {
+    await saveEncoder(encoder, paths.siameseEncoder, { tokenizerDir: cfg.tokenizer });
+    await writeSafetensors(paths.siameseHead, await variablesToArrays(model.headWeights()));
+  }
   return { model, result };
 }
 
