@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${SHARED_DIR:-}" ] && [ -d ../shared ]; then export SHARED_DIR="$(cd ../shared && pwd)"; fi
 npx tsc --noEmit -p .
+npx prettier --check --log-level warn "lib/**/*.ts" "test/**/*.ts" "scripts/**/*.ts"
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 exec node --import tsx --test --test-concurrency=1 "$@" "${files[@]}"

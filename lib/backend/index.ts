@@ -58,7 +58,11 @@ async function tryNative(skipped: string[]): Promise<string | undefined> {
   const local = findLocalNative();
   const candidates = NATIVE_PACKAGES.map((pkg) => ({ label: pkg, specifier: pkg }));
   // An absolute path works for import() under tsx and for require() under tslab.
-  if (local) candidates.push({ label: `@tensorflow/tfjs-node (local build: ${relative(process.cwd(), local) || '.'})`, specifier: join(local, 'dist', 'index.js') });
+  if (local)
+    candidates.push({
+      label: `@tensorflow/tfjs-node (local build: ${relative(process.cwd(), local) || '.'})`,
+      specifier: join(local, 'dist', 'index.js'),
+    });
   else skipped.push(`local build: none (run 'npm run setup:native')`);
   for (const { label, specifier } of candidates) {
     try {
@@ -100,7 +104,11 @@ export async function initBackend(choice?: BackendChoice): Promise<BackendInfo> 
   if (wanted === 'tensorflow' || wanted === 'auto') {
     const pkg = await tryNative(skipped);
     if (pkg) info = { name: 'tensorflow', provider: pkg, skipped };
-    else if (wanted === 'tensorflow') throw new Error(`initBackend: backend 'tensorflow' is not available: ${skipped.join('; ')}. Run 'npm run setup:native' or choose 'wasm'.`);
+    else if (wanted === 'tensorflow')
+      throw new Error(
+        `initBackend: backend 'tensorflow' is not available: ${skipped.join('; ')}. Run 'npm run setup:native' or ` +
+          `choose 'wasm'.`,
+      );
   }
   if (!info && (wanted === 'wasm' || wanted === 'auto')) {
     if (await tryWasm(skipped)) info = { name: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', skipped };

@@ -17,7 +17,10 @@ interface BackendLike {
 
 /** out[segmentIds[i], ...] += x[i, ...]; ids outside [0, numSegments) are dropped, as in TF. */
 export function unsortedSegmentSumValues(
-  x: ArrayLike<number>, segmentIds: ArrayLike<number>, numSegments: number, out: { [i: number]: number },
+  x: ArrayLike<number>,
+  segmentIds: ArrayLike<number>,
+  numSegments: number,
+  out: { [i: number]: number },
 ): void {
   const rows = segmentIds.length;
   const inner = rows === 0 ? 0 : x.length / rows;
@@ -35,7 +38,8 @@ const registered = new Set<string>();
 /** Register the kernel for `backendName` ('wasm' or 'cpu'), replacing the cpu backend's quadratic one. */
 export function registerUnsortedSegmentSum(backendName: 'wasm' | 'cpu'): void {
   if (registered.has(backendName)) return;
-  if (tf.getKernel('UnsortedSegmentSum', backendName) !== undefined) tf.unregisterKernel('UnsortedSegmentSum', backendName);
+  if (tf.getKernel('UnsortedSegmentSum', backendName) !== undefined)
+    tf.unregisterKernel('UnsortedSegmentSum', backendName);
   tf.registerKernel({
     kernelName: 'UnsortedSegmentSum',
     backendName,
@@ -44,7 +48,9 @@ export function registerUnsortedSegmentSum(backendName: 'wasm' | 'cpu'): void {
       const { numSegments } = attrs as unknown as { numSegments: number };
       const b = backend as unknown as BackendLike;
       if (segmentIds.shape.length !== 1) {
-        throw new Error(`UnsortedSegmentSum (${backendName}): 'segmentIds' must be 1-D; got shape [${segmentIds.shape}].`);
+        throw new Error(
+          `UnsortedSegmentSum (${backendName}): 'segmentIds' must be 1-D; got shape [${segmentIds.shape}].`,
+        );
       }
       const xv = b.readSync(x.dataId) as ArrayLike<number>;
       const ids = b.readSync(segmentIds.dataId) as ArrayLike<number>;
@@ -56,7 +62,10 @@ export function registerUnsortedSegmentSum(backendName: 'wasm' | 'cpu'): void {
         unsortedSegmentSumValues(xv, ids, numSegments, view as unknown as { [i: number]: number });
         return out;
       }
-      const values = x.dtype === 'int32' ? new Int32Array(tf.util.sizeFromShape(outShape)) : new Float32Array(tf.util.sizeFromShape(outShape));
+      const values =
+        x.dtype === 'int32'
+          ? new Int32Array(tf.util.sizeFromShape(outShape))
+          : new Float32Array(tf.util.sizeFromShape(outShape));
       unsortedSegmentSumValues(xv, ids, numSegments, values);
       return b.makeTensorInfo!(outShape, x.dtype, values);
     },

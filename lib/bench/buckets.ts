@@ -15,10 +15,12 @@ export interface BucketOptions {
  */
 export function lengthBuckets(lengths: ArrayLike<number>, opts: BucketOptions): Int32Array[] {
   const { batchSize, random } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`lengthBuckets: 'batchSize' must be a positive integer; got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`lengthBuckets: 'batchSize' must be a positive integer; got ${batchSize}.`);
   const order = Array.from({ length: lengths.length }, (_, i) => i);
   for (const i of order) {
-    if (!(Number.isFinite(lengths[i]) && lengths[i] >= 0)) throw new Error(`lengthBuckets: 'lengths' must be non-negative numbers; got ${lengths[i]} at ${i}.`);
+    if (!(Number.isFinite(lengths[i]) && lengths[i] >= 0))
+      throw new Error(`lengthBuckets: 'lengths' must be non-negative numbers; got ${lengths[i]} at ${i}.`);
   }
   order.sort((a, b) => lengths[a] - lengths[b] || a - b);
   const batches: Int32Array[] = [];
@@ -33,12 +35,18 @@ export function lengthBuckets(lengths: ArrayLike<number>, opts: BucketOptions): 
 }
 
 /** Token slots computed when each batch is padded to its longest row, over the slots actually used. */
-export function paddingOverhead(lengths: ArrayLike<number>, batches: readonly Int32Array[]): { padded: number; used: number; ratio: number } {
+export function paddingOverhead(
+  lengths: ArrayLike<number>,
+  batches: readonly Int32Array[],
+): { padded: number; used: number; ratio: number } {
   let padded = 0;
   let used = 0;
   for (const b of batches) {
     let longest = 0;
-    for (const i of b) { longest = Math.max(longest, lengths[i]); used += lengths[i]; }
+    for (const i of b) {
+      longest = Math.max(longest, lengths[i]);
+      used += lengths[i];
+    }
     padded += longest * b.length;
   }
   return { padded, used, ratio: used === 0 ? 1 : padded / used };

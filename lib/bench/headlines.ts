@@ -40,11 +40,17 @@ export interface HeadlinesReport {
 
 /** The `headline` of every JSON line of `path`. */
 export function readHeadlines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-    const h = (JSON.parse(l) as { headline?: unknown }).headline;
-    if (typeof h !== 'string') throw new Error(`readHeadlines: line ${i + 1} of '${path}' must have a string 'headline'; got ${JSON.stringify(h)}.`);
-    return h;
-  });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      const h = (JSON.parse(l) as { headline?: unknown }).headline;
+      if (typeof h !== 'string')
+        throw new Error(
+          `readHeadlines: line ${i + 1} of '${path}' must have a string 'headline'; got ${JSON.stringify(h)}.`,
+        );
+      return h;
+    });
 }
 
 export interface HeadlineOptions {
@@ -63,7 +69,12 @@ export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesR
   const log = opts.log ?? (() => {});
   const file = join(shared, HEADLINES_FILE);
   const tokDir = join(shared, ALBERT_TOKENIZER_DIR);
-  for (const p of [file, tokDir]) if (!existsSync(p)) throw new Error(`encodeHeadlines: '${p}' does not exist; set SHARED_DIR to the folder holding ${HEADLINES_FILE} and ${ALBERT_TOKENIZER_DIR}.`);
+  for (const p of [file, tokDir])
+    if (!existsSync(p))
+      throw new Error(
+        `encodeHeadlines: '${p}' does not exist; set SHARED_DIR to the folder holding ${HEADLINES_FILE} and ` +
+          `${ALBERT_TOKENIZER_DIR}.`,
+      );
   const batchSize = opts.batchSize ?? 64;
   const maxLength = opts.maxLength ?? 128;
   const all = readHeadlines(file);
@@ -74,14 +85,26 @@ export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesR
   const lengths = texts.map((t) => tokenizer.encode(t, { maxLength }).ids.length);
   const tokenizeSeconds = (performance.now() - t0) / 1000;
   const batches = lengthBuckets(lengths, { batchSize });
-  const unsorted = Array.from({ length: Math.ceil(texts.length / batchSize) }, (_, b) => Int32Array.from({ length: Math.min(batchSize, texts.length - b * batchSize) }, (_, i) => b * batchSize + i));
-  const encodedBatches: EncodedBatch[] = batches.map((b) => tokenizer.encodeBatch(Array.from(b, (i) => texts[i]), { maxLength, padding: 'longest' }));
+  const unsorted = Array.from({ length: Math.ceil(texts.length / batchSize) }, (_, b) =>
+    Int32Array.from({ length: Math.min(batchSize, texts.length - b * batchSize) }, (_, i) => b * batchSize + i),
+  );
+  const encodedBatches: EncodedBatch[] = batches.map((b) =>
+    tokenizer.encodeBatch(
+      Array.from(b, (i) => texts[i]),
+      { maxLength, padding: 'longest' },
+    ),
+  );
 
   const dir = onnxExportDir('albert-base-random');
   const problem = onnxExportProblem(dir);
   let encoder: TransformerEncoder;
   if (problem) {
-    const config = parseConfig(JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/albert-base-v2-config.json'), 'utf8')) as Record<string, unknown>);
+    const config = parseConfig(
+      JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/albert-base-v2-config.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >,
+    );
     encoder = buildEncoder(config, { seed: 1, trainable: false });
   } else encoder = await loadEncoder(dir, { trainable: false });
   const scale = all.length / texts.length;
@@ -129,11 +152,19 @@ export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesR
 export function formatHeadlines(r: HeadlinesReport): string {
   const s = (x: number) => `${x.toFixed(0)} s (${(x / 60).toFixed(1)} min)`;
   const lines = [
-    `Headlines: ${r.encoded} of ${r.total} (${r.model}), batches of ${r.batchSize} by length, max ${r.maxLength} tokens; mean ${r.meanTokens.toFixed(1)} tokens.`,
-    `Padding (slots computed / tokens): ${r.paddingBucketed.toFixed(3)} length-bucketed vs ${r.paddingUnsorted.toFixed(3)} in file order. Tokenizing took ${r.tokenizeSeconds.toFixed(1)} s.`,
-    `TF.js ${r.backend}: ${r.tfjs.seconds.toFixed(1)} s, ${r.tfjs.textsPerSecond.toFixed(1)} texts/s; all ${r.total}: ${s(r.tfjs.fullSetSeconds)}${r.extrapolated ? ' (extrapolated)' : ''}.`,
+    `Headlines: ${r.encoded} of ${r.total} (${r.model}), batches of ${r.batchSize} by length, max ${r.maxLength} ` +
+      `tokens; mean ${r.meanTokens.toFixed(1)} tokens.`,
+    `Padding (slots computed / tokens): ${r.paddingBucketed.toFixed(3)} length-bucketed vs ` +
+      `${r.paddingUnsorted.toFixed(3)} in file order. Tokenizing took ${r.tokenizeSeconds.toFixed(1)} s.`,
+    `TF.js ${r.backend}: ${r.tfjs.seconds.toFixed(1)} s, ${r.tfjs.textsPerSecond.toFixed(1)} texts/s; all ` +
+      `${r.total}: ${s(r.tfjs.fullSetSeconds)}${r.extrapolated ? ' (extrapolated)' : ''}.`,
   ];
-  if (r.onnx) lines.push(`ONNX Runtime (transformers.js): ${r.onnx.seconds.toFixed(1)} s, ${r.onnx.textsPerSecond.toFixed(1)} texts/s; all ${r.total}: ${s(r.onnx.fullSetSeconds)}${r.extrapolated ? ' (extrapolated)' : ''}; max |TF.js - ONNX| over all pooled embeddings ${r.onnx.maxAbsDiff.toExponential(2)}.`);
+  if (r.onnx)
+    lines.push(
+      `ONNX Runtime (transformers.js): ${r.onnx.seconds.toFixed(1)} s, ${r.onnx.textsPerSecond.toFixed(1)} texts/s; ` +
+        `all ${r.total}: ${s(r.onnx.fullSetSeconds)}${r.extrapolated ? ' (extrapolated)' : ''}; max |TF.js - ONNX| ` +
+        `over all pooled embeddings ${r.onnx.maxAbsDiff.toExponential(2)}.`,
+    );
   else lines.push(`ONNX Runtime: skipped: ${r.onnxSkipped}.`);
   return lines.join('\n');
 }

@@ -16,7 +16,10 @@ export function onnxExportDir(name: string, root: string = process.cwd()): strin
 /** Why an export folder cannot be used, or undefined when it has everything. */
 export function onnxExportProblem(dir: string): string | undefined {
   for (const f of ['config.json', 'onnx/model.onnx']) {
-    if (!existsSync(join(dir, f))) return `no ONNX export at ${dir} (missing ${f}); make one with 'scripts/export-onnx.py' (see docs/performance.md)`;
+    if (!existsSync(join(dir, f)))
+      return (
+        `no ONNX export at ${dir} (missing ${f}); make one with 'scripts/export-onnx.py' (see ` + `docs/performance.md)`
+      );
   }
   return undefined;
 }
@@ -31,7 +34,11 @@ export interface PeerModel {
 type Transformers = typeof import('@huggingface/transformers');
 
 function int64(t: Transformers, values: Int32Array, dims: number[]): InstanceType<Transformers['Tensor']> {
-  return new t.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  return new t.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    dims,
+  );
 }
 
 /** Load `<dir>/onnx/model.onnx` with transformers.js from the local folder only (fp32, CPU). */
@@ -48,22 +55,28 @@ export async function loadPeer(dir: string): Promise<PeerModel> {
     hiddenSize,
     async infer(batch: EncodedBatch): Promise<Float32Array> {
       const dims = [batch.batchSize, batch.seqLength];
-      const out = await model({
+      const out = (await model({
         input_ids: int64(t, batch.inputIds, dims),
         attention_mask: int64(t, batch.attentionMask, dims),
         token_type_ids: int64(t, batch.tokenTypeIds, dims),
-      }) as Record<string, { data: Float32Array; dims: number[] }>;
+      })) as Record<string, { data: Float32Array; dims: number[] }>;
       const pooled = out.pooler_output;
-      if (!pooled) throw new Error(`loadPeer: the ONNX model in '${dir}' has no 'pooler_output' output; got ${Object.keys(out).join(', ')}.`);
+      if (!pooled)
+        throw new Error(
+          `loadPeer: the ONNX model in '${dir}' has no 'pooler_output' output; got ${Object.keys(out).join(', ')}.`,
+        );
       return pooled.data;
     },
-    dispose: async () => { await model.dispose(); },
+    dispose: async () => {
+      await model.dispose();
+    },
   };
 }
 
 /** Largest absolute difference of two equally long arrays. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`maxAbsDiff: arrays must have equal lengths; got ${a.length} and ${b.length}.`);
+  if (a.length !== b.length)
+    throw new Error(`maxAbsDiff: arrays must have equal lengths; got ${a.length} and ${b.length}.`);
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;

@@ -19,7 +19,10 @@ import { loadPeer, maxAbsDiff, onnxExportDir, onnxExportProblem, type PeerModel 
 import { timeRepeated } from './stats';
 import { inferOnce, syntheticBatch, TrainingBench } from './workloads';
 
-export interface BenchCase { seqLength: number; batchSize: number }
+export interface BenchCase {
+  seqLength: number;
+  batchSize: number;
+}
 
 export interface BenchModel {
   /** Short name used in reports and for the ONNX export folder (.cache/onnx/<name>). */
@@ -52,13 +55,25 @@ export interface BenchSettings {
 
 /** Full run: seq 32 and 128 x batch 32 and 64, up to 3 timed runs per case. */
 export const FULL_SETTINGS: BenchSettings = {
-  cases: [{ seqLength: 32, batchSize: 32 }, { seqLength: 32, batchSize: 64 }, { seqLength: 128, batchSize: 32 }, { seqLength: 128, batchSize: 64 }],
-  caseBudgetS: 75, maxRepeats: 3, peer: true, train: true,
+  cases: [
+    { seqLength: 32, batchSize: 32 },
+    { seqLength: 32, batchSize: 64 },
+    { seqLength: 128, batchSize: 32 },
+    { seqLength: 128, batchSize: 64 },
+  ],
+  caseBudgetS: 75,
+  maxRepeats: 3,
+  peer: true,
+  train: true,
 };
 
 /** --quick: 32 tokens x batch 32 only, up to 2 timed runs. */
 export const QUICK_SETTINGS: BenchSettings = {
-  cases: [{ seqLength: 32, batchSize: 32 }], caseBudgetS: 45, maxRepeats: 2, peer: true, train: true,
+  cases: [{ seqLength: 32, batchSize: 32 }],
+  caseBudgetS: 45,
+  maxRepeats: 2,
+  peer: true,
+  train: true,
 };
 
 export interface CaseResult extends BenchCase {
@@ -85,7 +100,12 @@ export interface TrainingResult extends CaseResult {
   memory: MemorySnapshot;
 }
 
-export interface Skip { model: string; workload: 'inference' | 'training' | 'peer'; case?: BenchCase; reason: string }
+export interface Skip {
+  model: string;
+  workload: 'inference' | 'training' | 'peer';
+  case?: BenchCase;
+  reason: string;
+}
 
 export interface ModelReport {
   name: string;
@@ -125,7 +145,14 @@ export async function measureMatMulPeak(repeats = 3): Promise<BenchReport['matMu
   const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
   const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
   try {
-    const t = await timeRepeated(async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, { warmup: 1, repeats });
+    const t = await timeRepeated(
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      { warmup: 1, repeats },
+    );
     return { shape: `[${n}, ${n}] x [${n}, ${n}]`, medianMs: t.medianMs, gflops: (2 * n ** 3) / (t.medianMs * 1e6) };
   } finally {
     tf.dispose([a, b]);
@@ -141,7 +168,11 @@ async function makeEncoder(model: BenchModel, useExport: boolean): Promise<Trans
 }
 
 /** Timed runs within the budget: one warm-up, then as many repeats (≤ max) as the warm-up's time allows. */
-async function budgeted(fn: () => Promise<void>, budgetS: number, maxRepeats: number): Promise<{ medianMs: number; runsMs: number[] }> {
+async function budgeted(
+  fn: () => Promise<void>,
+  budgetS: number,
+  maxRepeats: number,
+): Promise<{ medianMs: number; runsMs: number[] }> {
   const t0 = performance.now();
   await fn();
   const warmMs = performance.now() - t0;
@@ -155,13 +186,21 @@ function caseResult(c: BenchCase, t: { medianMs: number; runsMs: number[] }, flo
 }
 
 /** Estimated ms of one run of `c` from the last measured case of the same workload (FLOP-scaled). */
-function estimateMs(last: CaseResult | undefined, c: BenchCase, config: EncoderConfig, factor: number): number | undefined {
+function estimateMs(
+  last: CaseResult | undefined,
+  c: BenchCase,
+  config: EncoderConfig,
+  factor: number,
+): number | undefined {
   if (!last) return undefined;
   return (c.batchSize * encoderForwardFlops(config, c.seqLength) * factor) / (last.gflops * 1e6);
 }
 
 export async function runBench(
-  info: BackendInfo, settings: BenchSettings, models: BenchModel[] = defaultModels(), log: (s: string) => void = () => {},
+  info: BackendInfo,
+  settings: BenchSettings,
+  models: BenchModel[] = defaultModels(),
+  log: (s: string) => void = () => {},
 ): Promise<BenchReport> {
   const started = performance.now();
   const skipped: Skip[] = [];
@@ -174,7 +213,12 @@ export async function runBench(
     const useExport = exportProblem === undefined;
     const encoder = await makeEncoder(model, useExport);
     const config = encoder.config;
-    const report: ModelReport = { name: model.name, parameters: [...encoder.weights.values()].reduce((n, v) => n + v.size, 0), inference: [], training: [] };
+    const report: ModelReport = {
+      name: model.name,
+      parameters: [...encoder.weights.values()].reduce((n, v) => n + v.size, 0),
+      inference: [],
+      training: [],
+    };
     let peer: PeerModel | undefined;
     if (settings.peer) {
       if (exportProblem) skipped.push({ model: model.name, workload: 'peer', reason: exportProblem });
@@ -186,31 +230,59 @@ export async function runBench(
     encoder.trainable = false;
     const tooLong = (c: BenchCase, workload: Skip['workload']): boolean => {
       if (c.seqLength <= config.maxPositionEmbeddings) return false;
-      skipped.push({ model: model.name, workload, case: c, reason: `${c.seqLength} tokens exceed the model's max_position_embeddings (${config.maxPositionEmbeddings})` });
+      skipped.push({
+        model: model.name,
+        workload,
+        case: c,
+        reason: `${c.seqLength} tokens exceed the model's max_position_embeddings (${config.maxPositionEmbeddings})`,
+      });
       return true;
     };
     for (const c of settings.cases) {
       if (tooLong(c, 'inference')) continue;
       const est = estimateMs(report.inference.at(-1), c, config, 1);
       if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
-        skipped.push({ model: model.name, workload: 'inference', case: c, reason: `estimated ${(est / 1000).toFixed(0)} s per run; budget ${settings.caseBudgetS} s per case` });
+        skipped.push({
+          model: model.name,
+          workload: 'inference',
+          case: c,
+          reason: `estimated ${(est / 1000).toFixed(0)} s per run; budget ${settings.caseBudgetS} s per case`,
+        });
         continue;
       }
       log(`${model.name} inference ${c.seqLength} tokens x ${c.batchSize}`);
       const encoded = syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 1);
       const batch = toTokenBatch(encoded);
       let ours: Float32Array = new Float32Array();
-      const t = await budgeted(async () => { ours = await inferOnce(encoder, batch); }, settings.caseBudgetS, settings.maxRepeats);
+      const t = await budgeted(
+        async () => {
+          ours = await inferOnce(encoder, batch);
+        },
+        settings.caseBudgetS,
+        settings.maxRepeats,
+      );
       disposeTokenBatch(batch);
       const r: InferenceResult = caseResult(c, t, encoderForwardFlops(config, c.seqLength));
       if (peer) {
         let theirs: Float32Array = new Float32Array();
-        const p = await budgeted(async () => { theirs = await peer!.infer(encoded); }, settings.caseBudgetS, settings.maxRepeats);
-        r.peer = { ...caseResult(c, p, encoderForwardFlops(config, c.seqLength)), maxAbsDiffPooled: maxAbsDiff(ours, theirs) };
+        const p = await budgeted(
+          async () => {
+            theirs = await peer!.infer(encoded);
+          },
+          settings.caseBudgetS,
+          settings.maxRepeats,
+        );
+        r.peer = {
+          ...caseResult(c, p, encoderForwardFlops(config, c.seqLength)),
+          maxAbsDiffPooled: maxAbsDiff(ours, theirs),
+        };
         r.ratio = r.perSecond / r.peer.perSecond;
       }
       report.inference.push(r);
-      log(`  ${r.perSecond.toFixed(1)} texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}`);
+      log(
+        `  ${r.perSecond.toFixed(1)} ` +
+          `texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}`,
+      );
     }
     await peer?.dispose();
     encoder.trainable = true;
@@ -221,24 +293,49 @@ export async function runBench(
         if (tooLong(c, 'training')) continue;
         const est = estimateMs(report.training.at(-1), c, config, TRAIN_FLOPS_FACTOR);
         if (c.seqLength * c.batchSize > tokenLimit) {
-          skipped.push({ model: model.name, workload: 'training', case: c, reason: `${c.seqLength * c.batchSize} tokens per batch exceed the memory limit of ~${tokenLimit} on ${info.name}` });
+          skipped.push({
+            model: model.name,
+            workload: 'training',
+            case: c,
+            reason:
+              `${c.seqLength * c.batchSize} tokens per batch exceed the memory limit of ~${tokenLimit} on ` +
+              `${info.name}`,
+          });
           continue;
         }
         if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
-          skipped.push({ model: model.name, workload: 'training', case: c, reason: `estimated ${(est / 1000).toFixed(0)} s per step; budget ${settings.caseBudgetS} s per case` });
+          skipped.push({
+            model: model.name,
+            workload: 'training',
+            case: c,
+            reason: `estimated ${(est / 1000).toFixed(0)} s per step; budget ${settings.caseBudgetS} s per case`,
+          });
           continue;
         }
         log(`${model.name} training ${c.seqLength} tokens x ${c.batchSize}`);
         // A fresh model per case (same seed), so every backend sees the same loss sequence.
         bench?.dispose();
-        bench = new TrainingBench(await makeEncoder(model, useExport), syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 2));
+        bench = new TrainingBench(
+          await makeEncoder(model, useExport),
+          syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 2),
+        );
         const losses: number[] = [];
         const counts: number[] = [];
         const b = bench;
-        const t = await budgeted(async () => { losses.push(await b.step()); counts.push(tf.memory().numTensors); }, settings.caseBudgetS, settings.maxRepeats);
+        const t = await budgeted(
+          async () => {
+            losses.push(await b.step());
+            counts.push(tf.memory().numTensors);
+          },
+          settings.caseBudgetS,
+          settings.maxRepeats,
+        );
         const r: TrainingResult = {
           ...caseResult(c, t, TRAIN_FLOPS_FACTOR * encoderForwardFlops(config, c.seqLength)),
-          losses, tensorsAfterFirstStep: counts[0], tensorsAfterLastStep: counts[counts.length - 1], memory: memorySnapshot(),
+          losses,
+          tensorsAfterFirstStep: counts[0],
+          tensorsAfterLastStep: counts[counts.length - 1],
+          memory: memorySnapshot(),
         };
         report.training.push(r);
         log(`  ${r.perSecond.toFixed(2)} samples/s (losses ${losses.map((l) => l.toFixed(6)).join(', ')})`);
@@ -251,7 +348,13 @@ export async function runBench(
   const cpuList = cpus();
   return {
     date: new Date().toISOString(),
-    machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version, loadAverage1m: loadavg() },
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+      loadAverage1m: loadavg(),
+    },
     backend: { name: info.name, provider: info.provider },
     settings,
     matMulPeak,

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, TokenBatch } from '../model/types';
-import { makeAdam, TRAINING_DEFAULTS } from '../models/defaults';
-import { SiameseModel } from '../models/siamese';
+import { TRAINING_DEFAULTS } from '../heads/defaults';
+import { makeAdam } from '../train/optimizer';
+import { SiameseModel } from '../heads/siamese';
 import { disposeTokenBatch, toTokenBatch, type EncodedBatch } from '../tokenizer/types';
 import type { LabeledBatch } from '../train/types';
 
@@ -15,7 +16,10 @@ import type { LabeledBatch } from '../train/types';
  * ids drawn from [5, vocabSize) by a fixed linear congruence of the seed.
  */
 export function syntheticBatch(batchSize: number, seqLength: number, vocabSize: number, seed = 0): EncodedBatch {
-  for (const [name, v] of [['batchSize', batchSize], ['seqLength', seqLength]] as const) {
+  for (const [name, v] of [
+    ['batchSize', batchSize],
+    ['seqLength', seqLength],
+  ] as const) {
     if (!Number.isInteger(v) || v < 2) throw new Error(`syntheticBatch: '${name}' must be an integer >= 2; got ${v}.`);
   }
   const n = batchSize * seqLength;
@@ -30,7 +34,10 @@ export function syntheticBatch(batchSize: number, seqLength: number, vocabSize: 
 
 /** P×K labels: `classes` classes with batchSize / classes rows each (semi-hard triplets need ≥ 2 per class). */
 export function pkLabels(batchSize: number, classes = 8): Int32Array {
-  return Int32Array.from({ length: batchSize }, (_, i) => i % Math.min(classes, Math.max(1, Math.floor(batchSize / 2))));
+  return Int32Array.from(
+    { length: batchSize },
+    (_, i) => i % Math.min(classes, Math.max(1, Math.floor(batchSize / 2))),
+  );
 }
 
 /** Pooled sentence vectors of one batch, read back to the host (what an embedding job does). */
@@ -53,7 +60,11 @@ export class TrainingBench {
   constructor(encoder: Encoder, encoded: EncodedBatch, opts: { learningRate?: number; seed?: number } = {}) {
     this.model = new SiameseModel(encoder, { seed: opts.seed ?? 0 });
     this.optimizer = makeAdam(opts.learningRate ?? TRAINING_DEFAULTS.siamese.learningRate);
-    this.batch = { inputs: toTokenBatch(encoded), labels: tf.tensor1d(pkLabels(encoded.batchSize), 'int32'), size: encoded.batchSize };
+    this.batch = {
+      inputs: toTokenBatch(encoded),
+      labels: tf.tensor1d(pkLabels(encoded.batchSize), 'int32'),
+      size: encoded.batchSize,
+    };
   }
 
   /** One optimizer step; returns the loss before the update. */

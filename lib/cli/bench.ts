@@ -23,7 +23,9 @@ writes .cache/onnx/<model>; without it the peer is skipped, with the reason).
   --backend LIST   comma-separated: ${BACKEND_CHOICES.join(', ')} (default auto = the fastest that loads);
                    several backends run one after the other, each in its own process, and their
                    training losses (same seed) are compared
-  --models LIST    comma-separated subset of: ${defaultModels().map((m) => m.name).join(', ')}
+  --models LIST    comma-separated subset of: ${defaultModels()
+    .map((m) => m.name)
+    .join(', ')}
   --no-peer        skip transformers.js;  --no-train  skip training
   --headlines [N]  instead: embed N (default all 36,900) HuffPost headlines with the ALBERT-base
                    export (length-bucketed batches of 64) on the backend and with ONNX Runtime;
@@ -43,12 +45,18 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
 
 function parseBackends(list: string): BackendChoice[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
-    if (!(BACKEND_CHOICES as readonly string[]).includes(n)) throw new Error(`bench: '--backend' must list names from ${BACKEND_CHOICES.join(', ')}; got '${n}'.`);
+    if (!(BACKEND_CHOICES as readonly string[]).includes(n))
+      throw new Error(`bench: '--backend' must list names from ${BACKEND_CHOICES.join(', ')}; got '${n}'.`);
   }
   if (names.length === 0) throw new Error(`bench: '--backend' must name at least one backend; got '${list}'.`);
   return names as BackendChoice[];
@@ -65,7 +73,10 @@ async function runOne(backend: BackendChoice, peer: boolean): Promise<BenchRepor
   if (values.models) {
     const wanted = values.models.split(',').map((s) => s.trim());
     const unknown = wanted.filter((w) => !models.some((m) => m.name === w));
-    if (unknown.length) throw new Error(`bench: '--models' must list names from ${models.map((m) => m.name).join(', ')}; got '${unknown.join(', ')}'.`);
+    if (unknown.length)
+      throw new Error(
+        `bench: '--models' must list names from ${models.map((m) => m.name).join(', ')}; got '${unknown.join(', ')}'.`,
+      );
     models = models.filter((m) => wanted.includes(m.name));
   }
   return runBench(info, settings, models, log);
@@ -81,7 +92,9 @@ function runChild(backend: BackendChoice, peer: boolean): Promise<BenchReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`bench: the ${backend} run exited with code ${code}.`));
@@ -101,20 +114,33 @@ function sharePeer(reports: BenchReport[]): void {
       const m0 = reports[0].models.find((x) => x.name === m.name);
       for (const c of m.inference) {
         const p = m0?.inference.find((x) => x.seqLength === c.seqLength && x.batchSize === c.batchSize)?.peer;
-        if (p) { c.peer = { ...p, maxAbsDiffPooled: Number.NaN }; c.ratio = c.perSecond / p.perSecond; }
+        if (p) {
+          c.peer = { ...p, maxAbsDiffPooled: Number.NaN };
+          c.ratio = c.perSecond / p.perSecond;
+        }
       }
       if (m0?.peerProvider) m.peerProvider = m0.peerProvider;
     }
   }
 }
 
-function agreements(reports: BenchReport[]): Array<{ model: string; case: string; backends: string; steps: number; maxAbsDiff: number }> {
+function agreements(
+  reports: BenchReport[],
+): Array<{ model: string; case: string; backends: string; steps: number; maxAbsDiff: number }> {
   const out = [];
   for (const r of reports.slice(1)) {
     for (const m of r.models) {
       for (const c of m.training) {
-        const c0 = reports[0].models.find((x) => x.name === m.name)?.training.find((x) => x.seqLength === c.seqLength && x.batchSize === c.batchSize);
-        if (c0) out.push({ model: m.name, case: `${c.seqLength}x${c.batchSize}`, backends: `${reports[0].backend.name} vs ${r.backend.name}`, ...lossAgreement(c0.losses, c.losses) });
+        const c0 = reports[0].models
+          .find((x) => x.name === m.name)
+          ?.training.find((x) => x.seqLength === c.seqLength && x.batchSize === c.batchSize);
+        if (c0)
+          out.push({
+            model: m.name,
+            case: `${c.seqLength}x${c.batchSize}`,
+            backends: `${reports[0].backend.name} vs ${r.backend.name}`,
+            ...lossAgreement(c0.losses, c.losses),
+          });
       }
     }
   }
@@ -122,11 +148,15 @@ function agreements(reports: BenchReport[]): Array<{ model: string; case: string
 }
 
 async function main(): Promise<void> {
-  if (values.help) { console.log(HELP); return; }
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   if (values.headlines) {
     const limit = positionals[0] === undefined ? undefined : Number(positionals[0]);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`bench: '--headlines' takes a positive integer count; got '${positionals[0]}'.`);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+      throw new Error(`bench: '--headlines' takes a positive integer count; got '${positionals[0]}'.`);
     const [backend] = parseBackends(values.backend);
     const info = await initBackend(backend);
     const report = await encodeHeadlines({ limit, backend: info, log });
@@ -146,8 +176,14 @@ async function main(): Promise<void> {
   console.log(`# ${command}\n\n${formatReports(reports)}`);
   if (lossChecks.length) {
     console.log('\nTraining losses, same seed, across backends (common steps):');
-    for (const a of lossChecks) console.log(`- ${a.model} ${a.case} ${a.backends}: ${a.steps} steps, max |difference| ${a.maxAbsDiff.toExponential(2)}`);
+    for (const a of lossChecks)
+      console.log(
+        `- ${a.model} ${a.case} ${a.backends}: ${a.steps} steps, max |difference| ${a.maxAbsDiff.toExponential(2)}`,
+      );
   }
 }
 
-main().catch((e: Error) => { console.error(e.message); process.exit(1); });
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -31,16 +31,26 @@ function countRecords(text: string): { records: number; categories: number } {
 }
 
 /** Checks a dataset file's checksum (if expected) and, for a known version file name, its record count. */
-export function verifyDatasetFile(path: string, expectedSha256?: string, name = basename(path)): { sha256: string; records: number; categories: number } {
+export function verifyDatasetFile(
+  path: string,
+  expectedSha256?: string,
+  name = basename(path),
+): { sha256: string; records: number; categories: number } {
   const bytes = readFileSync(path);
   const digest = sha256Hex(bytes);
   if (expectedSha256 && digest !== expectedSha256.toLowerCase()) {
-    throw new Error(`verifyDatasetFile: ${path}: SHA-256 is ${digest}, expected ${expectedSha256}. The download is corrupt or a different file.`);
+    throw new Error(
+      `verifyDatasetFile: ${path}: SHA-256 is ${digest}, expected ${expectedSha256}. The download is ` +
+        `corrupt or a different file.`,
+    );
   }
   const counts = countRecords(bytes.toString('utf8'));
   const known = Object.values(KNOWN_VERSIONS).find((v) => v.file === name);
   if (known && (counts.records !== known.records || counts.categories !== known.categories)) {
-    throw new Error(`verifyDatasetFile: ${path}: ${counts.records} records in ${counts.categories} categories; the published ${known.file} has ${known.records} in ${known.categories}.`);
+    throw new Error(
+      `verifyDatasetFile: ${path}: ${counts.records} records in ${counts.categories} categories; the ` +
+        `published ${known.file} has ${known.records} in ${known.categories}.`,
+    );
   }
   return { sha256: digest, ...counts };
 }
@@ -54,7 +64,10 @@ function kaggleAuth(): string {
     const j = JSON.parse(readFileSync(file, 'utf8')) as { username?: string; key?: string };
     if (j.username && j.key) return Buffer.from(`${j.username}:${j.key}`).toString('base64');
   }
-  throw new Error('downloadDataset: Kaggle needs an API token: set KAGGLE_USERNAME and KAGGLE_KEY, or put kaggle.json in ~/.kaggle (kaggle.com → Settings → API). Or pass --url, or --from a local file.');
+  throw new Error(
+    'downloadDataset: Kaggle needs an API token: set KAGGLE_USERNAME and KAGGLE_KEY, or put ' +
+      'kaggle.json in ~/.kaggle (kaggle.com → Settings → API). Or pass --url, or --from a local file.',
+  );
 }
 
 async function fetchBytes(url: string, headers: Record<string, string>, log: (s: string) => void): Promise<Buffer> {
@@ -63,7 +76,10 @@ async function fetchBytes(url: string, headers: Record<string, string>, log: (s:
   try {
     res = await fetch(url, { headers, redirect: 'follow' });
   } catch (e) {
-    throw new Error(`downloadDataset: cannot reach ${url}: ${(e as Error).message}. Download it elsewhere and use --from <file>.`);
+    throw new Error(
+      `downloadDataset: cannot reach ${url}: ${(e as Error).message}. Download it elsewhere and use ` +
+        `--from <file>.`,
+    );
   }
   if (!res.ok) throw new Error(`downloadDataset: ${url} answered HTTP ${res.status} ${res.statusText}.`);
   const total = Number(res.headers.get('content-length') ?? 0);
@@ -113,7 +129,10 @@ export async function acquireDataset(opts: AcquireOptions = {}): Promise<{ files
   const files: string[] = [];
   const isZip = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   const entries = isZip
-    ? new AdmZip(bytes).getEntries().filter((e) => !e.isDirectory && /\.jsonl?$/i.test(e.entryName)).map((e) => ({ name: basename(e.entryName), data: e.getData() }))
+    ? new AdmZip(bytes)
+        .getEntries()
+        .filter((e) => !e.isDirectory && /\.jsonl?$/i.test(e.entryName))
+        .map((e) => ({ name: basename(e.entryName), data: e.getData() }))
     : [{ name, data: bytes }];
   if (entries.length === 0) throw new Error(`acquireDataset: the archive holds no .json/.jsonl file.`);
   for (const e of entries) {
@@ -127,4 +146,3 @@ export async function acquireDataset(opts: AcquireOptions = {}): Promise<{ files
   }
   return { files };
 }
-

@@ -17,7 +17,8 @@ export interface DatasetOptions {
   text?: TextMode;
   /** Field holding the class; default 'category'. */
   labelField?: string;
-  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10, as the study. 0 keeps all. */
+  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10, as the study. 0 keeps all.
+   * */
   minWords?: number;
   /** Keep at most this many records per class (seeded choice); default: no cap. */
   maxPerClass?: number;
@@ -91,8 +92,11 @@ export function loadDataset(opts: DatasetOptions): Dataset {
   };
 }
 
+/** Texts, labels and lines of some rows of a dataset, with its categories. */
+export type DatasetRows = Pick<Dataset, 'texts' | 'labels' | 'lines' | 'categories'>;
+
 /** Rows `indices` of a dataset (texts, labels, lines), sharing its categories. */
-export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Pick<Dataset, 'texts' | 'labels' | 'lines' | 'categories'> {
+export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): DatasetRows {
   const idx = Array.from(indices);
   return {
     texts: idx.map((i) => ds.texts[i]),

@@ -16,7 +16,11 @@ export interface Skip {
 
 /** An error pointing at a place in an input file. */
 export class DataError extends Error {
-  constructor(readonly file: string, readonly line: number | undefined, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
     super(line === undefined ? `${file}: ${reason}` : `${file}:${line}: ${reason}`);
     this.name = 'DataError';
   }
@@ -27,12 +31,19 @@ export class InvalidRecords {
   readonly skipped: Skip[] = [];
   constructor(readonly policy: InvalidPolicy) {
     if (!INVALID_POLICIES.includes(policy)) {
-      throw new Error(`InvalidRecords: 'onInvalid' must be one of ${INVALID_POLICIES.join(', ')}; got '${String(policy)}'.`);
+      throw new Error(
+        `InvalidRecords: 'onInvalid' must be one of ${INVALID_POLICIES.join(', ')}; got ` + `'${String(policy)}'.`,
+      );
     }
   }
 
   report(file: string, line: number, reason: string): void {
-    if (this.policy === 'error') throw new DataError(file, line, `${reason} (use onInvalid: 'skip' / --on-invalid skip to skip such records)`);
+    if (this.policy === 'error')
+      throw new DataError(
+        file,
+        line,
+        `${reason} (use onInvalid: 'skip' / --on-invalid ` + `skip to skip such records)`,
+      );
     this.skipped.push({ file, line, reason });
   }
 }
@@ -40,7 +51,10 @@ export class InvalidRecords {
 /** A short human summary: "skipped 3 records: a.json:4: missing field 'category'; ...". */
 export function summarizeSkips(skips: readonly Skip[], show = 5): string {
   if (skips.length === 0) return 'skipped 0 records';
-  const head = skips.slice(0, show).map((s) => `${s.file}:${s.line}: ${s.reason}`).join('; ');
+  const head = skips
+    .slice(0, show)
+    .map((s) => `${s.file}:${s.line}: ${s.reason}`)
+    .join('; ');
   const more = skips.length > show ? `; … and ${skips.length - show} more` : '';
   return `skipped ${skips.length} record${skips.length === 1 ? '' : 's'}: ${head}${more}`;
 }

@@ -25,7 +25,9 @@ export function textFields(mode: TextMode): string[] {
   if (preset) return [...preset];
   const fields = mode.split('+').map((f) => f.trim());
   if (fields.length === 0 || fields.some((f) => f === '')) {
-    throw new Error(`textFields: 'text' must be 'headline', 'headline+description' or field names joined by '+'; got '${mode}'.`);
+    throw new Error(
+      `textFields: 'text' must be 'headline', 'headline+description' or field names joined by '+'; ` + `got '${mode}'.`,
+    );
   }
   return fields;
 }
@@ -41,7 +43,11 @@ function fieldValue(rec: RawRecord, field: string): { value: string } | { proble
   const v = rec.fields[field];
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number' && Number.isFinite(v)) return { value: String(v) };
-  return { problem: `field '${field}' must be a string or a number; got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}` };
+  return {
+    problem:
+      `field '${field}' must be a string or a number; got ` +
+      `${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`,
+  };
 }
 
 /**
@@ -60,14 +66,26 @@ export function toLabelledTexts(
     const parts: string[] = [];
     for (const f of fields) {
       const r = fieldValue(rec, f);
-      if ('problem' in r) { opts.invalid.report(file, rec.line, r.problem); continue outer; }
+      if ('problem' in r) {
+        opts.invalid.report(file, rec.line, r.problem);
+        continue outer;
+      }
       parts.push(r.value);
     }
     const label = fieldValue(rec, opts.labelField);
-    if ('problem' in label) { opts.invalid.report(file, rec.line, label.problem); continue; }
+    if ('problem' in label) {
+      opts.invalid.report(file, rec.line, label.problem);
+      continue;
+    }
     const text = parts.join(TEXT_SEPARATOR);
-    if (parts[0].trim() === '') { opts.invalid.report(file, rec.line, `empty text field '${fields[0]}'`); continue; }
-    if (label.value.trim() === '') { opts.invalid.report(file, rec.line, `empty label field '${opts.labelField}'`); continue; }
+    if (parts[0].trim() === '') {
+      opts.invalid.report(file, rec.line, `empty text field '${fields[0]}'`);
+      continue;
+    }
+    if (label.value.trim() === '') {
+      opts.invalid.report(file, rec.line, `empty label field '${opts.labelField}'`);
+      continue;
+    }
     out.push({ text, label: label.value, line: rec.line });
   }
   return out;

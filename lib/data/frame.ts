@@ -4,7 +4,7 @@
  * uses plain typed arrays, so loading data does not load danfo.
  */
 import * as dfd from 'danfojs-node';
-import { escapeHtml } from '../notebook/show';
+import { escapeHtml } from '../io/html';
 import { wordCount, type Dataset } from './dataset';
 
 type Cell = string | number | boolean | null | undefined;
@@ -43,8 +43,11 @@ export function frameToHtml(frame: dfd.DataFrame, opts: { maxRows?: number; digi
   const index = frame.index as Cell[];
   const rows = (frame.values as Cell[][]).slice(0, maxRows);
   const head = `<tr><th></th>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
-  const body = rows.map((r, i) =>
-    `<tr><th>${escapeHtml(formatCell(index[i], digits))}</th>${r.map((v) => `<td>${escapeHtml(formatCell(v, digits))}</td>`).join('')}</tr>`).join('\n');
-  const more = frame.shape[0] > maxRows ? `<p>… ${frame.shape[0] - maxRows} more rows (${frame.shape[0]} in all)</p>` : '';
+  const td = (v: Cell) => `<td>${escapeHtml(formatCell(v, digits))}</td>`;
+  const body = rows
+    .map((r, i) => `<tr><th>${escapeHtml(formatCell(index[i], digits))}</th>${r.map(td).join('')}</tr>`)
+    .join('\n');
+  const more =
+    frame.shape[0] > maxRows ? `<p>… ${frame.shape[0] - maxRows} more rows (${frame.shape[0]} in all)</p>` : '';
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>${more}`;
 }

@@ -9,7 +9,10 @@ export function factorize(labels: readonly string[]): { codes: Int32Array; categ
   const codes = new Int32Array(labels.length);
   labels.forEach((l, i) => {
     let c = index.get(l);
-    if (c === undefined) { c = index.size; index.set(l, c); }
+    if (c === undefined) {
+      c = index.size;
+      index.set(l, c);
+    }
     codes[i] = c;
   });
   return { codes, categories: [...index.keys()] };

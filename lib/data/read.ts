@@ -18,7 +18,11 @@ export interface RawRecord {
 }
 
 const EXTENSIONS: Record<string, FileFormat | 'json-or-jsonl'> = {
-  '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json-or-jsonl', '.csv': 'csv', '.tsv': 'tsv',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.json': 'json-or-jsonl',
+  '.csv': 'csv',
+  '.tsv': 'tsv',
 };
 
 /**
@@ -35,7 +39,12 @@ export function detectFormat(file: string, text: string, format?: FileFormat): F
   const ext = extname(file).toLowerCase();
   const byExt = EXTENSIONS[ext];
   if (byExt === undefined) {
-    throw new DataError(file, undefined, `unknown file format '${ext || '(no extension)'}': expected one of ${Object.keys(EXTENSIONS).join(', ')}, or pass format (--format ${FILE_FORMATS.join('|')}).`);
+    throw new DataError(
+      file,
+      undefined,
+      `unknown file format '${ext || '(no extension)'}': expected one of ` +
+        `${Object.keys(EXTENSIONS).join(', ')}, or pass format (--format ${FILE_FORMATS.join('|')}).`,
+    );
   }
   if (byExt !== 'json-or-jsonl') return byExt;
   return text.trimStart().startsWith('[') ? 'json' : 'jsonl';
@@ -98,7 +107,14 @@ function readJsonArray(file: string, text: string, invalid: InvalidRecords): Raw
 function readDelimited(file: string, text: string, delimiter: string): RawRecord[] {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parseCsv(text, { columns: true, delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: false });
+    rows = parseCsv(text, {
+      columns: true,
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: false,
+    });
   } catch (e) {
     const err = e as Error & { lines?: number };
     // Structural CSV errors (e.g. an unclosed quote) make every later row unreliable: always an error.
@@ -108,10 +124,7 @@ function readDelimited(file: string, text: string, delimiter: string): RawRecord
 }
 
 /** Read every record of `file`. An empty file (no records) is an error. */
-export function readRecords(
-  file: string,
-  opts: { format?: FileFormat; invalid: InvalidRecords },
-): RawRecord[] {
+export function readRecords(file: string, opts: { format?: FileFormat; invalid: InvalidRecords }): RawRecord[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -122,9 +135,12 @@ export function readRecords(
   const format = detectFormat(file, text, opts.format);
   if (text.trim() === '') throw new DataError(file, undefined, 'file is empty: no records to read');
   const records =
-    format === 'jsonl' ? readJsonLines(file, text, opts.invalid)
-      : format === 'json' ? readJsonArray(file, text, opts.invalid)
+    format === 'jsonl'
+      ? readJsonLines(file, text, opts.invalid)
+      : format === 'json'
+        ? readJsonArray(file, text, opts.invalid)
         : readDelimited(file, text, format === 'csv' ? ',' : '\t');
-  if (records.length === 0) throw new DataError(file, undefined, `no valid records (${opts.invalid.skipped.length} skipped)`);
+  if (records.length === 0)
+    throw new DataError(file, undefined, `no valid records (${opts.invalid.skipped.length} ` + `skipped)`);
   return records;
 }

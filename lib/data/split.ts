@@ -15,7 +15,8 @@ export function groupByClass(labels: ArrayLike<number>, rows?: ArrayLike<number>
   for (let r = 0; r < n; r++) {
     const i = rows ? rows[r] : r;
     const g = groups.get(labels[i]);
-    if (g) g.push(i); else groups.set(labels[i], [i]);
+    if (g) g.push(i);
+    else groups.set(labels[i], [i]);
   }
   return groups;
 }
@@ -79,7 +80,10 @@ export function capPerClass(labels: ArrayLike<number>, maxPerClass: number, seed
  * Returns indices into the full label array, grouped by class id.
  */
 export function balancedSample(
-  labels: ArrayLike<number>, subset: ArrayLike<number>, perClass: number, seed: number,
+  labels: ArrayLike<number>,
+  subset: ArrayLike<number>,
+  perClass: number,
+  seed: number,
 ): Int32Array {
   if (!(Number.isInteger(perClass) && perClass > 0)) {
     throw new Error(`balancedSample: 'perClass' must be a positive integer; got ${perClass}.`);

@@ -5,14 +5,17 @@
  */
 import { CosineIndex } from './neighbours';
 import { checkVectors, flatten, l2NormalizeRows, rowDot, type Vectors } from './vectors';
-import seedrandom from 'seedrandom';
+import { makeRandom, shuffleInPlace } from '../data/rng';
 
 export type ClusterLabel = number | string;
 export type DistanceMetric = 'euclidean' | 'cosine';
 
 function checkLabels(fn: string, x: Vectors, labels: readonly ClusterLabel[]): void {
   if (!Array.isArray(labels) || labels.length !== x.length) {
-    throw new Error(`${fn}: 'labels' must have one label per vector (${x.length}); got ${Array.isArray(labels) ? labels.length : typeof labels}.`);
+    throw new Error(
+      `${fn}: 'labels' must have one label per vector (${x.length}); got ` +
+        `${Array.isArray(labels) ? labels.length : typeof labels}.`,
+    );
   }
 }
 
@@ -22,16 +25,23 @@ function checkLabels(fn: string, x: Vectors, labels: readonly ClusterLabel[]): v
  * to another cluster; 0 for a sample alone in its cluster (scikit-learn's
  * `silhouette_samples`). Cosine distance is 1 - cosine similarity.
  */
-export function silhouetteSamples(x: Vectors, labels: readonly ClusterLabel[], options: { metric?: DistanceMetric } = {}): number[] {
+export function silhouetteSamples(
+  x: Vectors,
+  labels: readonly ClusterLabel[],
+  options: { metric?: DistanceMetric } = {},
+): number[] {
   const fn = 'silhouetteSamples';
   checkVectors(fn, 'x', x);
   checkLabels(fn, x, labels);
   const metric = options.metric ?? 'euclidean';
-  if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine'; got ${JSON.stringify(metric)}.`);
+  if (metric !== 'euclidean' && metric !== 'cosine')
+    throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine'; got ${JSON.stringify(metric)}.`);
   const classes = [...new Set(labels)];
   const nLabels = classes.length;
   if (nLabels < 2 || nLabels > x.length - 1) {
-    throw new Error(`${fn}: number of labels is ${nLabels}; valid values are 2 to n_samples - 1 (inclusive) = ${x.length - 1}.`);
+    throw new Error(
+      `${fn}: number of labels is ${nLabels}; valid values are 2 to n_samples - 1 (inclusive) = ${x.length - 1}.`,
+    );
   }
   const index = new Map(classes.map((c, i) => [c, i]));
   const cls = labels.map((l) => index.get(l)!);
@@ -48,7 +58,8 @@ export function silhouetteSamples(x: Vectors, labels: readonly ClusterLabel[], o
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const xy = rowDot(m, i, m, j);
-      const dist = metric === 'cosine' ? Math.min(2, Math.max(0, 1 - xy)) : Math.sqrt(Math.max(sq[i] - 2 * xy + sq[j], 0));
+      const dist =
+        metric === 'cosine' ? Math.min(2, Math.max(0, 1 - xy)) : Math.sqrt(Math.max(sq[i] - 2 * xy + sq[j], 0));
       sums[i * nLabels + cls[j]] += dist;
       sums[j * nLabels + cls[i]] += dist;
     }
@@ -56,7 +67,10 @@ export function silhouetteSamples(x: Vectors, labels: readonly ClusterLabel[], o
   const out: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const own = cls[i];
-    if (sizes[own] <= 1) { out[i] = 0; continue; }
+    if (sizes[own] <= 1) {
+      out[i] = 0;
+      continue;
+    }
     const a = sums[i * nLabels + own] / (sizes[own] - 1);
     let b = Infinity;
     for (let c = 0; c < nLabels; c++) if (c !== own) b = Math.min(b, sums[i * nLabels + c] / sizes[c]);
@@ -71,14 +85,19 @@ export function silhouetteSamples(x: Vectors, labels: readonly ClusterLabel[], o
  * clusters). O(N²·D): for large N pass `sampleSize` (a seeded random subset,
  * as scikit-learn's `sample_size`).
  */
-export function silhouetteScore(x: Vectors, labels: readonly ClusterLabel[], options: { metric?: DistanceMetric; sampleSize?: number; seed?: number | string } = {}): number {
+export function silhouetteScore(
+  x: Vectors,
+  labels: readonly ClusterLabel[],
+  options: { metric?: DistanceMetric; sampleSize?: number; seed?: number | string } = {},
+): number {
   let xs = x;
   let ls = labels;
   if (options.sampleSize !== undefined && options.sampleSize < x.length) {
     checkLabels('silhouetteScore', x, labels);
-    const rng = seedrandom(String(options.seed ?? 42));
-    const idx = x.map((_, i) => i);
-    for (let i = idx.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+    const idx = shuffleInPlace(
+      x.map((_, i) => i),
+      makeRandom(`silhouette:${options.seed ?? 42}`),
+    ) as number[];
     const pick = idx.slice(0, options.sampleSize);
     xs = pick.map((i) => x[i]);
     ls = pick.map((i) => labels[i]);
@@ -94,7 +113,10 @@ function majority(labels: readonly ClusterLabel[]): ClusterLabel {
   let best: ClusterLabel | undefined;
   let bestCount = -1;
   for (const [l, c] of counts) {
-    if (c > bestCount || (c === bestCount && best !== undefined && l < best)) { best = l; bestCount = c; }
+    if (c > bestCount || (c === bestCount && best !== undefined && l < best)) {
+      best = l;
+      bestCount = c;
+    }
   }
   return best!;
 }
@@ -113,7 +135,11 @@ export interface KnnAccuracyOptions {
  * Without `queries`, leave-one-out on the reference set (each vector votes
  * among the others). E.g. train embeddings as reference, validation as queries.
  */
-export function knnAccuracy(reference: Vectors, referenceLabels: readonly ClusterLabel[], options: KnnAccuracyOptions = {}): number {
+export function knnAccuracy(
+  reference: Vectors,
+  referenceLabels: readonly ClusterLabel[],
+  options: KnnAccuracyOptions = {},
+): number {
   const fn = 'knnAccuracy';
   const index = new CosineIndex(reference);
   checkLabels(fn, reference, referenceLabels);
@@ -127,7 +153,10 @@ export function knnAccuracy(reference: Vectors, referenceLabels: readonly Cluste
   if (options.queries) {
     checkVectors(fn, 'queries', options.queries);
     if (!options.queryLabels || options.queryLabels.length !== options.queries.length) {
-      throw new Error(`${fn}: 'queryLabels' must have one label per query (${options.queries.length}); got ${options.queryLabels?.length ?? 'none'}.`);
+      throw new Error(
+        `${fn}: 'queryLabels' must have one label per query (${options.queries.length}); got ` +
+          `${options.queryLabels?.length ?? 'none'}.`,
+      );
     }
     queries = options.queries;
     queryLabels = options.queryLabels;

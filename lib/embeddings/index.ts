@@ -1,11 +1,17 @@
 /**
- * Embedding maps and tools: UMAP and PCA to 2-D, TensorBoard projector export,
+ * Embedding maps and tools: UMAP to 2-D, TensorBoard projector export,
  * cosine nearest neighbours, and cluster quality (silhouette, k-NN accuracy).
  * In tslab notebooks import `./lib/embeddings/index`.
  */
 export { umap, type UmapOptions } from './umap';
-export { pca, type PcaResult } from './pca';
 export { projectorTsv, writeProjectorFiles, tsvCell, type MetadataRow } from './projector';
 export { nearestNeighbours, CosineIndex, type Neighbour } from './neighbours';
-export { silhouetteSamples, silhouetteScore, knnAccuracy, type ClusterLabel, type DistanceMetric, type KnnAccuracyOptions } from './cluster';
+export {
+  silhouetteSamples,
+  silhouetteScore,
+  knnAccuracy,
+  type ClusterLabel,
+  type DistanceMetric,
+  type KnnAccuracyOptions,
+} from './cluster';
 export { type Vectors } from './vectors';

@@ -38,7 +38,10 @@ export class CosineIndex {
 
   /** Cosine similarity of `query` to every row [N]. */
   similarities(query: ArrayLike<number>): Float64Array {
-    if (query.length !== this.dim) throw new Error(`nearestNeighbours: 'query' must have ${this.dim} dimensions like the matrix; got ${query.length}.`);
+    if (query.length !== this.dim)
+      throw new Error(
+        `nearestNeighbours: 'query' must have ${this.dim} dimensions like the matrix; got ${query.length}.`,
+      );
     const q = flatten(l2NormalizeRows([query]));
     const out = new Float64Array(this.rows.n);
     for (let i = 0; i < out.length; i++) out[i] = rowDot(q, 0, this.rows, i);
@@ -51,7 +54,9 @@ export class CosineIndex {
     const sims = this.similarities(query);
     if (k <= 64) return topK(sims, k, options.exclude);
     const all: Neighbour[] = [];
-    sims.forEach((similarity, index) => { if (index !== options.exclude) all.push({ index, similarity }); });
+    sims.forEach((similarity, index) => {
+      if (index !== options.exclude) all.push({ index, similarity });
+    });
     all.sort((a, b) => b.similarity - a.similarity || a.index - b.index);
     return all.slice(0, k);
   }
@@ -61,7 +66,12 @@ export class CosineIndex {
  * The `k` rows of `matrix` [N, D] with the highest cosine similarity to `query` [D],
  * e.g. "headlines closest to this one". `exclude` skips one row (the query's own).
  */
-export function nearestNeighbours(query: ArrayLike<number>, matrix: Vectors | CosineIndex, k: number, options: { exclude?: number } = {}): Neighbour[] {
+export function nearestNeighbours(
+  query: ArrayLike<number>,
+  matrix: Vectors | CosineIndex,
+  k: number,
+  options: { exclude?: number } = {},
+): Neighbour[] {
   const index = matrix instanceof CosineIndex ? matrix : new CosineIndex(matrix);
   return index.search(query, k, options);
 }

@@ -18,14 +18,22 @@ export function tsvCell(value: string | number): string {
 }
 
 /** The two TSV texts; `metadata` is one label per vector or one row object per vector. */
-export function projectorTsv(vectors: Vectors, metadata: readonly string[] | readonly MetadataRow[], options: { digits?: number } = {}): { vectorsTsv: string; metadataTsv: string } {
+export function projectorTsv(
+  vectors: Vectors,
+  metadata: readonly string[] | readonly MetadataRow[],
+  options: { digits?: number } = {},
+): { vectorsTsv: string; metadataTsv: string } {
   const fn = 'projectorTsv';
   checkVectors(fn, 'vectors', vectors);
   if (!Array.isArray(metadata) || metadata.length !== vectors.length) {
-    throw new Error(`${fn}: 'metadata' must have one entry per vector (${vectors.length}); got ${Array.isArray(metadata) ? metadata.length : typeof metadata}.`);
+    throw new Error(
+      `${fn}: 'metadata' must have one entry per vector (${vectors.length}); got ` +
+        `${Array.isArray(metadata) ? metadata.length : typeof metadata}.`,
+    );
   }
   const digits = options.digits ?? 6;
-  const vectorsTsv = vectors.map((v) => Array.from(v, (x) => Number(x.toPrecision(digits))).join('\t')).join('\n') + '\n';
+  const vectorsTsv =
+    vectors.map((v) => Array.from(v, (x) => Number(x.toPrecision(digits))).join('\t')).join('\n') + '\n';
   let lines: string[];
   if (metadata.every((m) => typeof m === 'string' || typeof m === 'number')) {
     lines = (metadata as readonly (string | number)[]).map(tsvCell);
@@ -36,7 +44,10 @@ export function projectorTsv(vectors: Vectors, metadata: readonly string[] | rea
     rows.forEach((r, i) => {
       const keys = Object.keys(r);
       if (keys.length !== columns.length || keys.some((k) => !columns.includes(k))) {
-        throw new Error(`${fn}: every metadata row must have the columns ${JSON.stringify(columns)}; got ${JSON.stringify(keys)} at row ${i}.`);
+        throw new Error(
+          `${fn}: every metadata row must have the columns ${JSON.stringify(columns)}; got ${JSON.stringify(keys)} ` +
+            `at row ${i}.`,
+        );
       }
     });
     const body = rows.map((r) => columns.map((c) => tsvCell(r[c])).join('\t'));
@@ -46,7 +57,12 @@ export function projectorTsv(vectors: Vectors, metadata: readonly string[] | rea
 }
 
 /** Write `vectors.tsv` and `metadata.tsv` into `dir` (created if needed); returns their paths. */
-export async function writeProjectorFiles(dir: string, vectors: Vectors, metadata: readonly string[] | readonly MetadataRow[], options: { digits?: number } = {}): Promise<{ vectorsPath: string; metadataPath: string }> {
+export async function writeProjectorFiles(
+  dir: string,
+  vectors: Vectors,
+  metadata: readonly string[] | readonly MetadataRow[],
+  options: { digits?: number } = {},
+): Promise<{ vectorsPath: string; metadataPath: string }> {
   const { vectorsTsv, metadataTsv } = projectorTsv(vectors, metadata, options);
   await mkdir(dir, { recursive: true });
   const vectorsPath = join(dir, 'vectors.tsv');

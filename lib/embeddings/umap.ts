@@ -3,8 +3,8 @@
  * neighbour trees, initialisation, negative sampling) from the `random`
  * function it is given, so a seeded PRNG makes the map reproducible.
  */
-import seedrandom from 'seedrandom';
 import { UMAP } from 'umap-js';
+import { makeRandom } from '../data/rng';
 import { checkVectors, type Vectors } from './vectors';
 
 export interface UmapOptions {
@@ -23,8 +23,14 @@ export interface UmapOptions {
 }
 
 function cosineDistance(a: number[], b: number[]): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
   const denom = Math.sqrt(aa * bb);
   return denom === 0 ? 1 : 1 - ab / denom;
 }
@@ -38,8 +44,9 @@ export function umap(x: Vectors, options: UmapOptions = {}): number[][] {
     throw new Error(`${fn}: 'nNeighbors' must be an integer in [2, N - 1 = ${x.length - 1}]; got ${nNeighbors}.`);
   }
   const metric = options.metric ?? 'euclidean';
-  if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine'; got ${JSON.stringify(metric)}.`);
-  const random = seedrandom(String(options.seed ?? 42));
+  if (metric !== 'euclidean' && metric !== 'cosine')
+    throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine'; got ${JSON.stringify(metric)}.`);
+  const random = makeRandom(`umap:${options.seed ?? 42}`);
   const model = new UMAP({
     nComponents: options.nComponents ?? 2,
     nNeighbors,

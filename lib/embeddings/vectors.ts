@@ -5,14 +5,19 @@ export type Vectors = readonly ArrayLike<number>[];
 
 /** Check a non-empty [N, D] matrix of finite numbers; returns D. */
 export function checkVectors(fn: string, name: string, x: Vectors): number {
-  if (!Array.isArray(x) || x.length === 0) throw new Error(`${fn}: '${name}' must be a non-empty array of vectors; got ${Array.isArray(x) ? 'an empty array' : typeof x}.`);
+  if (!Array.isArray(x) || x.length === 0)
+    throw new Error(
+      `${fn}: '${name}' must be a non-empty array of vectors; got ${Array.isArray(x) ? 'an empty array' : typeof x}.`,
+    );
   const d = x[0].length;
   if (!(d > 0)) throw new Error(`${fn}: '${name}' vectors must have at least one dimension; got ${d}.`);
   for (let i = 0; i < x.length; i++) {
     const row = x[i];
-    if (row.length !== d) throw new Error(`${fn}: every vector in '${name}' must have ${d} dimensions; got ${row.length} at row ${i}.`);
+    if (row.length !== d)
+      throw new Error(`${fn}: every vector in '${name}' must have ${d} dimensions; got ${row.length} at row ${i}.`);
     for (let j = 0; j < d; j++) {
-      if (!Number.isFinite(row[j])) throw new Error(`${fn}: '${name}' must hold finite numbers; got ${row[j]} at [${i}, ${j}].`);
+      if (!Number.isFinite(row[j]))
+        throw new Error(`${fn}: '${name}' must hold finite numbers; got ${row[j]} at [${i}, ${j}].`);
     }
   }
   return d;
@@ -45,7 +50,9 @@ export function flatten(rows: Vectors): FlatMatrix {
   const n = rows.length;
   const d = rows[0].length;
   const data = new Float64Array(n * d);
-  rows.forEach((r, i) => { for (let j = 0; j < d; j++) data[i * d + j] = r[j]; });
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) data[i * d + j] = r[j];
+  });
   return { data, n, d };
 }
 
@@ -54,7 +61,10 @@ export function rowDot(a: FlatMatrix, i: number, b: FlatMatrix, j: number): numb
   const d = a.d;
   const ad = a.data;
   const bd = b.data;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let p = i * d;
   let q = j * d;
   const end = p + d;
@@ -66,5 +76,5 @@ export function rowDot(a: FlatMatrix, i: number, b: FlatMatrix, j: number): numb
     s3 += ad[p + 3] * bd[q + 3];
   }
   for (; p < end; p++, q++) s0 += ad[p] * bd[q];
-  return (s0 + s1) + (s2 + s3);
+  return s0 + s1 + (s2 + s3);
 }

@@ -5,8 +5,10 @@ import type { NamedArray } from './safetensors';
 /** Copy a tensor's values into a NamedArray (float32 -> F32, int32/bool -> I32). */
 export async function tensorToArray(name: string, t: tf.Tensor): Promise<NamedArray> {
   const values = await t.data();
-  if (t.dtype === 'float32') return { name, dtype: 'F32', shape: [...t.shape], data: Float32Array.from(values as Float32Array) };
-  if (t.dtype === 'int32' || t.dtype === 'bool') return { name, dtype: 'I32', shape: [...t.shape], data: Int32Array.from(values as Int32Array) };
+  if (t.dtype === 'float32')
+    return { name, dtype: 'F32', shape: [...t.shape], data: Float32Array.from(values as Float32Array) };
+  if (t.dtype === 'int32' || t.dtype === 'bool')
+    return { name, dtype: 'I32', shape: [...t.shape], data: Int32Array.from(values as Int32Array) };
   throw new Error(`tensorToArray: tensor '${name}' must be float32, int32 or bool; got ${t.dtype}.`);
 }
 

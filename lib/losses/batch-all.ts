@@ -39,7 +39,11 @@ import { zeroNegatives } from './reductions';
  * Example:
  *   const loss = batchAllTripletLoss([0, 0, 1, 1], embeddings);
  */
-export function batchAllTripletLoss(labels: LabelsInput, embeddings: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
+export function batchAllTripletLoss(
+  labels: LabelsInput,
+  embeddings: tf.Tensor2D,
+  options: TripletLossOptions = {},
+): tf.Scalar {
   const { margin, distance } = resolveTripletOptions('batchAllTripletLoss', options);
   return tf.tidy(() => {
     const y = toLabelTensor('batchAllTripletLoss', labels, embeddings);

@@ -42,7 +42,11 @@ import { maxFirst, minFirst, zeroNegatives } from './reductions';
  * Example:
  *   const loss = batchHardTripletLoss([0, 0, 1, 1], embeddings, { distance: 'squared' });
  */
-export function batchHardTripletLoss(labels: LabelsInput, embeddings: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
+export function batchHardTripletLoss(
+  labels: LabelsInput,
+  embeddings: tf.Tensor2D,
+  options: TripletLossOptions = {},
+): tf.Scalar {
   const { margin, distance } = resolveTripletOptions('batchHardTripletLoss', options);
   return tf.tidy(() => {
     const y = toLabelTensor('batchHardTripletLoss', labels, embeddings);

@@ -74,7 +74,11 @@ export function maskedMaximum(data: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D
  * Example:
  *   const loss = batchSemiHardTripletLoss([0, 0, 1, 1], tf.tensor2d([[0, 1], [0, 0.9], [1, 0], [0.8, 0.1]]));
  */
-export function batchSemiHardTripletLoss(labels: LabelsInput, embeddings: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
+export function batchSemiHardTripletLoss(
+  labels: LabelsInput,
+  embeddings: tf.Tensor2D,
+  options: TripletLossOptions = {},
+): tf.Scalar {
   const { margin, distance } = resolveTripletOptions('batchSemiHardTripletLoss', options);
   return tf.tidy(() => {
     const y = toLabelTensor('batchSemiHardTripletLoss', labels, embeddings);
@@ -87,7 +91,10 @@ export function batchSemiHardTripletLoss(labels: LabelsInput, embeddings: tf.Ten
     const pdistTile = tf.tile(pdist, [b, 1]) as tf.Tensor2D; // [B*B, B]
     const pdistCol = pdist.transpose().reshape([b * b, 1]); // [B*B, 1]: pdist[a, k]
     const mask = tf.tile(adjacencyNot, [b, 1]).mul(tf.step(pdistTile.sub(pdistCol))) as tf.Tensor2D; // [B*B, B]
-    const maskFinal = tf.step(tf.sum(mask, 1, true)).reshape([b, b]).transpose(); // [B, B] -> [a, k]
+    const maskFinal = tf
+      .step(tf.sum(mask, 1, true))
+      .reshape([b, b])
+      .transpose(); // [B, B] -> [a, k]
 
     const negativesOutside = maskedMinimum(pdistTile, mask).reshape([b, b]).transpose(); // [B, B] -> [a, k]
     const negativesInside = tf.tile(maskedMaximum(pdist, adjacencyNot), [1, b]); // [B, 1] -> [B, B]

@@ -23,7 +23,10 @@ export function checkDistance(fn: string, distance: unknown): TripletDistance {
 export function safeSqrt<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => {
     const zero = tf.scalar(1).sub(tf.step(x)); // 1 where x == 0; step has a zero gradient
-    return tf.scalar(1).sub(zero).mul(tf.sqrt(x.add(zero.mul(1e-16)))) as T;
+    return tf
+      .scalar(1)
+      .sub(zero)
+      .mul(tf.sqrt(x.add(zero.mul(1e-16)))) as T;
   });
 }
 
@@ -59,8 +62,11 @@ export function cosineDistances(embeddings: tf.Tensor2D): tf.Tensor2D {
 /** The `[B, B]` distance matrix for a {@link TripletDistance}. */
 export function pairwiseDistances(embeddings: tf.Tensor2D, distance: TripletDistance = 'euclidean'): tf.Tensor2D {
   switch (checkDistance('pairwiseDistances', distance)) {
-    case 'euclidean': return euclideanDistances(embeddings);
-    case 'squared': return squaredEuclideanDistances(embeddings);
-    case 'cosine': return cosineDistances(embeddings);
+    case 'euclidean':
+      return euclideanDistances(embeddings);
+    case 'squared':
+      return squaredEuclideanDistances(embeddings);
+    case 'cosine':
+      return cosineDistances(embeddings);
   }
 }

@@ -10,8 +10,14 @@ export { batchAllTripletLoss } from './batch-all';
 export { batchHardTripletLoss } from './batch-hard';
 export { batchSemiHardTripletLoss, maskedMaximum, maskedMinimum } from './batch-semi-hard';
 export {
-  cosineDistances, euclideanDistances, l2Normalize, pairwiseDistances, safeSqrt, squaredEuclideanDistances,
-  TRIPLET_DISTANCES, type TripletDistance,
+  cosineDistances,
+  euclideanDistances,
+  l2Normalize,
+  pairwiseDistances,
+  safeSqrt,
+  squaredEuclideanDistances,
+  TRIPLET_DISTANCES,
+  type TripletDistance,
 } from './distances';
 export { anchorNegativeMask, anchorPositiveMask, labelEqualMask, tripletMask, type LabelsInput } from './masks';
 export { TRIPLET_CITATION, TRIPLET_LOSS_DEFAULTS, type TripletLossOptions } from './options';
@@ -29,7 +35,9 @@ const LOSSES = {
 /** A triplet loss by name with its options bound: `tripletLoss('batch-semi-hard', {margin: 1})(labels, embeddings)`. */
 export function tripletLoss(name: TripletLossName, options: TripletLossOptions = {}): TripletLossFn {
   if (!(TRIPLET_LOSS_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`tripletLoss: 'name' must be one of ${TRIPLET_LOSS_NAMES.join(', ')}; got ${JSON.stringify(name)}.`);
+    throw new Error(
+      `tripletLoss: 'name' must be one of ${TRIPLET_LOSS_NAMES.join(', ')}; got ${JSON.stringify(name)}.`,
+    );
   }
   const resolved = resolveTripletOptions('tripletLoss', options);
   const fn = LOSSES[name];

@@ -11,12 +11,16 @@ export type LabelsInput = tf.Tensor1D | ArrayLike<number>;
 /** Labels as an int32 `[B]` tensor, checked against the batch size of `embeddings`. */
 export function toLabelTensor(fn: string, labels: LabelsInput, embeddings: tf.Tensor): tf.Tensor1D {
   if (embeddings.rank !== 2) {
-    throw new Error(`${fn}: 'embeddings' must be a 2-D tensor [batch, dim]; got shape [${embeddings.shape.join(', ')}].`);
+    throw new Error(
+      `${fn}: 'embeddings' must be a 2-D tensor [batch, dim]; got shape [${embeddings.shape.join(', ')}].`,
+    );
   }
   const n = labels instanceof tf.Tensor ? labels.size : labels.length;
   if ((labels instanceof tf.Tensor && labels.rank !== 1) || n !== embeddings.shape[0]) {
     const got = labels instanceof tf.Tensor ? `shape [${labels.shape.join(', ')}]` : `${n} labels`;
-    throw new Error(`${fn}: 'labels' must be 1-D with one label per embedding row (${embeddings.shape[0]}); got ${got}.`);
+    throw new Error(
+      `${fn}: 'labels' must be 1-D with one label per embedding row (${embeddings.shape[0]}); got ${got}.`,
+    );
   }
   return labels instanceof tf.Tensor ? labels.cast('int32') : tf.tensor1d(Array.from(labels), 'int32');
 }

@@ -25,7 +25,11 @@ function zeroDivisionValue(fn: string, zeroDivision: ZeroDivision): number {
 }
 
 /** Fraction (or, with `normalize: false`, count) of exactly matching labels. */
-export function accuracyScore<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: { normalize?: boolean } = {}): number {
+export function accuracyScore<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: { normalize?: boolean } = {},
+): number {
   checkTargets('accuracyScore', yTrue, yPred);
   let correct = 0;
   for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) correct++;
@@ -40,7 +44,9 @@ export function accuracyScore<L extends Label>(yTrue: readonly L[], yPred: reado
  * mapping 0/0 to 0.
  */
 export function confusionMatrix<L extends Label>(
-  yTrue: readonly L[], yPred: readonly L[], options: { labels?: readonly L[]; normalize?: Normalize } = {},
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: { labels?: readonly L[]; normalize?: Normalize } = {},
 ): number[][] {
   const fn = 'confusionMatrix';
   checkTargets(fn, yTrue, yPred);
@@ -51,7 +57,9 @@ export function confusionMatrix<L extends Label>(
     labels = options.labels;
     const inTrue = new Set<L>(yTrue);
     if (!labels.some((l) => inTrue.has(l))) {
-      throw new Error(`${fn}: at least one label in 'labels' must occur in 'yTrue'; got labels ${JSON.stringify(labels)}.`);
+      throw new Error(
+        `${fn}: at least one label in 'labels' must occur in 'yTrue'; got labels ${JSON.stringify(labels)}.`,
+      );
     }
   }
   const { normalize } = options;
@@ -72,7 +80,11 @@ export function confusionMatrix<L extends Label>(
     const total = cm.reduce((a, row) => a + row.reduce((b, v) => b + v, 0), 0);
     return cm.map((row) => row.map((v) => safe(v, total)));
   }
-  if (normalize === 'true') return cm.map((row) => { const d = row.reduce((a, v) => a + v, 0); return row.map((v) => safe(v, d)); });
+  if (normalize === 'true')
+    return cm.map((row) => {
+      const d = row.reduce((a, v) => a + v, 0);
+      return row.map((v) => safe(v, d));
+    });
   const colSums = labels.map((_, j) => cm.reduce((a, row) => a + row[j], 0));
   return cm.map((row) => row.map((v, j) => safe(v, colSums[j])));
 }
@@ -81,7 +93,11 @@ export function confusionMatrix<L extends Label>(
  * Mean recall over classes. Classes that occur only in `yPred` are dropped with
  * a warning. `adjusted` rescales so chance is 0 and perfect is 1.
  */
-export function balancedAccuracyScore<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: { adjusted?: boolean } = {}): number {
+export function balancedAccuracyScore<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: { adjusted?: boolean } = {},
+): number {
   const cm = confusionMatrix(yTrue, yPred);
   let perClass = cm.map((row, i) => row[i] / row.reduce((a, v) => a + v, 0));
   if (perClass.some(Number.isNaN)) {
@@ -129,16 +145,27 @@ export interface PrfAveraged {
   support: null;
 }
 
-function setWiseLabels<L extends Label>(fn: string, yTrue: readonly L[], yPred: readonly L[], average: Average, labels: readonly L[] | undefined, posLabel: L | undefined): readonly L[] {
+function setWiseLabels<L extends Label>(
+  fn: string,
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  average: Average,
+  labels: readonly L[] | undefined,
+  posLabel: L | undefined,
+): readonly L[] {
   if (!AVERAGES.includes(average)) {
-    throw new Error(`${fn}: 'average' must be one of 'binary', 'micro', 'macro', 'weighted' or null; got ${JSON.stringify(average)}.`);
+    throw new Error(
+      `${fn}: 'average' must be one of 'binary', 'micro', 'macro', 'weighted' or null; got ${JSON.stringify(average)}.`,
+    );
   }
   const { type, presentLabels } = checkTargets(fn, yTrue, yPred);
   if (labels !== undefined) checkLabelsOption(fn, labels);
   if (average === 'binary') {
     const pos = (posLabel ?? 1) as L;
     if (type !== 'binary') {
-      throw new Error(`${fn}: target is multiclass but 'average' is 'binary'; choose one of null, 'micro', 'macro', 'weighted'.`);
+      throw new Error(
+        `${fn}: target is multiclass but 'average' is 'binary'; choose one of null, 'micro', 'macro', 'weighted'.`,
+      );
     }
     if (!presentLabels.includes(pos) && presentLabels.length >= 2) {
       throw new Error(`${fn}: 'posLabel' must be one of ${JSON.stringify(presentLabels)}; got ${JSON.stringify(pos)}.`);
@@ -148,16 +175,31 @@ function setWiseLabels<L extends Label>(fn: string, yTrue: readonly L[], yPred: 
   return labels ?? presentLabels;
 }
 
-function prfDivide(num: number[], den: number[], metric: PrfMetric, modifier: string, average: Average, warnFor: readonly PrfMetric[], zeroDivision: ZeroDivision, zdValue: number): number[] {
+function prfDivide(
+  num: number[],
+  den: number[],
+  metric: PrfMetric,
+  modifier: string,
+  average: Average,
+  warnFor: readonly PrfMetric[],
+  zeroDivision: ZeroDivision,
+  zdValue: number,
+): number[] {
   let ill = false;
   const out = num.map((v, i) => {
-    if (den[i] === 0) { ill = true; return zdValue; }
+    if (den[i] === 0) {
+      ill = true;
+      return zdValue;
+    }
     return v / den[i];
   });
   if (ill && zeroDivision === 'warn' && warnFor.includes(metric)) {
     const start = `${metric[0].toUpperCase()}${metric.slice(1)} is ill-defined and being set to 0.0`;
     const where = out.length === 1 ? 'due to' : 'in labels with';
-    warnUndefinedMetric(`${start} ${where} no ${modifier} samples. Use the \`zeroDivision\` option (scikit-learn's \`zero_division\`) to control this behavior.`);
+    warnUndefinedMetric(
+      `${start} ${where} no ${modifier} samples. Use the \`zeroDivision\` option (scikit-learn's \`zero_division\`) ` +
+        `to control this behavior.`,
+    );
   }
   return out;
 }
@@ -169,10 +211,26 @@ function prfDivide(num: number[], den: number[], metric: PrfMetric, modifier: st
  * `zeroDivision` value ('warn': 0 plus a warning); with NaN, averages skip it.
  */
 // Per-class overload first: without strictNullChecks (tslab) `null` would match any average.
-export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options?: PrfOptions<L> & { average?: null }): PrfPerClass<L>;
-export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: PrfOptions<L> & { average: Exclude<Average, null> }): PrfAveraged;
-export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options?: PrfOptions<L>): PrfPerClass<L> | PrfAveraged;
-export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: PrfOptions<L> = {}): PrfPerClass<L> | PrfAveraged {
+export function precisionRecallFscoreSupport<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options?: PrfOptions<L> & { average?: null },
+): PrfPerClass<L>;
+export function precisionRecallFscoreSupport<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: PrfOptions<L> & { average: Exclude<Average, null> },
+): PrfAveraged;
+export function precisionRecallFscoreSupport<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options?: PrfOptions<L>,
+): PrfPerClass<L> | PrfAveraged;
+export function precisionRecallFscoreSupport<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: PrfOptions<L> = {},
+): PrfPerClass<L> | PrfAveraged {
   const fn = 'precisionRecallFscoreSupport';
   const average = options.average === undefined ? null : options.average;
   const zeroDivision = options.zeroDivision ?? 'warn';
@@ -196,7 +254,9 @@ export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[
   const support = trueSum;
   if (average === 'micro') {
     const sum = (a: number[]) => [a.reduce((x, y) => x + y, 0)];
-    tp = sum(tp); predSum = sum(predSum); trueSum = sum(trueSum);
+    tp = sum(tp);
+    predSum = sum(predSum);
+    trueSum = sum(trueSum);
   }
   const precision = prfDivide(tp, predSum, 'precision', 'predicted', average, warnFor, zeroDivision, zd);
   const recall = prfDivide(tp, trueSum, 'recall', 'true', average, warnFor, zeroDivision, zd);
@@ -206,7 +266,16 @@ export function precisionRecallFscoreSupport<L extends Label>(yTrue: readonly L[
   else {
     const beta2 = beta * beta;
     const denom = trueSum.map((t, i) => beta2 * t + predSum[i]);
-    fscore = prfDivide(tp.map((v) => (1 + beta2) * v), denom, 'f-score', 'true nor predicted', average, warnFor, zeroDivision, zd);
+    fscore = prfDivide(
+      tp.map((v) => (1 + beta2) * v),
+      denom,
+      'f-score',
+      'true nor predicted',
+      average,
+      warnFor,
+      zeroDivision,
+      zd,
+    );
   }
   if (average === null) return { labels, precision, recall, fscore, support };
   const weights = average === 'weighted' ? trueSum : undefined;
@@ -228,7 +297,14 @@ export interface ScoreOptions<L extends Label> {
 
 type ScoreResult<O> = O extends { average: null } ? number[] : number;
 
-function oneScore<L extends Label>(fn: string, metric: PrfMetric, key: 'precision' | 'recall' | 'fscore', yTrue: readonly L[], yPred: readonly L[], options: ScoreOptions<L> & { beta?: number }): number | number[] {
+function oneScore<L extends Label>(
+  fn: string,
+  metric: PrfMetric,
+  key: 'precision' | 'recall' | 'fscore',
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: ScoreOptions<L> & { beta?: number },
+): number | number[] {
   const average = options.average === undefined ? 'binary' : options.average;
   try {
     const r = precisionRecallFscoreSupport(yTrue, yPred, { ...options, average, warnFor: [metric] });
@@ -239,22 +315,39 @@ function oneScore<L extends Label>(fn: string, metric: PrfMetric, key: 'precisio
 }
 
 /** Precision tp / (tp + fp); per label when `average: null`. */
-export function precisionScore<L extends Label, O extends ScoreOptions<L>>(yTrue: readonly L[], yPred: readonly L[], options?: O): ScoreResult<O> {
+export function precisionScore<L extends Label, O extends ScoreOptions<L>>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options?: O,
+): ScoreResult<O> {
   return oneScore('precisionScore', 'precision', 'precision', yTrue, yPred, options ?? {}) as ScoreResult<O>;
 }
 
 /** Recall tp / (tp + fn); per label when `average: null`. */
-export function recallScore<L extends Label, O extends ScoreOptions<L>>(yTrue: readonly L[], yPred: readonly L[], options?: O): ScoreResult<O> {
+export function recallScore<L extends Label, O extends ScoreOptions<L>>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options?: O,
+): ScoreResult<O> {
   return oneScore('recallScore', 'recall', 'recall', yTrue, yPred, options ?? {}) as ScoreResult<O>;
 }
 
 /** F-beta (1 + b²)·tp / ((1 + b²)·tp + b²·fn + fp); per label when `average: null`. */
-export function fbetaScore<L extends Label, O extends ScoreOptions<L>>(yTrue: readonly L[], yPred: readonly L[], beta: number, options?: O): ScoreResult<O> {
+export function fbetaScore<L extends Label, O extends ScoreOptions<L>>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  beta: number,
+  options?: O,
+): ScoreResult<O> {
   return oneScore('fbetaScore', 'f-score', 'fscore', yTrue, yPred, { ...(options ?? {}), beta }) as ScoreResult<O>;
 }
 
 /** F1 = 2·tp / (2·tp + fn + fp); per label when `average: null`. */
-export function f1Score<L extends Label, O extends ScoreOptions<L>>(yTrue: readonly L[], yPred: readonly L[], options?: O): ScoreResult<O> {
+export function f1Score<L extends Label, O extends ScoreOptions<L>>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options?: O,
+): ScoreResult<O> {
   return oneScore('f1Score', 'f-score', 'fscore', yTrue, yPred, options ?? {}) as ScoreResult<O>;
 }
 

@@ -34,12 +34,19 @@ function checkScores(fn: string, name: string, scores: readonly number[]): void 
   }
 }
 
-function binaryTargets(fn: string, yTrue: readonly (Label | boolean)[], posLabel: Label | boolean | undefined): boolean[] {
+function binaryTargets(
+  fn: string,
+  yTrue: readonly (Label | boolean)[],
+  posLabel: Label | boolean | undefined,
+): boolean[] {
   if (posLabel === undefined) {
     const classes = new Set(yTrue.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
     const ok = [...classes].every((c) => c === 0 || c === 1 || c === -1) && !(classes.has(0) && classes.has(-1));
     if (!ok) {
-      throw new Error(`${fn}: 'yTrue' takes values ${JSON.stringify(sortLabels([...classes]))} and 'posLabel' is not given: use labels in {0, 1} or {-1, 1}, or pass 'posLabel'.`);
+      throw new Error(
+        `${fn}: 'yTrue' takes values ${JSON.stringify(sortLabels([...classes]))} and 'posLabel' is not given: use ` +
+          `labels in {0, 1} or {-1, 1}, or pass 'posLabel'.`,
+      );
     }
     return yTrue.map((v) => v === 1 || v === true);
   }
@@ -51,7 +58,10 @@ function binaryTargets(fn: string, yTrue: readonly (Label | boolean)[], posLabel
  * Cumulative false and true positives at each distinct score, scores descending
  * (scikit-learn's `_binary_clf_curve`).
  */
-function binaryClfCurve(positive: readonly boolean[], yScore: readonly number[]): { fps: number[]; tps: number[]; thresholds: number[] } {
+function binaryClfCurve(
+  positive: readonly boolean[],
+  yScore: readonly number[],
+): { fps: number[]; tps: number[]; thresholds: number[] } {
   const order = yScore.map((_, i) => i).sort((a, b) => yScore[b] - yScore[a]);
   const fps: number[] = [];
   const tps: number[] = [];
@@ -70,9 +80,14 @@ function binaryClfCurve(positive: readonly boolean[], yScore: readonly number[])
 }
 
 /** Receiver operating characteristic for a binary task (scikit-learn's `roc_curve`). */
-export function rocCurve(yTrue: readonly (Label | boolean)[], yScore: readonly number[], options: RocCurveOptions = {}): RocCurve {
+export function rocCurve(
+  yTrue: readonly (Label | boolean)[],
+  yScore: readonly number[],
+  options: RocCurveOptions = {},
+): RocCurve {
   const fn = 'rocCurve';
-  if (yTrue.length !== yScore.length) throw new Error(`${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${yScore.length}.`);
+  if (yTrue.length !== yScore.length)
+    throw new Error(`${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${yScore.length}.`);
   if (yTrue.length === 0) throw new Error(`${fn}: 'yTrue' must not be empty; got 0 samples.`);
   checkScores(fn, 'yScore', yScore);
   const positive = binaryTargets(fn, yTrue, options.posLabel);
@@ -110,13 +125,18 @@ export function rocCurve(yTrue: readonly (Label | boolean)[], yScore: readonly n
 
 /** Area under a curve by the trapezoidal rule; `x` must be monotonic (either direction). */
 export function auc(x: readonly number[], y: readonly number[]): number {
-  if (x.length !== y.length) throw new Error(`auc: 'x' and 'y' must have the same length; got ${x.length} and ${y.length}.`);
+  if (x.length !== y.length)
+    throw new Error(`auc: 'x' and 'y' must have the same length; got ${x.length} and ${y.length}.`);
   if (x.length < 2) throw new Error(`auc: at least 2 points are needed to compute area under curve; got ${x.length}.`);
   const dx = x.slice(1).map((v, i) => v - x[i]);
   let direction = 1;
   if (dx.some((d) => d < 0)) {
     if (dx.every((d) => d <= 0)) direction = -1;
-    else throw new Error(`auc: 'x' is neither increasing nor decreasing; got [${x.slice(0, 8).join(', ')}${x.length > 8 ? ', ...' : ''}].`);
+    else
+      throw new Error(
+        `auc: 'x' is neither increasing nor decreasing; got ` +
+          `[${x.slice(0, 8).join(', ')}${x.length > 8 ? ', ...' : ''}].`,
+      );
   }
   // numpy.trapezoid: sum(dx * (y[1:] + y[:-1]) / 2)
   return direction * npSum(dx.map((d, i) => (d * (y[i + 1] + y[i])) / 2));
@@ -128,7 +148,8 @@ export function auc(x: readonly number[], y: readonly number[]): number {
  */
 export function interp(x: readonly number[], xp: readonly number[], fp: readonly number[]): number[] {
   const n = xp.length;
-  if (n === 0 || fp.length !== n) throw new Error(`interp: 'xp' and 'fp' must be non-empty and of the same length; got ${n} and ${fp.length}.`);
+  if (n === 0 || fp.length !== n)
+    throw new Error(`interp: 'xp' and 'fp' must be non-empty and of the same length; got ${n} and ${fp.length}.`);
   return x.map((v) => {
     if (v < xp[0]) return fp[0];
     if (v > xp[n - 1]) return fp[n - 1];
@@ -181,34 +202,53 @@ interface MulticlassInput<L extends Label> {
   columns: number[][];
 }
 
-function multiclassInput<L extends Label>(fn: string, yTrue: readonly L[], yScore: readonly (readonly number[])[], labels: readonly L[] | undefined, requireProbabilities: boolean): MulticlassInput<L> {
-  if (yTrue.length !== yScore.length) throw new Error(`${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${yScore.length}.`);
+function multiclassInput<L extends Label>(
+  fn: string,
+  yTrue: readonly L[],
+  yScore: readonly (readonly number[])[],
+  labels: readonly L[] | undefined,
+  requireProbabilities: boolean,
+): MulticlassInput<L> {
+  if (yTrue.length !== yScore.length)
+    throw new Error(`${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${yScore.length}.`);
   if (yTrue.length === 0) throw new Error(`${fn}: 'yTrue' must not be empty; got 0 samples.`);
   const k = yScore[0].length;
   yScore.forEach((row, i) => {
-    if (row.length !== k) throw new Error(`${fn}: every row of 'yScore' must have ${k} columns; got ${row.length} at row ${i}.`);
+    if (row.length !== k)
+      throw new Error(`${fn}: every row of 'yScore' must have ${k} columns; got ${row.length} at row ${i}.`);
     checkScores(fn, `yScore[${i}]`, row);
     if (requireProbabilities) {
       const s = npSum(row);
       if (!(Math.abs(s - 1) <= 1e-8 + 1e-5)) {
-        throw new Error(`${fn}: 'yScore' rows must be probabilities that sum to 1.0 over classes (for multiclass ROC AUC); row ${i} sums to ${s}.`);
+        throw new Error(
+          `${fn}: 'yScore' rows must be probabilities that sum to 1.0 over classes (for multiclass ROC AUC); row ` +
+            `${i} sums to ${s}.`,
+        );
       }
     }
   });
   let classes: L[];
   if (labels !== undefined) {
     classes = [...labels];
-    if (new Set(classes).size !== classes.length) throw new Error(`${fn}: 'labels' must be unique; got ${JSON.stringify(labels)}.`);
+    if (new Set(classes).size !== classes.length)
+      throw new Error(`${fn}: 'labels' must be unique; got ${JSON.stringify(labels)}.`);
     const sorted = sortLabels(classes);
-    if (sorted.some((l, i) => l !== classes[i])) throw new Error(`${fn}: 'labels' must be ordered; got ${JSON.stringify(labels)}.`);
-    if (classes.length !== k) throw new Error(`${fn}: number of given labels, ${classes.length}, not equal to the number of columns in 'yScore', ${k}.`);
+    if (sorted.some((l, i) => l !== classes[i]))
+      throw new Error(`${fn}: 'labels' must be ordered; got ${JSON.stringify(labels)}.`);
+    if (classes.length !== k)
+      throw new Error(
+        `${fn}: number of given labels, ${classes.length}, not equal to the number of columns in 'yScore', ${k}.`,
+      );
     const set = new Set<L>(classes);
     const bad = yTrue.find((y) => !set.has(y));
     if (bad !== undefined) throw new Error(`${fn}: 'yTrue' contains label ${JSON.stringify(bad)} not in 'labels'.`);
   } else {
     classes = sortLabels(new Set(yTrue));
     if (classes.length !== k) {
-      throw new Error(`${fn}: number of classes in 'yTrue' (${classes.length}) not equal to the number of columns in 'yScore' (${k}); pass 'labels' when some classes are absent.`);
+      throw new Error(
+        `${fn}: number of classes in 'yTrue' (${classes.length}) not equal to the number of columns in 'yScore' ` +
+          `(${k}); pass 'labels' when some classes are absent.`,
+      );
     }
   }
   return {
@@ -225,26 +265,58 @@ function multiclassInput<L extends Label>(fn: string, yTrue: readonly L[], yScor
  * 'weighted' (by class support), 'micro' (all pairs pooled) or null.
  * A class with no positives or no negatives gives NaN and a warning.
  */
-export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly number[], options?: { labels?: readonly L[] }): number;
-export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options?: RocAucOptions<L> & { average?: Exclude<RocAverage, null> }): number;
-export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options: RocAucOptions<L> & { average: null }): number[];
-export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readonly number[] | readonly (readonly number[])[], options: RocAucOptions<L> = {}): number | number[] {
+export function rocAucScore<L extends Label>(
+  yTrue: readonly L[],
+  yScore: readonly number[],
+  options?: { labels?: readonly L[] },
+): number;
+export function rocAucScore<L extends Label>(
+  yTrue: readonly L[],
+  yScore: readonly (readonly number[])[],
+  options?: RocAucOptions<L> & { average?: Exclude<RocAverage, null> },
+): number;
+export function rocAucScore<L extends Label>(
+  yTrue: readonly L[],
+  yScore: readonly (readonly number[])[],
+  options: RocAucOptions<L> & { average: null },
+): number[];
+export function rocAucScore<L extends Label>(
+  yTrue: readonly L[],
+  yScore: readonly number[] | readonly (readonly number[])[],
+  options: RocAucOptions<L> = {},
+): number | number[] {
   const fn = 'rocAucScore';
   if (yScore.length > 0 && typeof yScore[0] === 'number') {
     const scores = yScore as readonly number[];
-    if (yTrue.length !== scores.length) throw new Error(`${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${scores.length}.`);
+    if (yTrue.length !== scores.length)
+      throw new Error(
+        `${fn}: 'yTrue' and 'yScore' must have the same length; got ${yTrue.length} and ${scores.length}.`,
+      );
     checkScores(fn, 'yScore', scores);
     const classes = sortLabels(new Set(yTrue));
-    if (classes.length > 2) throw new Error(`${fn}: 'yTrue' has ${classes.length} classes, so 'yScore' must be [n, classes] probabilities; got one score per sample.`);
+    if (classes.length > 2)
+      throw new Error(
+        `${fn}: 'yTrue' has ${classes.length} classes, so 'yScore' must be [n, classes] probabilities; got one ` +
+          `score per sample.`,
+      );
     // label_binarize: the greater label is the positive class.
     const pos = classes[classes.length - 1];
-    return binaryRocAuc(yTrue.map((y) => classes.length === 2 && y === pos), scores);
+    return binaryRocAuc(
+      yTrue.map((y) => classes.length === 2 && y === pos),
+      scores,
+    );
   }
   const average = options.average === undefined ? 'macro' : options.average;
   if (!['micro', 'macro', 'weighted', null].includes(average)) {
-    throw new Error(`${fn}: 'average' must be one of 'micro', 'macro', 'weighted' or null for multiclass problems; got ${JSON.stringify(average)}.`);
+    throw new Error(
+      `${fn}: 'average' must be one of 'micro', 'macro', 'weighted' or null for multiclass problems; got ` +
+        `${JSON.stringify(average)}.`,
+    );
   }
-  if ((options.multiClass ?? 'ovr') !== 'ovr') throw new Error(`${fn}: 'multiClass' must be 'ovr' (one-vs-one is not implemented); got ${JSON.stringify(options.multiClass)}.`);
+  if ((options.multiClass ?? 'ovr') !== 'ovr')
+    throw new Error(
+      `${fn}: 'multiClass' must be 'ovr' (one-vs-one is not implemented); got ${JSON.stringify(options.multiClass)}.`,
+    );
   const rows = yScore as readonly (readonly number[])[];
   const { onehot, columns } = multiclassInput(fn, yTrue, rows, options.labels, true);
   if (average === 'micro') {
@@ -253,14 +325,21 @@ export function rocAucScore<L extends Label>(yTrue: readonly L[], yScore: readon
     const k = columns.length;
     const pos: boolean[] = new Array(n * k);
     const sc: number[] = new Array(n * k);
-    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) { pos[i * k + c] = onehot[c][i]; sc[i * k + c] = columns[c][i]; }
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < k; c++) {
+        pos[i * k + c] = onehot[c][i];
+        sc[i * k + c] = columns[c][i];
+      }
     return binaryRocAuc(pos, sc);
   }
   const scores = columns.map((col, c) => binaryRocAuc(onehot[c], col));
   if (average === null) return scores;
   if (average === 'macro') return npMean(scores);
   const weights = onehot.map((o) => o.filter(Boolean).length);
-  return npWeightedAverage(scores.map((s, c) => (weights[c] === 0 ? 0 : s)), weights);
+  return npWeightedAverage(
+    scores.map((s, c) => (weights[c] === 0 ? 0 : s)),
+    weights,
+  );
 }
 
 export interface ClassRoc<L extends Label> extends RocCurve {
@@ -294,7 +373,11 @@ export interface MulticlassRocOptions<L extends Label> {
  * Per-class one-vs-rest ROC curves, the micro-average curve and the
  * macro-average curve, with their AUCs. yScore is [n, classes].
  */
-export function multiclassRocCurves<L extends Label>(yTrue: readonly L[], yScore: readonly (readonly number[])[], options: MulticlassRocOptions<L> = {}): MulticlassRoc<L> {
+export function multiclassRocCurves<L extends Label>(
+  yTrue: readonly L[],
+  yScore: readonly (readonly number[])[],
+  options: MulticlassRocOptions<L> = {},
+): MulticlassRoc<L> {
   const fn = 'multiclassRocCurves';
   const { classes, onehot, columns } = multiclassInput(fn, yTrue, yScore, options.labels, false);
   const dropIntermediate = options.dropIntermediate ?? true;
@@ -306,19 +389,27 @@ export function multiclassRocCurves<L extends Label>(yTrue: readonly L[], yScore
   const k = classes.length;
   const pos: number[] = new Array(n * k);
   const sc: number[] = new Array(n * k);
-  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) { pos[i * k + c] = Number(onehot[c][i]); sc[i * k + c] = columns[c][i]; }
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < k; c++) {
+      pos[i * k + c] = Number(onehot[c][i]);
+      sc[i * k + c] = columns[c][i];
+    }
   const microCurve = rocCurve(pos, sc, { dropIntermediate });
   const grid = options.macroGrid ?? 'union';
   let fpr: number[];
   if (grid === 'union') fpr = [...new Set(perClass.flatMap((p) => p.fpr))].sort((a, b) => a - b);
   else {
-    if (!Number.isInteger(grid) || grid < 2) throw new Error(`${fn}: 'macroGrid' must be 'union' or an integer >= 2; got ${grid}.`);
+    if (!Number.isInteger(grid) || grid < 2)
+      throw new Error(`${fn}: 'macroGrid' must be 'union' or an integer >= 2; got ${grid}.`);
     // np.linspace(0, 1, grid): i * step, the last point exactly 1.
     const step = 1 / (grid - 1);
     fpr = Array.from({ length: grid }, (_, i) => (i === grid - 1 ? 1 : i * step));
   }
   const meanTpr = new Array<number>(fpr.length).fill(0);
-  for (const p of perClass) interp(fpr, p.fpr, p.tpr).forEach((v, i) => { meanTpr[i] += v; });
+  for (const p of perClass)
+    interp(fpr, p.fpr, p.tpr).forEach((v, i) => {
+      meanTpr[i] += v;
+    });
   const tpr = meanTpr.map((v) => v / k);
   return {
     perClass,

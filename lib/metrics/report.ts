@@ -38,7 +38,11 @@ export interface ClassificationReportData {
 const HEADERS = ['precision', 'recall', 'f1-score', 'support'];
 
 /** The numbers behind `classificationReport`. */
-export function classificationReportData<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: ClassificationReportOptions<L> = {}): ClassificationReportData {
+export function classificationReportData<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: ClassificationReportOptions<L> = {},
+): ClassificationReportData {
   const fn = 'classificationReport';
   const { presentLabels } = checkTargets(fn, yTrue, yPred);
   const labelsGiven = options.labels !== undefined;
@@ -48,8 +52,13 @@ export function classificationReportData<L extends Label>(yTrue: readonly L[], y
   const microIsAccuracy = !labelsGiven || presentLabels.every((l) => labelSet.has(l));
   let names = options.targetNames;
   if (names !== undefined && names.length !== labels.length) {
-    if (labelsGiven) warnUndefinedMetric(`${fn}: labels size, ${labels.length}, does not match size of target_names, ${names.length}`);
-    else throw new Error(`${fn}: 'targetNames' must have one name per class (${labels.length}); got ${names.length}. Pass 'labels' to choose the classes.`);
+    if (labelsGiven)
+      warnUndefinedMetric(`${fn}: labels size, ${labels.length}, does not match size of target_names, ${names.length}`);
+    else
+      throw new Error(
+        `${fn}: 'targetNames' must have one name per class (${labels.length}); got ${names.length}. Pass 'labels' ` +
+          `to choose the classes.`,
+      );
   }
   if (names === undefined) names = labels.map((l) => String(l));
   const zeroDivision = options.zeroDivision ?? 'warn';
@@ -78,7 +87,11 @@ export function classificationReportData<L extends Label>(yTrue: readonly L[], y
  * (or micro avg), macro avg and weighted avg: identical to scikit-learn's
  * `classification_report(y_true, y_pred, target_names=..., digits=...)`.
  */
-export function classificationReport<L extends Label>(yTrue: readonly L[], yPred: readonly L[], options: ClassificationReportOptions<L> = {}): string {
+export function classificationReport<L extends Label>(
+  yTrue: readonly L[],
+  yPred: readonly L[],
+  options: ClassificationReportOptions<L> = {},
+): string {
   const digits = options.digits ?? 2;
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new Error(`classificationReport: 'digits' must be an integer in [0, 20]; got ${digits}.`);
@@ -90,7 +103,8 @@ export function classificationReport<L extends Label>(yTrue: readonly L[], yPred
   const width = Math.max(nameWidth, lastHeading.length, digits);
   const f = (x: number) => ' ' + padLeft(formatFixed(x, digits), 9);
   const n = (x: number) => ' ' + padLeft(String(x), 9);
-  const row = (name: string, r: ReportRow) => `${padLeft(name, width)} ${f(r.precision)}${f(r.recall)}${f(r.f1Score)}${n(r.support)}\n`;
+  const row = (name: string, r: ReportRow) =>
+    `${padLeft(name, width)} ${f(r.precision)}${f(r.recall)}${f(r.f1Score)}${n(r.support)}\n`;
 
   let report = `${padLeft('', width)} ${HEADERS.map((h) => ' ' + padLeft(h, 9)).join('')}\n\n`;
   for (const c of data.classes) report += row(c.name, c.row);

@@ -21,7 +21,10 @@ function checkLabelArray(fn: string, name: string, y: readonly Label[]): 'number
     const k = typeof v;
     if (k === 'number') {
       if (!Number.isInteger(v)) {
-        throw new Error(`${fn}: '${name}' must hold discrete labels (integers or strings); got ${v} at index ${i} (continuous values are not classification targets).`);
+        throw new Error(
+          `${fn}: '${name}' must hold discrete labels (integers or strings); got ${v} at index ${i} (continuous ` +
+            `values are not classification targets).`,
+        );
       }
     } else if (k !== 'string') {
       throw new Error(`${fn}: '${name}' must hold integers or strings; got ${k} at index ${i}.`);
@@ -64,7 +67,8 @@ export function checkLabelsOption<L extends Label>(fn: string, labels: readonly 
     throw new Error(`${fn}: 'labels' must be a non-empty array of labels; got ${JSON.stringify(labels)}.`);
   }
   checkLabelArray(fn, 'labels', labels);
-  if (new Set(labels).size !== labels.length) throw new Error(`${fn}: 'labels' must be unique; got ${JSON.stringify(labels)}.`);
+  if (new Set(labels).size !== labels.length)
+    throw new Error(`${fn}: 'labels' must be unique; got ${JSON.stringify(labels)}.`);
 }
 
 /** Map from label to its position in `labels`. */

@@ -11,12 +11,26 @@ import { albertLayerPrefix } from './layout';
 export type WeightGetter = (name: string) => tf.Tensor;
 
 function albertLayer(
-  get: WeightGetter, p: string, x: tf.Tensor3D, maskAdd: tf.Tensor4D, c: EncoderConfig, training: boolean,
+  get: WeightGetter,
+  p: string,
+  x: tf.Tensor3D,
+  maskAdd: tf.Tensor4D,
+  c: EncoderConfig,
+  training: boolean,
 ): tf.Tensor3D {
   const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
-  const ctx = selfAttention(x, {
-    query: pair(`${p}.attention.query`), key: pair(`${p}.attention.key`), value: pair(`${p}.attention.value`),
-  }, maskAdd, c.numAttentionHeads, c.attentionProbsDropoutProb, training);
+  const ctx = selfAttention(
+    x,
+    {
+      query: pair(`${p}.attention.query`),
+      key: pair(`${p}.attention.key`),
+      value: pair(`${p}.attention.value`),
+    },
+    maskAdd,
+    c.numAttentionHeads,
+    c.attentionProbsDropoutProb,
+    training,
+  );
   const projected = dropout(linear(ctx, ...pair(`${p}.attention.dense`)), c.hiddenDropoutProb, training);
   const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.LayerNorm`), c.layerNormEps);
   const ffn = activation(linear(attnOut, ...pair(`${p}.ffn`)), c.hiddenAct); // [B, T, F]
@@ -26,9 +40,18 @@ function albertLayer(
 
 /** Embedding output [B, T, E] -> final hidden state [B, T, H]; `hidden` collects [mapped input, each layer]. */
 export function albertStack(
-  get: WeightGetter, c: EncoderConfig, embedded: tf.Tensor3D, maskAdd: tf.Tensor4D, training: boolean, hidden?: tf.Tensor3D[],
+  get: WeightGetter,
+  c: EncoderConfig,
+  embedded: tf.Tensor3D,
+  maskAdd: tf.Tensor4D,
+  training: boolean,
+  hidden?: tf.Tensor3D[],
 ): tf.Tensor3D {
-  let x = linear(embedded, get('encoder.embedding_hidden_mapping_in.weight'), get('encoder.embedding_hidden_mapping_in.bias')) as tf.Tensor3D;
+  let x = linear(
+    embedded,
+    get('encoder.embedding_hidden_mapping_in.weight'),
+    get('encoder.embedding_hidden_mapping_in.bias'),
+  ) as tf.Tensor3D;
   hidden?.push(x);
   const layersPerGroup = c.numHiddenLayers / c.numHiddenGroups;
   for (let i = 0; i < c.numHiddenLayers; i++) {

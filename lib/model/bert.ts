@@ -6,12 +6,26 @@ import { bertLayerPrefix } from './layout';
 import type { WeightGetter } from './albert';
 
 function bertLayer(
-  get: WeightGetter, p: string, x: tf.Tensor3D, maskAdd: tf.Tensor4D, c: EncoderConfig, training: boolean,
+  get: WeightGetter,
+  p: string,
+  x: tf.Tensor3D,
+  maskAdd: tf.Tensor4D,
+  c: EncoderConfig,
+  training: boolean,
 ): tf.Tensor3D {
   const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
-  const ctx = selfAttention(x, {
-    query: pair(`${p}.attention.self.query`), key: pair(`${p}.attention.self.key`), value: pair(`${p}.attention.self.value`),
-  }, maskAdd, c.numAttentionHeads, c.attentionProbsDropoutProb, training);
+  const ctx = selfAttention(
+    x,
+    {
+      query: pair(`${p}.attention.self.query`),
+      key: pair(`${p}.attention.self.key`),
+      value: pair(`${p}.attention.self.value`),
+    },
+    maskAdd,
+    c.numAttentionHeads,
+    c.attentionProbsDropoutProb,
+    training,
+  );
   const projected = dropout(linear(ctx, ...pair(`${p}.attention.output.dense`)), c.hiddenDropoutProb, training);
   const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.output.LayerNorm`), c.layerNormEps);
   const inter = activation(linear(attnOut, ...pair(`${p}.intermediate.dense`)), c.hiddenAct); // [B, T, F]
@@ -21,7 +35,12 @@ function bertLayer(
 
 /** Embedding output [B, T, H] -> final hidden state [B, T, H]; `hidden` collects [embedding output, each layer]. */
 export function bertStack(
-  get: WeightGetter, c: EncoderConfig, embedded: tf.Tensor3D, maskAdd: tf.Tensor4D, training: boolean, hidden?: tf.Tensor3D[],
+  get: WeightGetter,
+  c: EncoderConfig,
+  embedded: tf.Tensor3D,
+  maskAdd: tf.Tensor4D,
+  training: boolean,
+  hidden?: tf.Tensor3D[],
 ): tf.Tensor3D {
   let x = embedded;
   hidden?.push(x);

@@ -6,9 +6,19 @@
 export type ModelType = 'albert' | 'bert';
 export const MODEL_TYPES: readonly ModelType[] = ['albert', 'bert'];
 
-/** Activations HF names in `hidden_act`. 'gelu' is the exact erf form; 'gelu_new' and 'gelu_pytorch_tanh' the tanh form. */
+/** Activations HF names in `hidden_act`. 'gelu' is the exact erf form; 'gelu_new' and 'gelu_pytorch_tanh' the tanh
+ * form. */
 export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'relu' | 'tanh' | 'silu' | 'swish';
-export const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'relu', 'tanh', 'silu', 'swish'];
+export const HIDDEN_ACTS: readonly HiddenAct[] = [
+  'gelu',
+  'gelu_new',
+  'gelu_pytorch_tanh',
+  'gelu_fast',
+  'relu',
+  'tanh',
+  'silu',
+  'swish',
+];
 
 export interface EncoderConfig {
   modelType: ModelType;
@@ -56,12 +66,22 @@ export const DEFAULT_CONFIG: Readonly<Omit<EncoderConfig, 'modelType' | 'extra'>
 };
 
 const FIELDS: [keyof EncoderConfig, string][] = [
-  ['vocabSize', 'vocab_size'], ['embeddingSize', 'embedding_size'], ['hiddenSize', 'hidden_size'],
-  ['numHiddenLayers', 'num_hidden_layers'], ['numAttentionHeads', 'num_attention_heads'],
-  ['intermediateSize', 'intermediate_size'], ['hiddenAct', 'hidden_act'], ['hiddenDropoutProb', 'hidden_dropout_prob'],
-  ['attentionProbsDropoutProb', 'attention_probs_dropout_prob'], ['maxPositionEmbeddings', 'max_position_embeddings'],
-  ['typeVocabSize', 'type_vocab_size'], ['layerNormEps', 'layer_norm_eps'], ['initializerRange', 'initializer_range'],
-  ['padTokenId', 'pad_token_id'], ['numHiddenGroups', 'num_hidden_groups'], ['innerGroupNum', 'inner_group_num'],
+  ['vocabSize', 'vocab_size'],
+  ['embeddingSize', 'embedding_size'],
+  ['hiddenSize', 'hidden_size'],
+  ['numHiddenLayers', 'num_hidden_layers'],
+  ['numAttentionHeads', 'num_attention_heads'],
+  ['intermediateSize', 'intermediate_size'],
+  ['hiddenAct', 'hidden_act'],
+  ['hiddenDropoutProb', 'hidden_dropout_prob'],
+  ['attentionProbsDropoutProb', 'attention_probs_dropout_prob'],
+  ['maxPositionEmbeddings', 'max_position_embeddings'],
+  ['typeVocabSize', 'type_vocab_size'],
+  ['layerNormEps', 'layer_norm_eps'],
+  ['initializerRange', 'initializer_range'],
+  ['padTokenId', 'pad_token_id'],
+  ['numHiddenGroups', 'num_hidden_groups'],
+  ['innerGroupNum', 'inner_group_num'],
 ];
 
 function positiveInt(name: string, v: unknown, min = 1): number {
@@ -72,16 +92,21 @@ function positiveInt(name: string, v: unknown, min = 1): number {
 }
 
 function probability(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`parseConfig: '${name}' must be a number in [0, 1); got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1))
+    throw new Error(`parseConfig: '${name}' must be a number in [0, 1); got ${JSON.stringify(v)}.`);
   return v;
 }
 
 /** Parse a Hugging Face config.json object. Unknown `model_type` values are an error. */
 export function parseConfig(json: Record<string, unknown>): EncoderConfig {
-  if (json === null || typeof json !== 'object') throw new Error(`parseConfig: 'json' must be an object; got ${JSON.stringify(json)}.`);
+  if (json === null || typeof json !== 'object')
+    throw new Error(`parseConfig: 'json' must be an object; got ${JSON.stringify(json)}.`);
   const modelType = json.model_type;
   if (!MODEL_TYPES.includes(modelType as ModelType)) {
-    throw new Error(`parseConfig: 'model_type' must be one of ${MODEL_TYPES.join(', ')} (BERT-family models such as MiniLM and bge-small use 'bert'); got ${JSON.stringify(modelType)}.`);
+    throw new Error(
+      `parseConfig: 'model_type' must be one of ${MODEL_TYPES.join(', ')} (BERT-family models such as MiniLM and ` +
+        `bge-small use 'bert'); got ${JSON.stringify(modelType)}.`,
+    );
   }
   const pet = json.position_embedding_type;
   if (pet !== undefined && pet !== null && pet !== 'absolute') {
@@ -104,17 +129,26 @@ export function parseConfig(json: Record<string, unknown>): EncoderConfig {
     if (camel === 'hiddenAct') continue;
     if (['hiddenDropoutProb', 'attentionProbsDropoutProb'].includes(camel)) probability(snake, c[camel]);
     else if (camel === 'layerNormEps' || camel === 'initializerRange') {
-      if (typeof c[camel] !== 'number' || !((c[camel] as number) > 0)) throw new Error(`parseConfig: '${snake}' must be a positive number; got ${JSON.stringify(c[camel])}.`);
+      if (typeof c[camel] !== 'number' || !((c[camel] as number) > 0))
+        throw new Error(`parseConfig: '${snake}' must be a positive number; got ${JSON.stringify(c[camel])}.`);
     } else positiveInt(snake, c[camel], camel === 'padTokenId' ? 0 : 1);
   }
   if (!HIDDEN_ACTS.includes(c.hiddenAct)) {
-    throw new Error(`parseConfig: 'hidden_act' must be one of ${HIDDEN_ACTS.join(', ')}; got ${JSON.stringify(c.hiddenAct)}.`);
+    throw new Error(
+      `parseConfig: 'hidden_act' must be one of ${HIDDEN_ACTS.join(', ')}; got ${JSON.stringify(c.hiddenAct)}.`,
+    );
   }
   if (c.hiddenSize % c.numAttentionHeads !== 0) {
-    throw new Error(`parseConfig: 'hidden_size' (${c.hiddenSize}) must be divisible by 'num_attention_heads' (${c.numAttentionHeads}).`);
+    throw new Error(
+      `parseConfig: 'hidden_size' (${c.hiddenSize}) must be divisible by 'num_attention_heads' ` +
+        `(${c.numAttentionHeads}).`,
+    );
   }
   if (c.numHiddenLayers % c.numHiddenGroups !== 0 && modelType === 'albert') {
-    throw new Error(`parseConfig: 'num_hidden_layers' (${c.numHiddenLayers}) must be divisible by 'num_hidden_groups' (${c.numHiddenGroups}).`);
+    throw new Error(
+      `parseConfig: 'num_hidden_layers' (${c.numHiddenLayers}) must be divisible by 'num_hidden_groups' ` +
+        `(${c.numHiddenGroups}).`,
+    );
   }
   return { ...c, modelType: modelType as ModelType, extra };
 }
@@ -126,6 +160,7 @@ export function toHfConfig(c: EncoderConfig): Record<string, unknown> {
     if (c.modelType === 'bert' && ['embeddingSize', 'numHiddenGroups', 'innerGroupNum'].includes(camel)) continue;
     out[snake] = c[camel];
   }
-  if (out.architectures === undefined || out.architectures === null) out.architectures = [c.modelType === 'albert' ? 'AlbertModel' : 'BertModel'];
+  if (out.architectures === undefined || out.architectures === null)
+    out.architectures = [c.modelType === 'albert' ? 'AlbertModel' : 'BertModel'];
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

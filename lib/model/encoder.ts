@@ -7,7 +7,14 @@ import { bertStack } from './bert';
 import type { EncoderConfig } from './config';
 import { additiveMask, dropout, firstToken, layerNorm, linear, maskedMean } from './layers';
 import { encoderLayout, initKind } from './layout';
-import { POOLINGS, type Encoder, type EncoderOutput, type ForwardOptions, type Pooling, type TokenBatch } from './types';
+import {
+  POOLINGS,
+  type Encoder,
+  type EncoderOutput,
+  type ForwardOptions,
+  type Pooling,
+  type TokenBatch,
+} from './types';
 
 export interface BuildOptions {
   /** Sentence vector used by `embed` (default 'pooler'). */
@@ -21,7 +28,8 @@ export interface BuildOptions {
 }
 
 export function checkPooling(fn: string, pooling: unknown): Pooling {
-  if (!POOLINGS.includes(pooling as Pooling)) throw new Error(`${fn}: 'pooling' must be one of ${POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}.`);
+  if (!POOLINGS.includes(pooling as Pooling))
+    throw new Error(`${fn}: 'pooling' must be one of ${POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}.`);
   return pooling as Pooling;
 }
 
@@ -35,7 +43,11 @@ export class TransformerEncoder implements Encoder {
   private disposed = false;
 
   /** Takes ownership of `weights` (names and shapes must match encoderLayout(config); see lib/model/weights). */
-  constructor(config: EncoderConfig, weights: Map<string, tf.Variable>, opts: { pooling?: Pooling; trainable?: boolean } = {}) {
+  constructor(
+    config: EncoderConfig,
+    weights: Map<string, tf.Variable>,
+    opts: { pooling?: Pooling; trainable?: boolean } = {},
+  ) {
     this.config = config;
     this.modelType = config.modelType;
     this.hiddenSize = config.hiddenSize;
@@ -45,7 +57,9 @@ export class TransformerEncoder implements Encoder {
     for (const v of weights.values()) v.trainable = this.isTrainable;
   }
 
-  get trainable(): boolean { return this.isTrainable; }
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
   set trainable(value: boolean) {
     this.isTrainable = value;
     for (const v of this.weights.values()) v.trainable = value;
@@ -65,13 +79,23 @@ export class TransformerEncoder implements Encoder {
     if (this.disposed) throw new Error('TransformerEncoder.forward: the encoder has been disposed.');
     const { inputIds, attentionMask, tokenTypeIds } = batch;
     const shape = inputIds.shape;
-    for (const [name, t] of [['inputIds', inputIds], ['attentionMask', attentionMask], ['tokenTypeIds', tokenTypeIds]] as const) {
+    for (const [name, t] of [
+      ['inputIds', inputIds],
+      ['attentionMask', attentionMask],
+      ['tokenTypeIds', tokenTypeIds],
+    ] as const) {
       if (t.rank !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1] || t.dtype !== 'int32') {
-        throw new Error(`TransformerEncoder.forward: 'batch.${name}' must be int32 [${shape}] like inputIds; got ${t.dtype} [${t.shape}].`);
+        throw new Error(
+          `TransformerEncoder.forward: 'batch.${name}' must be int32 [${shape}] like inputIds; got ${t.dtype} ` +
+            `[${t.shape}].`,
+        );
       }
     }
     if (shape[1] > this.config.maxPositionEmbeddings) {
-      throw new Error(`TransformerEncoder.forward: sequence length must be <= max_position_embeddings (${this.config.maxPositionEmbeddings}); got ${shape[1]}.`);
+      throw new Error(
+        `TransformerEncoder.forward: sequence length must be <= max_position_embeddings ` +
+          `(${this.config.maxPositionEmbeddings}); got ${shape[1]}.`,
+      );
     }
     return [shape[0], shape[1]];
   }
@@ -79,10 +103,16 @@ export class TransformerEncoder implements Encoder {
   private embeddings(batch: TokenBatch, training: boolean): tf.Tensor3D {
     const [, t] = batch.inputIds.shape;
     const words = tf.gather(this.get('embeddings.word_embeddings.weight'), batch.inputIds); // [B, T, E]
-    const positions = tf.gather(this.get('embeddings.position_embeddings.weight'), tf.range(0, t, 1, 'int32')); // [T, E]
+    const positionIds = tf.range(0, t, 1, 'int32'); // [T]
+    const positions = tf.gather(this.get('embeddings.position_embeddings.weight'), positionIds); // [T, E]
     const types = tf.gather(this.get('embeddings.token_type_embeddings.weight'), batch.tokenTypeIds); // [B, T, E]
     const summed = words.add(positions).add(types);
-    const normed = layerNorm(summed, this.get('embeddings.LayerNorm.weight'), this.get('embeddings.LayerNorm.bias'), this.config.layerNormEps);
+    const normed = layerNorm(
+      summed,
+      this.get('embeddings.LayerNorm.weight'),
+      this.get('embeddings.LayerNorm.bias'),
+      this.config.layerNormEps,
+    );
     return dropout(normed, this.config.hiddenDropoutProb, training) as tf.Tensor3D;
   }
 
@@ -129,7 +159,8 @@ export class TransformerEncoder implements Encoder {
 /** Create variables for every parameter of `config`'s layout (HF-style init, or zeros). */
 export function buildEncoder(config: EncoderConfig, opts: BuildOptions = {}): TransformerEncoder {
   const init = opts.init ?? 'random';
-  if (init !== 'random' && init !== 'zeros') throw new Error(`buildEncoder: 'init' must be 'random' or 'zeros'; got ${JSON.stringify(init)}.`);
+  if (init !== 'random' && init !== 'zeros')
+    throw new Error(`buildEncoder: 'init' must be 'random' or 'zeros'; got ${JSON.stringify(init)}.`);
   const trainable = opts.trainable ?? true;
   const weights = new Map<string, tf.Variable>();
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0)) {
@@ -139,8 +170,13 @@ export function buildEncoder(config: EncoderConfig, opts: BuildOptions = {}): Tr
   let seed = opts.seed === undefined ? undefined : opts.seed * 4096 + 1;
   for (const [name, shape] of encoderLayout(config)) {
     const kind = init === 'zeros' ? 'zeros' : initKind(name);
-    const value = tf.tidy(() => kind === 'ones' ? tf.ones(shape) : kind === 'zeros' ? tf.zeros(shape)
-      : tf.randomNormal(shape, 0, config.initializerRange, 'float32', seed === undefined ? undefined : seed++));
+    const value = tf.tidy(() =>
+      kind === 'ones'
+        ? tf.ones(shape)
+        : kind === 'zeros'
+          ? tf.zeros(shape)
+          : tf.randomNormal(shape, 0, config.initializerRange, 'float32', seed === undefined ? undefined : seed++),
+    );
     weights.set(name, tf.variable(value, trainable));
     value.dispose();
   }

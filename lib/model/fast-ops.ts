@@ -39,7 +39,11 @@ function product(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tenso
  * (ALBERT's 12 layers share one weight set, so saving would copy every weight 12 times per step).
  * Variables do not change between the forward and the backward pass of one step.
  */
-function saveInputs(save: tf.GradSaveFunc, activations: tf.Tensor[], param: tf.Tensor): (saved: tf.Tensor[]) => tf.Tensor {
+function saveInputs(
+  save: tf.GradSaveFunc,
+  activations: tf.Tensor[],
+  param: tf.Tensor,
+): (saved: tf.Tensor[]) => tf.Tensor {
   if (param instanceof tf.Variable) {
     save(activations);
     return () => param;
@@ -105,8 +109,14 @@ function geluTanhValue(x: tf.Tensor): tf.Tensor {
 function geluTanhGrad(x: tf.Tensor): tf.Tensor {
   const x2 = x.square();
   const t = tf.tanh(x.add(x2.mul(x).mul(0.044715)).mul(SQRT_2_OVER_PI));
-  const dInner = x2.mul(3 * 0.044715).add(1).mul(SQRT_2_OVER_PI);
-  return t.add(1).mul(0.5).add(x.mul(0.5).mul(tf.scalar(1).sub(t.square())).mul(dInner));
+  const dInner = x2
+    .mul(3 * 0.044715)
+    .add(1)
+    .mul(SQRT_2_OVER_PI);
+  return t
+    .add(1)
+    .mul(0.5)
+    .add(x.mul(0.5).mul(tf.scalar(1).sub(t.square())).mul(dInner));
 }
 
 /** Exact GELU: 0.5 x (1 + erf(x / sqrt 2)). */
@@ -153,14 +163,15 @@ export function layerNormOp<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: t
     const gSaved = saveInputs(save, [xi], g);
     return {
       value: tf.tidy(() => normalise(xi).xhat.mul(g).add(b)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const [xs, gs] = [saved[0], gSaved(saved)];
-        const { xhat, r } = normalise(xs);
-        const gy = dy.mul(gs);
-        const dx = r.mul(gy.sub(gy.mean(axis, true)).sub(xhat.mul(gy.mul(xhat).mean(axis, true))));
-        const lead = [...Array(axis).keys()];
-        return [dx, dy.mul(xhat).sum(lead), dy.sum(lead)];
-      }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xs, gs] = [saved[0], gSaved(saved)];
+          const { xhat, r } = normalise(xs);
+          const gy = dy.mul(gs);
+          const dx = r.mul(gy.sub(gy.mean(axis, true)).sub(xhat.mul(gy.mul(xhat).mean(axis, true))));
+          const lead = [...Array(axis).keys()];
+          return [dx, dy.mul(xhat).sum(lead), dy.sum(lead)];
+        }),
     };
   });
   return op(x, gamma, beta) as T;

@@ -39,18 +39,29 @@ export interface ResolveOptions {
 }
 
 function hint(id: string): string {
-  return `Download ${REQUIRED_FILES.join(' and ')} (plus ${OPTIONAL_FILES.join(', ')}) of '${id}' from ` +
-    `${HUB_URL}/${id} on a machine that can reach it and pass that folder instead, e.g. loadEncoder('/models/${id.split('/').pop()}').`;
+  return (
+    `Download ${REQUIRED_FILES.join(' and ')} (plus ${OPTIONAL_FILES.join(', ')}) of '${id}' from ` +
+    `${HUB_URL}/${id} on a machine that can reach it and pass that folder instead, e.g. ` +
+    `loadEncoder('/models/${id.split('/').pop()}').`
+  );
 }
 
-async function download(id: string, file: string, dir: string, fetchImpl: typeof fetch, required: boolean): Promise<void> {
+async function download(
+  id: string,
+  file: string,
+  dir: string,
+  fetchImpl: typeof fetch,
+  required: boolean,
+): Promise<void> {
   const url = `${HUB_URL}/${id}/resolve/main/${file}`;
   let res: Response;
   try {
     res = await fetchImpl(url, { redirect: 'follow' });
   } catch (e) {
     const cause = (e as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`loadEncoder: cannot download '${url}': ${(e as Error).message}${cause ? ` (${cause})` : ''}. ${hint(id)}`);
+    throw new Error(
+      `loadEncoder: cannot download '${url}': ${(e as Error).message}${cause ? ` (${cause})` : ''}. ${hint(id)}`,
+    );
   }
   if (!res.ok) {
     if (!required && res.status === 404) return;
@@ -60,10 +71,15 @@ async function download(id: string, file: string, dir: string, fetchImpl: typeof
   const digest = sha256Hex(bytes);
   const pinned = PINNED_SHA256[id]?.[file];
   // For LFS files the hub sends the sha256 of the content as X-Linked-Etag (also on redirects' final response as ETag).
-  const etag = (res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+  const etag = (res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '')
+    .replace(/^W\//, '')
+    .replace(/"/g, '');
   const expected = pinned ?? (/^[0-9a-f]{64}$/.test(etag) ? etag : undefined);
   if (expected && expected !== digest) {
-    throw new Error(`loadEncoder: '${url}' has sha256 ${digest} but ${pinned ? 'the pinned checksum' : 'the hub etag'} is ${expected}; the download is corrupt, retry or use a local folder.`);
+    throw new Error(
+      `loadEncoder: '${url}' has sha256 ${digest} but ${pinned ? 'the pinned checksum' : 'the hub etag'} is ` +
+        `${expected}; the download is corrupt, retry or use a local folder.`,
+    );
   }
   await writeFileAtomic(join(dir, file), bytes);
 }
@@ -74,16 +90,26 @@ async function download(id: string, file: string, dir: string, fetchImpl: typeof
  */
 export async function resolveModelDir(source: string, opts: ResolveOptions = {}): Promise<string> {
   if (typeof source !== 'string' || source.length === 0) {
-    throw new Error(`loadEncoder: 'source' must be a model folder or a hub id such as 'albert-base-v2'; got ${JSON.stringify(source)}.`);
+    throw new Error(
+      `loadEncoder: 'source' must be a model folder or a hub id such as 'albert-base-v2'; got ` +
+        `${JSON.stringify(source)}.`,
+    );
   }
   if (existsSync(source) && statSync(source).isDirectory()) {
     const dir = resolve(source);
     const absent = REQUIRED_FILES.filter((f) => !existsSync(join(dir, f)));
-    if (absent.length) throw new Error(`loadEncoder: folder '${dir}' lacks ${absent.join(' and ')}; a model folder needs ${REQUIRED_FILES.join(' and ')} (Hugging Face layout).`);
+    if (absent.length)
+      throw new Error(
+        `loadEncoder: folder '${dir}' lacks ${absent.join(' and ')}; a model folder needs ` +
+          `${REQUIRED_FILES.join(' and ')} (Hugging Face layout).`,
+      );
     return dir;
   }
   if (!isHubId(source)) {
-    throw new Error(`loadEncoder: 'source' must be an existing folder or a hub id such as 'albert-base-v2'; got '${source}', which is neither.`);
+    throw new Error(
+      `loadEncoder: 'source' must be an existing folder or a hub id such as 'albert-base-v2'; got '${source}', ` +
+        `which is neither.`,
+    );
   }
   const dir = opts.cacheDir ?? defaultCacheDir(source);
   if (isModelFolder(dir)) return dir;
@@ -97,6 +123,14 @@ export async function resolveModelDir(source: string, opts: ResolveOptions = {})
 /** Read and parse a JSON file, naming it in errors. */
 export async function readJson(path: string, fn: string): Promise<Record<string, unknown>> {
   let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e) { throw new Error(`${fn}: cannot read '${path}': ${(e as Error).message}`); }
-  try { return JSON.parse(text) as Record<string, unknown>; } catch (e) { throw new Error(`${fn}: '${path}' is not valid JSON: ${(e as Error).message}`); }
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${fn}: cannot read '${path}': ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${fn}: '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
 }

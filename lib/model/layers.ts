@@ -34,9 +34,13 @@ export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
     case 'gelu_pytorch_tanh':
     case 'gelu_fast':
       return gelu(x, 'tanh'); // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    case 'relu': return tf.relu(x);
-    case 'tanh': return tf.tanh(x);
-    case 'silu': case 'swish': return x.mul(tf.sigmoid(x));
+    case 'relu':
+      return tf.relu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'silu':
+    case 'swish':
+      return x.mul(tf.sigmoid(x));
   }
 }
 
@@ -60,22 +64,32 @@ export interface AttentionWeights {
 
 /** Multi-head scaled dot-product self-attention, before the output projection: [B, T, H] -> [B, T, H]. */
 export function selfAttention(
-  x: tf.Tensor3D, w: AttentionWeights, maskAdd: tf.Tensor4D, numHeads: number, probsDropout: number, training: boolean,
+  x: tf.Tensor3D,
+  w: AttentionWeights,
+  maskAdd: tf.Tensor4D,
+  numHeads: number,
+  probsDropout: number,
+  training: boolean,
 ): tf.Tensor3D {
   const [b, t, h] = x.shape;
   const d = h / numHeads;
-  const heads = (y: tf.Tensor): tf.Tensor4D =>
-    y.reshape([b, t, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, T, d]
+  // [B, T, H] -> [B, T, nH, d] -> [B, nH, T, d]
+  const heads = (y: tf.Tensor): tf.Tensor4D => y.reshape([b, t, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
   const q = heads(linear(x, ...w.query));
-  const kT = linear(x, ...w.key).reshape([b, t, numHeads, d]).transpose([0, 2, 3, 1]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, d, T]
+  const kT = linear(x, ...w.key)
+    .reshape([b, t, numHeads, d])
+    .transpose([0, 2, 3, 1]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, d, T]
   const v = heads(linear(x, ...w.value));
-  const scores = batchMatMul(q, kT).mul(1 / Math.sqrt(d)).add(maskAdd); // [B, nH, T, T]
+  const scores = batchMatMul(q, kT)
+    .mul(1 / Math.sqrt(d))
+    .add(maskAdd); // [B, nH, T, T]
   const probs = dropout(tf.softmax(scores, -1), probsDropout, training);
   const ctx = batchMatMul(probs as tf.Tensor4D, v); // [B, nH, T, d]
   return ctx.transpose([0, 2, 1, 3]).reshape([b, t, h]) as tf.Tensor3D; // [B, T, nH, d] -> [B, T, H]
 }
 
-/** Masked mean over tokens: sum(h * m) / max(sum(m), 1e-9), as sentence-transformers' mean pooling. [B, T, H] -> [B, H]. */
+/** Masked mean over tokens: sum(h * m) / max(sum(m), 1e-9), as sentence-transformers' mean pooling. [B, T, H] -> [B,
+ * H]. */
 export function maskedMean(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D): tf.Tensor2D {
   const m = tf.cast(attentionMask, 'float32').expandDims(2); // [B, T, 1]
   const sum = hidden.mul(m).sum(1); // [B, H]

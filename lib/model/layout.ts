@@ -92,9 +92,16 @@ export function initKind(name: string): InitKind {
  * renames TF-era LayerNorm 'gamma'/'beta'. Returns undefined for keys that are known non-parameters
  * of the base model (buffers such as position_ids, and task heads such as 'predictions.*', 'cls.*').
  */
-export function normaliseCheckpointKey(key: string, modelType: 'albert' | 'bert'): { name: string } | { ignored: string } {
+export function normaliseCheckpointKey(
+  key: string,
+  modelType: 'albert' | 'bert',
+): { name: string } | { ignored: string } {
   let k = key;
-  for (const prefix of [`${modelType}.`, 'model.']) if (k.startsWith(prefix)) { k = k.slice(prefix.length); break; }
+  for (const prefix of [`${modelType}.`, 'model.'])
+    if (k.startsWith(prefix)) {
+      k = k.slice(prefix.length);
+      break;
+    }
   if (k === key && /^(predictions|cls|sop_classifier|classifier|qa_outputs|lm_head)\./.test(k)) {
     return { ignored: `task head '${key}'` };
   }

@@ -47,13 +47,23 @@ export async function loadEncoder(source: string, opts: LoadOptions = {}): Promi
  * Write `encoder` as an HF folder: config.json + model.safetensors (keys without a model prefix,
  * F32, as AlbertModel/BertModel.save_pretrained). Copies tokenizer files from `tokenizerDir` if given.
  */
-export async function saveEncoder(encoder: TransformerEncoder, dir: string, opts: { tokenizerDir?: string } = {}): Promise<void> {
+export async function saveEncoder(
+  encoder: TransformerEncoder,
+  dir: string,
+  opts: { tokenizerDir?: string } = {},
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const config = toHfConfig(encoder.config);
   await writeSafetensors(join(dir, 'model.safetensors'), await variablesToArrays(encoder.weights), { format: 'pt' });
   await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   if (opts.tokenizerDir && resolve(opts.tokenizerDir) !== resolve(dir)) {
-    for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'spiece.model', 'vocab.txt']) {
+    for (const f of [
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'special_tokens_map.json',
+      'spiece.model',
+      'vocab.txt',
+    ]) {
       if (existsSync(join(opts.tokenizerDir, f))) await copyFile(join(opts.tokenizerDir, f), join(dir, f));
     }
   }

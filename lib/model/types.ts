@@ -39,7 +39,8 @@ export interface Encoder {
   readonly weights: Map<string, tf.Variable>;
   trainableVariables(): tf.Variable[];
   forward(batch: TokenBatch, opts?: ForwardOptions): EncoderOutput;
-  /** [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked mean). */
+  /** [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked
+   * mean). */
   embed(batch: TokenBatch, opts?: { training?: boolean }): tf.Tensor2D;
   dispose(): void;
 }

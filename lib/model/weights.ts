@@ -25,9 +25,15 @@ export function matchCheckpoint(arrays: Map<string, NamedArray>, config: Encoder
   const result: CheckpointMatch = { matched: new Map(), missing: [], unexpected: [], misShaped: [], ignored: [] };
   for (const [key, arr] of arrays) {
     const n = normaliseCheckpointKey(key, config.modelType);
-    if ('ignored' in n) { result.ignored.push(n.ignored); continue; }
+    if ('ignored' in n) {
+      result.ignored.push(n.ignored);
+      continue;
+    }
     const expected = layout.get(n.name);
-    if (!expected) { result.unexpected.push(key); continue; }
+    if (!expected) {
+      result.unexpected.push(key);
+      continue;
+    }
     const sameShape = expected.length === arr.shape.length && expected.every((d, i) => d === arr.shape[i]);
     if (!sameShape || !(arr.data instanceof Float32Array)) {
       result.misShaped.push({ name: key, expected, got: arr.shape, dtype: arr.dtype });
@@ -52,11 +58,16 @@ export function describeMismatch(m: CheckpointMatch, source: string, config: Enc
   if (m.missing.length) parts.push(`missing (${m.missing.length}): ${m.missing.join(', ')}`);
   if (m.unexpected.length) parts.push(`unexpected (${m.unexpected.length}): ${m.unexpected.join(', ')}`);
   if (m.misShaped.length) {
-    parts.push(`mis-shaped (${m.misShaped.length}): ${m.misShaped.map((s) =>
-      `${s.name} expected F32 [${s.expected}] got ${s.dtype} [${s.got}]`).join(', ')}`);
+    parts.push(
+      `mis-shaped (${m.misShaped.length}): ${m.misShaped
+        .map((s) => `${s.name} expected F32 [${s.expected}] got ${s.dtype} [${s.got}]`)
+        .join(', ')}`,
+    );
   }
-  return `checkpoint '${source}' does not match the ${config.modelType} config (hidden ${config.hiddenSize}, ` +
-    `${config.numHiddenLayers} layers): ${parts.join('; ')}.`;
+  return (
+    `checkpoint '${source}' does not match the ${config.modelType} config (hidden ${config.hiddenSize}, ` +
+    `${config.numHiddenLayers} layers): ${parts.join('; ')}.`
+  );
 }
 
 /**
@@ -64,7 +75,10 @@ export function describeMismatch(m: CheckpointMatch, source: string, config: Enc
  * missing, unexpected and mis-shaped tensor. Nothing is allocated when the check fails.
  */
 export function variablesFromCheckpoint(
-  arrays: Map<string, NamedArray>, config: EncoderConfig, source: string, trainable = true,
+  arrays: Map<string, NamedArray>,
+  config: EncoderConfig,
+  source: string,
+  trainable = true,
 ): Map<string, tf.Variable> {
   const m = matchCheckpoint(arrays, config);
   const problem = describeMismatch(m, source, config);

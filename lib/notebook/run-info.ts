@@ -32,5 +32,9 @@ export function runStatement(cfg: RunConfig, rows: Record<string, string | numbe
     'run folder': displayPath(cfg.out),
     ...rows,
   };
-  return ['| setting | value |', '|---|---|', ...Object.entries(base).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`)].join('\n');
+  return [
+    '| setting | value |',
+    '|---|---|',
+    ...Object.entries(base).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`),
+  ].join('\n');
 }

@@ -59,7 +59,10 @@ function parseValue(spec: OptionSpec, raw: string, where: string): string | numb
       return n;
     }
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = items.filter((s) => spec.choices && !spec.choices.includes(s));
       if (unknown.length > 0 || items.length === 0) throw bad(`a comma-separated list of ${spec.choices?.join(', ')}`);
       return items;
@@ -72,11 +75,13 @@ function parseValue(spec: OptionSpec, raw: string, where: string): string | numb
 
 function finish(values: Record<string, unknown>): RunConfig {
   const cfg: Record<string, unknown> = {};
-  for (const spec of OPTIONS) cfg[spec.key] = values[spec.key] ?? (Array.isArray(spec.default) ? [...spec.default] : spec.default);
+  for (const spec of OPTIONS)
+    cfg[spec.key] = values[spec.key] ?? (Array.isArray(spec.default) ? [...spec.default] : spec.default);
   if (typeof cfg.textField === 'string') cfg.text = cfg.textField;
   delete cfg.textField;
   const c = cfg as unknown as RunConfig;
-  if (!(c.valFraction > 0 && c.valFraction < 1)) throw new Error(`--val-fraction must be in (0, 1); got ${c.valFraction}.`);
+  if (!(c.valFraction > 0 && c.valFraction < 1))
+    throw new Error(`--val-fraction must be in (0, 1); got ${c.valFraction}.`);
   if (c.maxPerClass === 0) throw new Error('--max-per-class must be a positive integer; got 0.');
   return c;
 }
@@ -99,7 +104,10 @@ export function configFromArgs(argv: readonly string[]): RunConfig {
 }
 
 /** Read SIAMESE_* environment variables (the notebooks' parameters); unset or empty ones keep their defaults. */
-export function configFromEnv(env: Record<string, string | undefined> = process.env, overrides: Partial<RunConfig> = {}): RunConfig {
+export function configFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<RunConfig> = {},
+): RunConfig {
   const values: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
     const raw = env[envOf(spec.key)];
@@ -110,12 +118,24 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 
 /** The --help text, grouped, with defaults, choices and environment names. */
 export function helpText(command = 'npm run pipeline --'): string {
-  const groups: Record<OptionSpec['group'], string> = { data: 'Data', model: 'Model', training: 'Training', run: 'Run' };
-  const lines = [`Usage: ${command} [options]`, '', 'Runs data → siamese training → frozen, trained and siamese classifiers → evaluation,', 'and writes <out>/report.json. Every option can also be set as an environment variable.', ''];
+  const groups: Record<OptionSpec['group'], string> = {
+    data: 'Data',
+    model: 'Model',
+    training: 'Training',
+    run: 'Run',
+  };
+  const lines = [
+    `Usage: ${command} [options]`,
+    '',
+    'Runs data → siamese training → frozen, trained and siamese classifiers → evaluation,',
+    'and writes <out>/report.json. Every option can also be set as an environment variable.',
+    '',
+  ];
   for (const [g, title] of Object.entries(groups)) {
     lines.push(`${title}:`);
     for (const s of OPTIONS.filter((o) => o.group === g)) {
-      const def = s.default === undefined ? '' : ` (default ${Array.isArray(s.default) ? s.default.join(',') : s.default})`;
+      const def =
+        s.default === undefined ? '' : ` (default ${Array.isArray(s.default) ? s.default.join(',') : s.default})`;
       const choices = s.choices && s.kind !== 'list' ? ` [${s.choices.join('|')}]` : '';
       lines.push(`  ${flagOf(s.key)}${choices}${def}`, `      ${s.help}; env ${envOf(s.key)}`);
     }

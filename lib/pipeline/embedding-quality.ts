@@ -7,7 +7,7 @@
 import { knnAccuracy, silhouetteScore } from '../embeddings/cluster';
 import type { Vectors } from '../embeddings/vectors';
 import { loadEncoder } from '../model/load';
-import type { FeatureMatrix } from '../models/features';
+import type { FeatureMatrix } from '../train/batches';
 import { siameseEmbeddings } from './evaluate';
 import { datasetFeatures, loadSiamese, type StageContext } from './stages';
 
@@ -22,12 +22,27 @@ function rowsOf(m: FeatureMatrix, idx: Int32Array): Float32Array[] {
   return Array.from(idx, (i) => m.data.subarray(i * m.cols, (i + 1) * m.cols));
 }
 
-export function scoreEmbeddings(name: string, train: Vectors, trainLabels: Int32Array, val: Vectors, valLabels: Int32Array, seed: number): EmbeddingQuality {
+export function scoreEmbeddings(
+  name: string,
+  train: Vectors,
+  trainLabels: Int32Array,
+  val: Vectors,
+  valLabels: Int32Array,
+  seed: number,
+): EmbeddingQuality {
   return {
     embedding: name,
     dimensions: val[0].length,
-    knn_accuracy: knnAccuracy(train, Array.from(trainLabels), { queries: val, queryLabels: Array.from(valLabels), k: Math.min(10, train.length) }),
-    silhouette: silhouetteScore(val, Array.from(valLabels), { metric: 'cosine', sampleSize: Math.min(2000, val.length), seed }),
+    knn_accuracy: knnAccuracy(train, Array.from(trainLabels), {
+      queries: val,
+      queryLabels: Array.from(valLabels),
+      k: Math.min(10, train.length),
+    }),
+    silhouette: silhouetteScore(val, Array.from(valLabels), {
+      metric: 'cosine',
+      sampleSize: Math.min(2000, val.length),
+      seed,
+    }),
   };
 }
 
@@ -39,17 +54,44 @@ export async function embeddingQuality(ctx: StageContext): Promise<EmbeddingQual
   const pretrained = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: false });
   try {
     const f = await datasetFeatures(ctx, pretrained, 'pretrained encoder');
-    out.push(scoreEmbeddings(`pretrained encoder (${cfg.pooling})`, rowsOf(f, train), data.trainLabels, rowsOf(f, val), data.valLabels, cfg.seed));
+    out.push(
+      scoreEmbeddings(
+        `pretrained encoder (${cfg.pooling})`,
+        rowsOf(f, train),
+        data.trainLabels,
+        rowsOf(f, val),
+        data.valLabels,
+        cfg.seed,
+      ),
+    );
   } finally {
     pretrained.dispose();
   }
   const siamese = await loadSiamese(cfg);
   try {
     const f = await datasetFeatures(ctx, siamese.encoder, 'siamese-tuned encoder');
-    out.push(scoreEmbeddings(`siamese-tuned encoder (${cfg.pooling})`, rowsOf(f, train), data.trainLabels, rowsOf(f, val), data.valLabels, cfg.seed));
+    out.push(
+      scoreEmbeddings(
+        `siamese-tuned encoder (${cfg.pooling})`,
+        rowsOf(f, train),
+        data.trainLabels,
+        rowsOf(f, val),
+        data.valLabels,
+        cfg.seed,
+      ),
+    );
     const eTrain = await siameseEmbeddings(cfg, siamese, tokenizer, data.dataset.texts, train);
     const eVal = await siameseEmbeddings(cfg, siamese, tokenizer, data.dataset.texts, val);
-    out.push(scoreEmbeddings(`siamese embedding (${cfg.embeddingSize}-d, L2-normalised)`, eTrain, data.trainLabels, eVal, data.valLabels, cfg.seed));
+    out.push(
+      scoreEmbeddings(
+        `siamese embedding (${cfg.embeddingSize}-d, L2-normalised)`,
+        eTrain,
+        data.trainLabels,
+        eVal,
+        data.valLabels,
+        cfg.seed,
+      ),
+    );
   } finally {
     siamese.dispose();
   }

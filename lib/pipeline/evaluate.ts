@@ -14,7 +14,7 @@ import { captureMetricWarnings } from '../metrics/warnings';
 import { makeBatches } from '../data/batches';
 import { writeProjectorFiles } from '../embeddings/projector';
 import { knnAccuracy } from '../embeddings/cluster';
-import type { SiameseModel } from '../models/siamese';
+import type { SiameseModel } from '../heads/siamese';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
@@ -80,12 +80,21 @@ function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): 
 }
 
 /** Probabilities and true labels of dataset rows (not saved). */
-export async function predictRows(data: PreparedData, clf: TrainedClassifier, rows: ArrayLike<number>): Promise<Predictions> {
+export async function predictRows(
+  data: PreparedData,
+  clf: TrainedClassifier,
+  rows: ArrayLike<number>,
+): Promise<Predictions> {
   return { yTrue: Array.from(rows, (i) => data.dataset.labels[i]), yScore: await clf.predictProba(rows) };
 }
 
 /** Predict a subset with a classifier and save the probabilities. */
-export async function predictSubset(cfg: RunConfig, data: PreparedData, clf: TrainedClassifier, subset: Subset): Promise<Predictions> {
+export async function predictSubset(
+  cfg: RunConfig,
+  data: PreparedData,
+  clf: TrainedClassifier,
+  subset: Subset,
+): Promise<Predictions> {
   const { yTrue, yScore } = await predictRows(data, clf, subsetRows(data, subset));
   const dir = runPaths(cfg.out).evaluation;
   await mkdir(dir, { recursive: true });
@@ -98,7 +107,11 @@ export async function predictSubset(cfg: RunConfig, data: PreparedData, clf: Tra
 }
 
 /** Saved predictions of a model on a subset (written by the evaluate stage), or undefined. */
-export async function loadPredictions(cfg: RunConfig, name: ClassifierName, subset: Subset): Promise<Predictions | undefined> {
+export async function loadPredictions(
+  cfg: RunConfig,
+  name: ClassifierName,
+  subset: Subset,
+): Promise<Predictions | undefined> {
   const path = predictionsPath(cfg, name, subset);
   if (!existsSync(path)) return undefined;
   const a = await readSafetensors(path);
@@ -109,12 +122,23 @@ export async function loadPredictions(cfg: RunConfig, name: ClassifierName, subs
 }
 
 /** L2-normalised siamese embeddings `[rows][E]` of dataset rows. */
-export async function siameseEmbeddings(cfg: RunConfig, model: SiameseModel, tokenizer: TextTokenizer, texts: readonly string[], rows: ArrayLike<number>): Promise<Float32Array[]> {
+export async function siameseEmbeddings(
+  cfg: RunConfig,
+  model: SiameseModel,
+  tokenizer: TextTokenizer,
+  texts: readonly string[],
+  rows: ArrayLike<number>,
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const b of makeBatches(rows, { batchSize: 64 })) {
-    const tokens = toTokenBatch(tokenizer.encodeBatch(Array.from(b, (i) => texts[i]), { maxLength: cfg.maxLength }));
+    const tokens = toTokenBatch(
+      tokenizer.encodeBatch(
+        Array.from(b, (i) => texts[i]),
+        { maxLength: cfg.maxLength },
+      ),
+    );
     const e = model.embed(tokens);
-    const v = await e.data() as Float32Array;
+    const v = (await e.data()) as Float32Array;
     const d = e.shape[1];
     for (let r = 0; r < b.length; r++) out.push(v.slice(r * d, (r + 1) * d));
     tf.dispose(e);
@@ -128,14 +152,25 @@ export async function siameseEmbeddings(cfg: RunConfig, model: SiameseModel, tok
  * (vectors.tsv + metadata.tsv with text and category), and return a k-NN
  * accuracy of the embeddings (train → validation, cosine, k = 10).
  */
-export async function exportSiameseEmbeddings(cfg: RunConfig, data: PreparedData, model: SiameseModel, tokenizer: TextTokenizer): Promise<{ dir: string; knnAccuracy: number; rows: number }> {
+export async function exportSiameseEmbeddings(
+  cfg: RunConfig,
+  data: PreparedData,
+  model: SiameseModel,
+  tokenizer: TextTokenizer,
+): Promise<{ dir: string; knnAccuracy: number; rows: number }> {
   const { texts, labels, categories } = data.dataset;
   const val = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.val);
   const dir = runPaths(cfg.out).embeddings;
-  await writeProjectorFiles(dir, val, Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })));
+  await writeProjectorFiles(
+    dir,
+    val,
+    Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })),
+  );
   const train = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.train);
   const knn = knnAccuracy(train, Array.from(data.trainLabels), {
-    queries: val, queryLabels: Array.from(data.valLabels), k: Math.min(10, train.length),
+    queries: val,
+    queryLabels: Array.from(data.valLabels),
+    k: Math.min(10, train.length),
   });
   return { dir, knnAccuracy: knn, rows: val.length };
 }

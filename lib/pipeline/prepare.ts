@@ -25,17 +25,29 @@ export interface PreparedData {
 
 export function prepareData(cfg: RunConfig): PreparedData {
   const dataset = loadDataset({
-    path: cfg.data, format: cfg.format, text: cfg.text, labelField: cfg.labelField, minWords: cfg.minWords,
-    maxPerClass: cfg.maxPerClass, seed: cfg.seed, onInvalid: cfg.onInvalid,
+    path: cfg.data,
+    format: cfg.format,
+    text: cfg.text,
+    labelField: cfg.labelField,
+    minWords: cfg.minWords,
+    maxPerClass: cfg.maxPerClass,
+    seed: cfg.seed,
+    onInvalid: cfg.onInvalid,
   });
   if (dataset.categories.length < 2) {
-    throw new Error(`prepareData: '${cfg.data}' has ${dataset.categories.length} class after cleaning; a classifier needs at least 2 (check --label-field and --min-words).`);
+    throw new Error(
+      `prepareData: '${cfg.data}' has ${dataset.categories.length} class after cleaning; a classifier needs at ` +
+        `least 2 (check --label-field and --min-words).`,
+    );
   }
   const split = trainValSplit(dataset.labels, { seed: cfg.seed, valFraction: cfg.valFraction, mode: cfg.split });
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
   return {
-    dataset, split, trainLabels, valLabels: pick(split.val),
+    dataset,
+    split,
+    trainLabels,
+    valLabels: pick(split.val),
     classWeights: classWeights(trainLabels, dataset.categories.length),
     balanced: balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed),
   };
@@ -43,9 +55,12 @@ export function prepareData(cfg: RunConfig): PreparedData {
 
 /** The tokenizer: --tokenizer, else the model folder's own (downloading a hub model if needed). */
 export async function prepareTokenizer(cfg: RunConfig): Promise<TextTokenizer> {
-  const dir = cfg.tokenizer ?? await resolveModelDir(cfg.model);
+  const dir = cfg.tokenizer ?? (await resolveModelDir(cfg.model));
   if (!existsSync(join(dir, 'tokenizer.json'))) {
-    throw new Error(`prepareTokenizer: no tokenizer.json in '${dir}'. Pass --tokenizer <folder with tokenizer.json> (e.g. the albert-base-v2 tokenizer).`);
+    throw new Error(
+      `prepareTokenizer: no tokenizer.json in '${dir}'. Pass --tokenizer <folder with tokenizer.json> (e.g. the ` +
+        `albert-base-v2 tokenizer).`,
+    );
   }
   return loadTokenizer(dir);
 }

@@ -12,10 +12,11 @@ import { makeBatches } from '../data/batches';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { variablesToArrays } from '../io/tensors';
 import { loadEncoder, saveEncoder } from '../model/load';
-import { ClassifierHead, EncoderClassifier } from '../models/classifier';
-import { cachedFeatures, featureRows, type FeatureMatrix } from '../models/features';
-import { SiameseModel } from '../models/siamese';
-import { featureBatchLoader, textBatchLoader } from '../train/batches';
+import { ClassifierHead, EncoderClassifier } from '../heads/classifier';
+import { cachedFeatures } from '../heads/features';
+import { featureBatchLoader, featureRows, textBatchLoader, type FeatureMatrix } from '../train/batches';
+import { SiameseModel } from '../heads/siamese';
+
 import type { ProgressReporter } from '../train/progress';
 import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
 import { RESULT_FILE, train, type TrainResult } from '../train/trainer';
@@ -29,7 +30,11 @@ export const CLASSIFIERS = ['frozen', 'trained', 'siamese'] as const;
 export type ClassifierName = (typeof CLASSIFIERS)[number];
 
 /** The pipeline stage (`--stages`) that trains each classifier; also its folder in the run. */
-export const STAGE_OF_CLASSIFIER = { frozen: 'frozen', trained: 'trained', siamese: 'siamese-classifier' } as const satisfies Record<ClassifierName, Stage>;
+export const STAGE_OF_CLASSIFIER = {
+  frozen: 'frozen',
+  trained: 'trained',
+  siamese: 'siamese-classifier',
+} as const satisfies Record<ClassifierName, Stage>;
 
 /** Examples per class in a P×K siamese batch (P = batch size / K). */
 export const PK_EXAMPLES_PER_CLASS = 4;
@@ -66,7 +71,11 @@ function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
 function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSampler; validation: Int32Array[] } {
   if (cfg.sampler === 'random') {
     return {
-      sampler: randomSampler(data.split.train.length, { batchSize: cfg.siameseBatchSize, seed: cfg.seed, shuffle: true }),
+      sampler: randomSampler(data.split.train.length, {
+        batchSize: cfg.siameseBatchSize,
+        seed: cfg.seed,
+        shuffle: true,
+      }),
       validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize }),
     };
   }
@@ -74,7 +83,11 @@ function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSam
   const v = pkShape(cfg, data.valLabels);
   return {
     sampler: pkSampler(data.trainLabels, { classesPerBatch: t.p, examplesPerClass: t.k, seed: cfg.seed }),
-    validation: pkSampler(data.valLabels, { classesPerBatch: v.p, examplesPerClass: v.k, seed: cfg.seed + 1 }).epochBatches(0),
+    validation: pkSampler(data.valLabels, {
+      classesPerBatch: v.p,
+      examplesPerClass: v.k,
+      seed: cfg.seed + 1,
+    }).epochBatches(0),
   };
 }
 
@@ -92,15 +105,39 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
   const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
   const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
   const { sampler, validation } = siameseBatches(cfg, data);
-  ctx.log?.(`siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`);
+  ctx.log?.(
+    `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
+  );
   // A finished run only reloads its best weights; its exports are already on disk.
-  const exported = existsSync(join(paths.siameseCheckpoint, RESULT_FILE)) && existsSync(join(paths.siameseEncoder, 'model.safetensors')) && existsSync(paths.siameseHead);
+  const exported =
+    existsSync(join(paths.siameseCheckpoint, RESULT_FILE)) &&
+    existsSync(join(paths.siameseEncoder, 'model.safetensors')) &&
+    existsSync(paths.siameseHead);
   const result = await train({
-    model, sampler, validationBatches: validation,
-    loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
-    epochs: cfg.siameseEpochs, learningRate: cfg.siameseLr, patience: cfg.patience,
-    outDir: paths.siameseCheckpoint, reporter: ctx.reporter,
-    config: { stage: 'siamese', model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, maxLength: cfg.maxLength, sampler: cfg.sampler, batchSize: cfg.siameseBatchSize, lr: cfg.siameseLr, margin: cfg.margin, embeddingSize: cfg.embeddingSize, pooling: cfg.pooling },
+    model,
+    sampler,
+    validationBatches: validation,
+    loadBatch: splitLoader(data, loader.loadBatch),
+    disposeBatch: loader.disposeBatch,
+    epochs: cfg.siameseEpochs,
+    learningRate: cfg.siameseLr,
+    patience: cfg.patience,
+    outDir: paths.siameseCheckpoint,
+    reporter: ctx.reporter,
+    config: {
+      stage: 'siamese',
+      model: cfg.model,
+      data: cfg.data,
+      text: cfg.text,
+      seed: cfg.seed,
+      maxLength: cfg.maxLength,
+      sampler: cfg.sampler,
+      batchSize: cfg.siameseBatchSize,
+      lr: cfg.siameseLr,
+      margin: cfg.margin,
+      embeddingSize: cfg.embeddingSize,
+      pooling: cfg.pooling,
+    },
   });
   if (!exported) {
     await saveEncoder(encoder, paths.siameseEncoder, { tokenizerDir: cfg.tokenizer });
@@ -116,13 +153,17 @@ export async function loadSiamese(cfg: RunConfig): Promise<SiameseModel> {
   try {
     encoder = await loadEncoder(paths.siameseEncoder, { pooling: cfg.pooling, trainable: false });
   } catch (e) {
-    throw new Error(`loadSiamese: no trained siamese encoder in '${paths.siameseEncoder}': run the siamese stage first (notebook 01 or --stages siamese). (${(e as Error).message})`);
+    throw new Error(
+      `loadSiamese: no trained siamese encoder in '${paths.siameseEncoder}': run the siamese stage first (notebook ` +
+        `01 or --stages siamese). (${(e as Error).message})`,
+    );
   }
   const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
   const saved = await readSafetensors(paths.siameseHead);
   for (const [name, v] of model.headWeights()) {
     const a = saved.get(name);
-    if (!a || a.shape.join('x') !== v.shape.join('x')) throw new Error(`loadSiamese: '${paths.siameseHead}' lacks '${name}' of shape [${v.shape}].`);
+    if (!a || a.shape.join('x') !== v.shape.join('x'))
+      throw new Error(`loadSiamese: '${paths.siameseHead}' lacks '${name}' of shape [${v.shape}].`);
     const t = tf.tensor(a.data, a.shape);
     v.assign(t);
     t.dispose();
@@ -131,49 +172,86 @@ export async function loadSiamese(cfg: RunConfig): Promise<SiameseModel> {
 }
 
 /** Softmax probabilities of a head on rows of a feature matrix, in batches. */
-async function headProba(head: ClassifierHead, features: FeatureMatrix, rows: ArrayLike<number>, batchSize: number): Promise<number[][]> {
+async function headProba(
+  head: ClassifierHead,
+  features: FeatureMatrix,
+  rows: ArrayLike<number>,
+  batchSize: number,
+): Promise<number[][]> {
   const out: number[][] = [];
   for (const b of makeBatches(rows, { batchSize })) {
     const p = tf.tidy(() => tf.softmax(head.logits(featureRows(features, b))));
-    out.push(...(await p.array() as number[][]));
+    out.push(...((await p.array()) as number[][]));
     p.dispose();
   }
   return out;
 }
 
 /** Train a softmax head on frozen-encoder features ('frozen' and 'siamese' classifiers). */
-async function headStage(ctx: StageContext, name: 'frozen' | 'siamese', features: FeatureMatrix): Promise<TrainedClassifier> {
+async function headStage(
+  ctx: StageContext,
+  name: 'frozen' | 'siamese',
+  features: FeatureMatrix,
+): Promise<TrainedClassifier> {
   const { cfg, data } = ctx;
   const head = new ClassifierHead(features.cols, {
-    numClasses: data.dataset.categories.length, seed: cfg.seed,
+    numClasses: data.dataset.categories.length,
+    seed: cfg.seed,
     classWeights: cfg.classWeights === 'on' ? data.classWeights : undefined,
   });
   const loader = featureBatchLoader(features, data.dataset.labels);
   const result = await train({
     model: head,
-    sampler: randomSampler(data.split.train.length, { batchSize: cfg.classifierBatchSize, seed: cfg.seed, shuffle: true }),
+    sampler: randomSampler(data.split.train.length, {
+      batchSize: cfg.classifierBatchSize,
+      seed: cfg.seed,
+      shuffle: true,
+    }),
     validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
-    loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
-    epochs: cfg.classifierEpochs, learningRate: cfg.classifierLr, patience: cfg.patience,
-    outDir: classifierFolder(cfg, name), reporter: ctx.reporter,
-    config: { stage: name, model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, batchSize: cfg.classifierBatchSize, lr: cfg.classifierLr, classWeights: cfg.classWeights },
+    loadBatch: splitLoader(data, loader.loadBatch),
+    disposeBatch: loader.disposeBatch,
+    epochs: cfg.classifierEpochs,
+    learningRate: cfg.classifierLr,
+    patience: cfg.patience,
+    outDir: classifierFolder(cfg, name),
+    reporter: ctx.reporter,
+    config: {
+      stage: name,
+      model: cfg.model,
+      data: cfg.data,
+      text: cfg.text,
+      seed: cfg.seed,
+      batchSize: cfg.classifierBatchSize,
+      lr: cfg.classifierLr,
+      classWeights: cfg.classWeights,
+    },
   });
   return {
-    name, result,
+    name,
+    result,
     predictProba: (rows) => headProba(head, features, rows, 256),
     dispose: () => head.dispose(),
   };
 }
 
 /** Encoder features of every dataset text, cached in the run folder. */
-export async function datasetFeatures(ctx: StageContext, encoder: EncoderClassifier['encoder'], label: string): Promise<FeatureMatrix> {
+export async function datasetFeatures(
+  ctx: StageContext,
+  encoder: EncoderClassifier['encoder'],
+  label: string,
+): Promise<FeatureMatrix> {
   const { cfg, data, tokenizer } = ctx;
   let last = 0;
   const { features, cacheHit } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
-    maxLength: cfg.maxLength, batchSize: 64, cacheDir: runPaths(cfg.out).features,
+    maxLength: cfg.maxLength,
+    batchSize: 64,
+    cacheDir: runPaths(cfg.out).features,
     settings: { tokenizer: cfg.tokenizer ?? cfg.model },
     onProgress: (done, total) => {
-      if (done - last >= 2048 || done === total) { ctx.log?.(`${label}: features ${done}/${total}`); last = done; }
+      if (done - last >= 2048 || done === total) {
+        ctx.log?.(`${label}: features ${done}/${total}`);
+        last = done;
+      }
     },
   });
   if (cacheHit) ctx.log?.(`${label}: features read from the cache`);
@@ -204,29 +282,54 @@ export async function siameseClassifierStage(ctx: StageContext): Promise<Trained
 export async function trainedStage(ctx: StageContext): Promise<TrainedClassifier> {
   const { cfg, data, tokenizer } = ctx;
   const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
-  const model = new EncoderClassifier(encoder, new ClassifierHead(encoder.hiddenSize, {
-    numClasses: data.dataset.categories.length, seed: cfg.seed,
-    classWeights: cfg.classWeights === 'on' ? data.classWeights : undefined,
-  }));
+  const model = new EncoderClassifier(
+    encoder,
+    new ClassifierHead(encoder.hiddenSize, {
+      numClasses: data.dataset.categories.length,
+      seed: cfg.seed,
+      classWeights: cfg.classWeights === 'on' ? data.classWeights : undefined,
+    }),
+  );
   const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
   const result = await train({
     model,
     sampler: randomSampler(data.split.train.length, { batchSize: cfg.trainedBatchSize, seed: cfg.seed, shuffle: true }),
     validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.trainedBatchSize }),
-    loadBatch: splitLoader(data, loader.loadBatch), disposeBatch: loader.disposeBatch,
-    epochs: cfg.trainedEpochs, learningRate: cfg.trainedLr, patience: cfg.patience,
-    outDir: classifierFolder(cfg, 'trained'), reporter: ctx.reporter,
-    config: { stage: 'trained', model: cfg.model, data: cfg.data, text: cfg.text, seed: cfg.seed, maxLength: cfg.maxLength, batchSize: cfg.trainedBatchSize, lr: cfg.trainedLr, classWeights: cfg.classWeights, pooling: cfg.pooling },
+    loadBatch: splitLoader(data, loader.loadBatch),
+    disposeBatch: loader.disposeBatch,
+    epochs: cfg.trainedEpochs,
+    learningRate: cfg.trainedLr,
+    patience: cfg.patience,
+    outDir: classifierFolder(cfg, 'trained'),
+    reporter: ctx.reporter,
+    config: {
+      stage: 'trained',
+      model: cfg.model,
+      data: cfg.data,
+      text: cfg.text,
+      seed: cfg.seed,
+      maxLength: cfg.maxLength,
+      batchSize: cfg.trainedBatchSize,
+      lr: cfg.trainedLr,
+      classWeights: cfg.classWeights,
+      pooling: cfg.pooling,
+    },
   });
   encoder.trainable = false;
   return {
-    name: 'trained', result,
+    name: 'trained',
+    result,
     predictProba: async (rows) => {
       const out: number[][] = [];
       for (const b of makeBatches(rows, { batchSize: 64 })) {
-        const tokens = toTokenBatch(tokenizer.encodeBatch(Array.from(b, (i) => data.dataset.texts[i]), { maxLength: cfg.maxLength }));
+        const tokens = toTokenBatch(
+          tokenizer.encodeBatch(
+            Array.from(b, (i) => data.dataset.texts[i]),
+            { maxLength: cfg.maxLength },
+          ),
+        );
         const p = model.predictProba(tokens);
-        out.push(...(await p.array() as number[][]));
+        out.push(...((await p.array()) as number[][]));
         p.dispose();
         disposeTokenBatch(tokens);
       }
@@ -251,7 +354,10 @@ export function classifierFolder(cfg: RunConfig, name: ClassifierName): string {
 export async function reloadClassifier(ctx: StageContext, name: ClassifierName): Promise<TrainedClassifier> {
   const folder = classifierFolder(ctx.cfg, name);
   if (!existsSync(join(folder, RESULT_FILE))) {
-    throw new Error(`reloadClassifier: the ${name} classifier has no finished training in '${folder}': run notebook 02 (or npm run pipeline -- --stages ${STAGE_OF_CLASSIFIER[name]}) with the same settings first.`);
+    throw new Error(
+      `reloadClassifier: the ${name} classifier has no finished training in '${folder}': run notebook 02 (or npm ` +
+        `run pipeline -- --stages ${STAGE_OF_CLASSIFIER[name]}) with the same settings first.`,
+    );
   }
   return CLASSIFIER_STAGES[name](ctx);
 }

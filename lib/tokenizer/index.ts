@@ -2,4 +2,4 @@
 export { loadTokenizer, TextTokenizer } from './tokenizer';
 export type { Encoded } from './tokenizer';
 export { toTokenBatch, disposeTokenBatch } from './types';
-export type { EncodedBatch, EncodeOptions, Padding } from './types';
+export type { BatchEncoder, EncodedBatch, EncodeOptions, Padding } from './types';

@@ -26,10 +26,16 @@ export class TextTokenizer {
   private readonly specialsSingle: number;
   private readonly specialsPair: number;
 
-  constructor(readonly inner: Tokenizer, readonly config: Record<string, unknown>, readonly source = 'tokenizer') {
+  constructor(
+    readonly inner: Tokenizer,
+    readonly config: Record<string, unknown>,
+    readonly source = 'tokenizer',
+  ) {
     this.unkId = inner.model?.unk_token_id;
-    const padToken = typeof config.pad_token === 'string' ? config.pad_token
-      : (config.pad_token as { content?: string } | undefined)?.content;
+    const padToken =
+      typeof config.pad_token === 'string'
+        ? config.pad_token
+        : (config.pad_token as { content?: string } | undefined)?.content;
     const padId = padToken !== undefined ? inner.token_to_id(padToken) : undefined;
     this.padId = padId ?? 0;
     const mml = config.model_max_length;
@@ -69,15 +75,24 @@ export class TextTokenizer {
     const total = a.length + (b?.length ?? 0);
     if (total > budget) {
       if (opts.truncation === false) {
-        throw new Error(`encodeBatch: text of ${total + (b === null ? this.specialsSingle : this.specialsPair)} tokens exceeds 'maxLength' ${maxLength} and 'truncation' is false: ${JSON.stringify(text.slice(0, 60))}.`);
+        throw new Error(
+          `encodeBatch: text of ${total + (b === null ? this.specialsSingle : this.specialsPair)} tokens exceeds ` +
+            `'maxLength' ${maxLength} and 'truncation' is false: ${JSON.stringify(text.slice(0, 60))}.`,
+        );
       }
-      if (budget < 0) throw new Error(`encodeBatch: 'maxLength' must leave room for the ${-budget + maxLength} special tokens; got ${maxLength}.`);
+      if (budget < 0)
+        throw new Error(
+          `encodeBatch: 'maxLength' must leave room for the ${-budget + maxLength} special tokens; got ${maxLength}.`,
+        );
       if (b === null) a = a.slice(0, budget);
       else {
         // Longest first: drop the last token of the longer sequence (the second on ties) until it fits.
         let na = a.length;
         let nb = b.length;
-        while (na + nb > budget) { if (na > nb) na--; else nb--; }
+        while (na + nb > budget) {
+          if (na > nb) na--;
+          else nb--;
+        }
         a = a.slice(0, na);
         b = b.slice(0, nb);
       }
@@ -85,7 +100,10 @@ export class TextTokenizer {
     const { tokens, tokenTypeIds } = this.postProcess(a, b);
     const ids = tokens.map((t) => {
       const id = this.inner.token_to_id(t) ?? this.unkId;
-      if (id === undefined) throw new Error(`encodeBatch: token '${t}' is not in the vocabulary of '${this.source}' and it has no unknown token.`);
+      if (id === undefined)
+        throw new Error(
+          `encodeBatch: token '${t}' is not in the vocabulary of '${this.source}' and it has no unknown token.`,
+        );
       return id;
     });
     return { ids, tokenTypeIds, tokens };
@@ -98,12 +116,16 @@ export class TextTokenizer {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       throw new Error(`encodeBatch: 'texts' must be an array of strings; got ${JSON.stringify(texts).slice(0, 80)}.`);
     }
-    if (!Number.isInteger(maxLength) || maxLength < 2) throw new Error(`encodeBatch: 'maxLength' must be an integer >= 2; got ${maxLength}.`);
-    if (!PADDINGS.includes(padding)) throw new Error(`encodeBatch: 'padding' must be one of ${PADDINGS.join(', ')}; got ${JSON.stringify(padding)}.`);
+    if (!Number.isInteger(maxLength) || maxLength < 2)
+      throw new Error(`encodeBatch: 'maxLength' must be an integer >= 2; got ${maxLength}.`);
+    if (!PADDINGS.includes(padding))
+      throw new Error(`encodeBatch: 'padding' must be one of ${PADDINGS.join(', ')}; got ${JSON.stringify(padding)}.`);
     if (opts.pairs !== undefined && opts.pairs.length !== texts.length) {
       throw new Error(`encodeBatch: 'pairs' must have one entry per text (${texts.length}); got ${opts.pairs.length}.`);
     }
-    const rows = texts.map((t, i) => this.encode(t, { pair: opts.pairs?.[i], maxLength, truncation: opts.truncation ?? true }));
+    const rows = texts.map((t, i) =>
+      this.encode(t, { pair: opts.pairs?.[i], maxLength, truncation: opts.truncation ?? true }),
+    );
     const seqLength = padding === 'max_length' ? maxLength : Math.max(1, ...rows.map((r) => r.ids.length));
     const n = texts.length * seqLength;
     const inputIds = new Int32Array(n).fill(this.padId);
@@ -123,10 +145,12 @@ export class TextTokenizer {
 export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   const path = join(dir, 'tokenizer.json');
   if (!existsSync(path)) {
-    throw new Error(`loadTokenizer: 'dir' must hold tokenizer.json (Hugging Face fast-tokenizer format); '${path}' does not exist.`);
+    throw new Error(
+      `loadTokenizer: 'dir' must hold tokenizer.json (Hugging Face fast-tokenizer format); '${path}' does not exist.`,
+    );
   }
   const json = JSON.parse(await readFile(path, 'utf8')) as object;
   const cfgPath = join(dir, 'tokenizer_config.json');
-  const config = existsSync(cfgPath) ? JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown> : {};
+  const config = existsSync(cfgPath) ? (JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown>) : {};
   return new TextTokenizer(new Tokenizer(json, config), config, dir);
 }

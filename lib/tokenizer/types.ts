@@ -38,3 +38,8 @@ export function toTokenBatch(e: EncodedBatch): TokenBatch {
 export function disposeTokenBatch(b: TokenBatch): void {
   tf.dispose([b.inputIds, b.attentionMask, b.tokenTypeIds]);
 }
+
+/** Anything that tokenizes like TextTokenizer (tests pass stubs). */
+export interface BatchEncoder {
+  encodeBatch(texts: string[], opts?: EncodeOptions): EncodedBatch;
+}

@@ -43,7 +43,11 @@ function checkpointNames(weights: Map<string, tf.Variable>, trainable: tf.Variab
   for (const [name, v] of weights) byVariable.set(v, name);
   return trainable.map((v, i) => {
     const name = byVariable.get(v);
-    if (name === undefined) throw new Error(`saveCheckpoint: trainable variable #${i} ('${v.name}', shape [${v.shape}]) is not among the model's checkpoint weights.`);
+    if (name === undefined)
+      throw new Error(
+        `saveCheckpoint: trainable variable #${i} ('${v.name}', shape [${v.shape}]) is not among the model's ` +
+          `checkpoint weights.`,
+      );
     return name;
   });
 }
@@ -59,7 +63,10 @@ export interface SaveCheckpointArgs {
 export async function saveCheckpoint(dir: string, args: SaveCheckpointArgs): Promise<string> {
   await mkdir(dir, { recursive: true });
   const names = checkpointNames(args.weights, args.trainable);
-  const files = { weights: `weights-${args.manifest.step}.safetensors`, optimizer: `optimizer-${args.manifest.step}.safetensors` };
+  const files = {
+    weights: `weights-${args.manifest.step}.safetensors`,
+    optimizer: `optimizer-${args.manifest.step}.safetensors`,
+  };
 
   const weightArrays: NamedArray[] = [];
   for (const [name, v] of args.weights) weightArrays.push(await tensorToArray(name, v));
@@ -69,7 +76,10 @@ export async function saveCheckpoint(dir: string, args: SaveCheckpointArgs): Pro
   const moments = state.slice(1);
   if (moments.length !== 0 && moments.length !== 2 * names.length) {
     tf.dispose(state[0].tensor);
-    throw new Error(`saveCheckpoint: the optimizer holds ${moments.length / 2} moment pairs but the model has ${names.length} trainable variables.`);
+    throw new Error(
+      `saveCheckpoint: the optimizer holds ${moments.length / 2} moment pairs but the model has ${names.length} ` +
+        `trainable variables.`,
+    );
   }
   const optimizerArrays: NamedArray[] = [await tensorToArray('iterations', state[0].tensor)];
   tf.dispose(state[0].tensor);
@@ -79,11 +89,18 @@ export async function saveCheckpoint(dir: string, args: SaveCheckpointArgs): Pro
   }
   await writeSafetensors(join(dir, files.optimizer), optimizerArrays);
 
-  const manifest: CheckpointManifest = { format: CHECKPOINT_FORMAT, version: 1, ...args.manifest, files, created_at: new Date().toISOString() };
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: 1,
+    ...args.manifest,
+    files,
+    created_at: new Date().toISOString(),
+  };
   const path = join(dir, MANIFEST_FILE);
   await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
   for (const f of await readdir(dir)) {
-    if (/^(weights|optimizer)-\d+\.safetensors$/.test(f) && f !== files.weights && f !== files.optimizer) await unlink(join(dir, f)).catch(() => undefined);
+    if (/^(weights|optimizer)-\d+\.safetensors$/.test(f) && f !== files.weights && f !== files.optimizer)
+      await unlink(join(dir, f)).catch(() => undefined);
   }
   return path;
 }
@@ -94,22 +111,31 @@ export async function readManifest(dir: string): Promise<CheckpointManifest | un
   if (!existsSync(path)) return undefined;
   const m = JSON.parse(await readFile(path, 'utf8')) as CheckpointManifest;
   if (m.format !== CHECKPOINT_FORMAT || m.version !== 1) {
-    throw new Error(`readManifest: '${path}' must be a ${CHECKPOINT_FORMAT} version 1 manifest; got format ${JSON.stringify(m.format)} version ${JSON.stringify(m.version)}.`);
+    throw new Error(
+      `readManifest: '${path}' must be a ${CHECKPOINT_FORMAT} version 1 manifest; got format ` +
+        `${JSON.stringify(m.format)} version ${JSON.stringify(m.version)}.`,
+    );
   }
   return m;
 }
 
 /** Assign the checkpoint's weights to `weights` (every name must be present with the same shape). */
-export async function restoreWeights(dir: string, manifest: CheckpointManifest, weights: Map<string, tf.Variable>): Promise<void> {
+export async function restoreWeights(
+  dir: string,
+  manifest: CheckpointManifest,
+  weights: Map<string, tf.Variable>,
+): Promise<void> {
   const path = join(dir, manifest.files.weights);
   const arrays = await readSafetensors(path);
   const problems: string[] = [];
   for (const [name, v] of weights) {
     const a = arrays.get(name);
     if (!a) problems.push(`missing '${name}'`);
-    else if (a.shape.join('x') !== v.shape.join('x')) problems.push(`'${name}' has shape [${a.shape}], the model [${v.shape}]`);
+    else if (a.shape.join('x') !== v.shape.join('x'))
+      problems.push(`'${name}' has shape [${a.shape}], the model [${v.shape}]`);
   }
-  if (problems.length > 0) throw new Error(`restoreWeights: checkpoint '${path}' does not fit the model: ${problems.join('; ')}.`);
+  if (problems.length > 0)
+    throw new Error(`restoreWeights: checkpoint '${path}' does not fit the model: ${problems.join('; ')}.`);
   for (const [name, v] of weights) {
     const t = arrayToTensor(arrays.get(name)!);
     v.assign(t);
@@ -118,8 +144,13 @@ export async function restoreWeights(dir: string, manifest: CheckpointManifest, 
 }
 
 /** Load the Adam state of a checkpoint into a fresh `optimizer` (one that has not stepped yet). */
-export async function restoreOptimizer(dir: string, manifest: CheckpointManifest, optimizer: tf.AdamOptimizer,
-  weights: Map<string, tf.Variable>, trainable: tf.Variable[]): Promise<void> {
+export async function restoreOptimizer(
+  dir: string,
+  manifest: CheckpointManifest,
+  optimizer: tf.AdamOptimizer,
+  weights: Map<string, tf.Variable>,
+  trainable: tf.Variable[],
+): Promise<void> {
   const path = join(dir, manifest.files.optimizer);
   const arrays = await readSafetensors(path);
   const names = checkpointNames(weights, trainable);
@@ -131,7 +162,11 @@ export async function restoreOptimizer(dir: string, manifest: CheckpointManifest
     for (const suffix of ['m', 'v']) {
       trainable.forEach((v, i) => {
         const a = arrays.get(`${names[i]}/${suffix}`);
-        if (!a) throw new Error(`restoreOptimizer: '${path}' has no '${names[i]}/${suffix}' (the trainable variables differ from the checkpoint's).`);
+        if (!a)
+          throw new Error(
+            `restoreOptimizer: '${path}' has no '${names[i]}/${suffix}' (the trainable variables differ from the ` +
+              `checkpoint's).`,
+          );
         list.push({ name: `${v.name}/${suffix}`, tensor: arrayToTensor(a) });
       });
     }

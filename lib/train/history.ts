@@ -30,5 +30,12 @@ export function recordToJson(r: EpochRecord): EpochRecordJson {
 }
 
 export function recordFromJson(j: EpochRecordJson): EpochRecord {
-  return { epoch: j.epoch, loss: j.loss, accuracy: j.accuracy, valLoss: j.val_loss, valAccuracy: j.val_accuracy, seconds: j.seconds };
+  return {
+    epoch: j.epoch,
+    loss: j.loss,
+    accuracy: j.accuracy,
+    valLoss: j.val_loss,
+    valAccuracy: j.val_accuracy,
+    seconds: j.seconds,
+  };
 }

@@ -1,14 +1,44 @@
 /** Training: samplers, batch loaders, the trainer, checkpoints and progress output. */
-export { pkSampler, randomSampler, type BatchSampler, type PkSampler, type PkSamplerOptions, type RandomSamplerOptions } from './sampler';
-export { textBatchLoader, featureBatchLoader, type BatchLoader } from './batches';
-export { train, NonFiniteLossError, RESULT_FILE, type TrainOptions, type TrainResult, type StepInfo, type StopReason } from './trainer';
 export {
-  saveCheckpoint, readManifest, restoreWeights, restoreOptimizer, CHECKPOINT_FORMAT, MANIFEST_FILE,
-  type CheckpointManifest, type SaveCheckpointArgs,
+  pkSampler,
+  randomSampler,
+  type BatchSampler,
+  type PkSampler,
+  type PkSamplerOptions,
+  type RandomSamplerOptions,
+} from './sampler';
+export { textBatchLoader, featureBatchLoader, featureRows, type BatchLoader, type FeatureMatrix } from './batches';
+export { makeAdam } from './optimizer';
+export {
+  train,
+  NonFiniteLossError,
+  RESULT_FILE,
+  type TrainOptions,
+  type TrainResult,
+  type StepInfo,
+  type StopReason,
+} from './trainer';
+export {
+  saveCheckpoint,
+  readManifest,
+  restoreWeights,
+  restoreOptimizer,
+  CHECKPOINT_FORMAT,
+  MANIFEST_FILE,
+  type CheckpointManifest,
+  type SaveCheckpointArgs,
 } from './checkpoint';
 export {
-  terminalReporter, notebookReporter, silentReporter, formatStep, formatEpoch, formatDuration,
-  type ProgressReporter, type StepProgress, type LineReporterOptions, type TerminalReporterOptions,
+  terminalReporter,
+  notebookReporter,
+  silentReporter,
+  formatStep,
+  formatEpoch,
+  formatDuration,
+  type ProgressReporter,
+  type StepProgress,
+  type LineReporterOptions,
+  type TerminalReporterOptions,
 } from './progress';
 export { recordToJson, recordFromJson, type EpochRecord, type EpochRecordJson } from './history';
 export type { TrainableModel, LabeledBatch, StepOutputs } from './types';

@@ -30,7 +30,9 @@ export interface ProgressReporter {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
   if (m > 0) return `${m}m${String(r).padStart(2, '0')}s`;
   return `${r}s`;
@@ -38,7 +40,10 @@ export function formatDuration(seconds: number): string {
 
 /** `epoch 2/5 step 40/120 loss 0.8123 | 42.1 samples/s | ETA 1m55s` */
 export function formatStep(p: StepProgress): string {
-  return `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} | ${p.samplesPerSecond.toFixed(1)} samples/s | ETA ${formatDuration(p.etaSeconds)}`;
+  return (
+    `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} | ` +
+    `${p.samplesPerSecond.toFixed(1)} samples/s | ETA ${formatDuration(p.etaSeconds)}`
+  );
 }
 
 /** `epoch 2/5 loss 0.8123 accuracy 0.5210 val_loss 0.7900 val_accuracy 0.5000 (63s) *best*` */
@@ -66,7 +71,9 @@ export function notebookReporter(opts: LineReporterOptions = {}): ProgressReport
   const everyEpochs = opts.everyEpochs ?? 1;
   return {
     // The last step of an epoch is left to the epoch line that follows it.
-    onStep: (p) => { if (p.step % every === 0 && p.step < p.steps) write(formatStep(p)); },
+    onStep: (p) => {
+      if (p.step % every === 0 && p.step < p.steps) write(formatStep(p));
+    },
     onEpochEnd: (r, info) => {
       if (r.epoch === 1 || r.epoch === info.epochs || r.epoch % everyEpochs === 0) write(formatEpoch(r, info));
     },
@@ -81,16 +88,28 @@ export interface TerminalReporterOptions extends LineReporterOptions {
 /** A `\r`-updated line on a TTY; otherwise plain lines every N steps (to `stream`, default stderr). */
 export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressReporter {
   const stream = opts.stream ?? process.stderr;
-  if (!stream.isTTY) return notebookReporter({ everySteps: opts.everySteps, write: opts.write ?? ((l) => stream.write(`${l}\n`)) });
+  if (!stream.isTTY)
+    return notebookReporter({ everySteps: opts.everySteps, write: opts.write ?? ((l) => stream.write(`${l}\n`)) });
   let open = false;
-  const line = (text: string) => { stream.write(`${open ? '\n' : ''}${text}\n`); open = false; };
+  const line = (text: string) => {
+    stream.write(`${open ? '\n' : ''}${text}\n`);
+    open = false;
+  };
   return {
     onStep: (p) => {
       const cols = stream.columns ?? 120;
-      stream.write(`\r${formatStep(p).slice(0, cols - 1).padEnd(Math.min(cols - 1, 100))}`);
+      stream.write(
+        `\r${formatStep(p)
+          .slice(0, cols - 1)
+          .padEnd(Math.min(cols - 1, 100))}`,
+      );
       open = true;
     },
-    onEpochEnd: (r, info) => { if (open) stream.write('\r'); open = false; line(formatEpoch(r, info)); },
+    onEpochEnd: (r, info) => {
+      if (open) stream.write('\r');
+      open = false;
+      line(formatEpoch(r, info));
+    },
     onMessage: line,
   };
 }

@@ -97,13 +97,17 @@ function weightedDistinct(keys: number[], weight: (k: number) => number, count: 
 export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): PkSampler {
   const p = checkPositiveInt('pkSampler', 'classesPerBatch', opts.classesPerBatch);
   const k = checkPositiveInt('pkSampler', 'examplesPerClass', opts.examplesPerClass);
-  if (k < 2) throw new Error(`pkSampler: 'examplesPerClass' must be at least 2 (an anchor needs a positive); got ${k}.`);
+  if (k < 2)
+    throw new Error(`pkSampler: 'examplesPerClass' must be at least 2 (an anchor needs a positive); got ${k}.`);
   const byClass = groupByClass(labels);
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   const eligible = classes.filter((c) => byClass.get(c)!.length >= 2);
   const excluded = classes.filter((c) => byClass.get(c)!.length < 2);
   if (eligible.length < p) {
-    throw new Error(`pkSampler: 'classesPerBatch' must be at most the number of classes with at least 2 examples (${eligible.length}); got ${p}.`);
+    throw new Error(
+      `pkSampler: 'classesPerBatch' must be at most the number of classes with at least 2 examples ` +
+        `(${eligible.length}); got ${p}.`,
+    );
   }
 
   function freshChunk(c: number, random: Random): number[] {
@@ -120,7 +124,10 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
       for (let s = 0; s < rows.length; s += k) list.push(rows.slice(s, s + k));
       const last = list[list.length - 1];
       if (last.length < k && rows.length >= k) {
-        const others = shuffleInPlace(rows.filter((r) => !last.includes(r)), random) as number[];
+        const others = shuffleInPlace(
+          rows.filter((r) => !last.includes(r)),
+          random,
+        ) as number[];
         last.push(...others.slice(0, k - last.length));
       }
       chunks.set(c, list);
@@ -131,7 +138,12 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
       const open = eligible.filter((c) => remaining(c) > 0);
       if (open.length === 0) break;
       const chosen = weightedDistinct(open, remaining, p, random);
-      const fillers = weightedDistinct(eligible.filter((c) => !chosen.includes(c)), () => 1, p - chosen.length, random);
+      const fillers = weightedDistinct(
+        eligible.filter((c) => !chosen.includes(c)),
+        () => 1,
+        p - chosen.length,
+        random,
+      );
       const rows = [...chosen.map((c) => chunks.get(c)!.shift()!), ...fillers.map((c) => freshChunk(c, random))].flat();
       batches.push(Int32Array.from(rows));
     }

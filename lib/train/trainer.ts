@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../io/safetensors';
-import { makeAdam } from '../models/defaults';
+import { makeAdam } from './optimizer';
 import { readManifest, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointManifest } from './checkpoint';
 import { recordFromJson, recordToJson, type EpochRecord } from './history';
 import { silentReporter, type ProgressReporter } from './progress';
@@ -25,10 +25,18 @@ export const RESULT_FILE = 'result.json';
 
 /** A loss that is NaN or ±Inf. Training stops; the last good checkpoint is kept. */
 export class NonFiniteLossError extends Error {
-  constructor(readonly phase: 'train' | 'validation', readonly epoch: number, readonly globalStep: number, readonly value: number, checkpoint?: string) {
-    super(`train: the ${phase} loss is ${value} at epoch ${epoch}, step ${globalStep}; training stopped. `
-      + (checkpoint ? `The last good checkpoint is kept in '${checkpoint}'.` : 'No checkpoint was written yet.')
-      + ' Try a lower learning rate.');
+  constructor(
+    readonly phase: 'train' | 'validation',
+    readonly epoch: number,
+    readonly globalStep: number,
+    readonly value: number,
+    checkpoint?: string,
+  ) {
+    super(
+      `train: the ${phase} loss is ${value} at epoch ${epoch}, step ${globalStep}; training stopped. ` +
+        (checkpoint ? `The last good checkpoint is kept in '${checkpoint}'.` : 'No checkpoint was written yet.') +
+        ' Try a lower learning rate.',
+    );
     this.name = 'NonFiniteLossError';
   }
 }
@@ -89,19 +97,29 @@ export interface TrainResult {
 }
 
 function checkOptions<B extends { size: number }>(o: TrainOptions<B>): void {
-  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw new Error(`train: 'epochs' must be a positive integer; got ${o.epochs}.`);
-  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience > 0)) throw new Error(`train: 'patience' must be a positive integer; got ${o.patience}.`);
-  if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 0)) throw new Error(`train: 'maxSteps' must be a non-negative integer; got ${o.maxSteps}.`);
-  if (o.validationBatches && o.validationBatches.length === 0) throw new Error("train: 'validationBatches' must hold at least one batch when given; got none.");
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0))
+    throw new Error(`train: 'epochs' must be a positive integer; got ${o.epochs}.`);
+  if (o.patience !== undefined && !(Number.isInteger(o.patience) && o.patience > 0))
+    throw new Error(`train: 'patience' must be a positive integer; got ${o.patience}.`);
+  if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 0))
+    throw new Error(`train: 'maxSteps' must be a non-negative integer; got ${o.maxSteps}.`);
+  if (o.validationBatches && o.validationBatches.length === 0)
+    throw new Error("train: 'validationBatches' must hold at least one batch when given; got none.");
 }
 
 function configMismatch(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(saved), ...Object.keys(now)]);
-  return [...keys].filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
+  return [...keys]
+    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k}: checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(now[k])}`);
 }
 
-interface Totals { loss: number; correct: number; rows: number; hasAccuracy: boolean }
+interface Totals {
+  loss: number;
+  correct: number;
+  rows: number;
+  hasAccuracy: boolean;
+}
 
 /** Loss (and accuracy) of the model over batches, without gradients. */
 async function evaluate<B extends { size: number }>(o: TrainOptions<B>, batches: Int32Array[]): Promise<Totals> {
@@ -113,7 +131,11 @@ async function evaluate<B extends { size: number }>(o: TrainOptions<B>, batches:
       const loss = o.model.lossFn(batch, false, outputs);
       t.loss += (await loss.data())[0] * batch.size;
       loss.dispose();
-      if (outputs.correct) { t.correct += (await outputs.correct.data())[0]; t.hasAccuracy = true; outputs.correct.dispose(); }
+      if (outputs.correct) {
+        t.correct += (await outputs.correct.data())[0];
+        t.hasAccuracy = true;
+        outputs.correct.dispose();
+      }
       t.rows += batch.size;
     } finally {
       o.disposeBatch(batch);
@@ -140,10 +162,15 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
   let resumedFrom: TrainResult['resumedFrom'];
 
   try {
-    const manifest: CheckpointManifest | undefined = o.outDir && (o.resume ?? true) ? await readManifest(o.outDir) : undefined;
+    const manifest: CheckpointManifest | undefined =
+      o.outDir && (o.resume ?? true) ? await readManifest(o.outDir) : undefined;
     if (manifest && o.outDir) {
       const diff = configMismatch(manifest.config, config);
-      if (diff.length > 0) throw new Error(`train: the checkpoint in '${o.outDir}' was made with other settings (${diff.join('; ')}). Use another output folder or resume: false.`);
+      if (diff.length > 0)
+        throw new Error(
+          `train: the checkpoint in '${o.outDir}' was made with other settings (${diff.join('; ')}). Use another ` +
+            `output folder or resume: false.`,
+        );
       await restoreWeights(o.outDir, manifest, o.model.checkpointWeights());
       await restoreOptimizer(o.outDir, manifest, optimizer, o.model.checkpointWeights(), vars);
       history = manifest.history.map(recordFromJson);
@@ -155,10 +182,25 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
       const done = join(o.outDir, RESULT_FILE);
       if (existsSync(done)) {
         const saved = JSON.parse(await readFile(done, 'utf8')) as { stop_reason: StopReason };
-        reporter.onMessage?.(`train: '${o.outDir}' holds a finished run (${saved.stop_reason}); loaded its best checkpoint (epoch ${best.epoch}).`);
-        return { history, monitor, bestEpoch: best.epoch, bestValue: best.value, stopReason: saved.stop_reason, globalStep, resumedFrom, checkpoint: checkpointPath };
+        reporter.onMessage?.(
+          `train: '${o.outDir}' holds a finished run (${saved.stop_reason}); loaded its best checkpoint (epoch ` +
+            `${best.epoch}).`,
+        );
+        return {
+          history,
+          monitor,
+          bestEpoch: best.epoch,
+          bestValue: best.value,
+          stopReason: saved.stop_reason,
+          globalStep,
+          resumedFrom,
+          checkpoint: checkpointPath,
+        };
       }
-      reporter.onMessage?.(`train: resuming from '${o.outDir}' at epoch ${startEpoch + 1} (step ${globalStep}, best ${monitor} ${best.value.toFixed(4)} at epoch ${best.epoch}).`);
+      reporter.onMessage?.(
+        `train: resuming from '${o.outDir}' at epoch ${startEpoch + 1} (step ${globalStep}, best ${monitor} ` +
+          `${best.value.toFixed(4)} at epoch ${best.epoch}).`,
+      );
     }
 
     let sinceImprovement = 0;
@@ -168,27 +210,42 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
       const started = performance.now();
       const totals: Totals = { loss: 0, correct: 0, rows: 0, hasAccuracy: false };
       for (let i = 0; i < batches.length; i++) {
-        if (o.maxSteps !== undefined && globalStep >= o.maxSteps) { stopReason = 'max-steps'; break; }
+        if (o.maxSteps !== undefined && globalStep >= o.maxSteps) {
+          stopReason = 'max-steps';
+          break;
+        }
         const batch = o.loadBatch(batches[i], 'train');
         let loss: number;
         try {
           const outputs: StepOutputs = {};
           const { value, grads } = tf.variableGrads(() => o.model.lossFn(batch, true, outputs), vars);
           loss = (await value.data())[0];
-          if (Number.isFinite(loss)) optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+          if (Number.isFinite(loss))
+            optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
           tf.dispose([value, ...Object.values(grads)]);
-          if (outputs.correct) { totals.correct += (await outputs.correct.data())[0]; totals.hasAccuracy = true; outputs.correct.dispose(); }
+          if (outputs.correct) {
+            totals.correct += (await outputs.correct.data())[0];
+            totals.hasAccuracy = true;
+            outputs.correct.dispose();
+          }
         } finally {
           o.disposeBatch(batch);
         }
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError('train', epoch + 1, globalStep + 1, loss, checkpointPath);
+        if (!Number.isFinite(loss))
+          throw new NonFiniteLossError('train', epoch + 1, globalStep + 1, loss, checkpointPath);
         globalStep++;
         totals.loss += loss * batch.size;
         totals.rows += batch.size;
         const seconds = (performance.now() - started) / 1000;
         reporter.onStep?.({
-          epoch: epoch + 1, epochs: o.epochs, step: i + 1, steps: batches.length, globalStep, loss: totals.loss / totals.rows,
-          samplesPerSecond: totals.rows / seconds, etaSeconds: (seconds / (i + 1)) * (batches.length - i - 1),
+          epoch: epoch + 1,
+          epochs: o.epochs,
+          step: i + 1,
+          steps: batches.length,
+          globalStep,
+          loss: totals.loss / totals.rows,
+          samplesPerSecond: totals.rows / seconds,
+          etaSeconds: (seconds / (i + 1)) * (batches.length - i - 1),
         });
         await o.onStep?.({ epoch: epoch + 1, step: i + 1, globalStep, loss });
       }
@@ -200,7 +257,8 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
         const v = await evaluate(o, o.validationBatches);
         record.valLoss = v.loss / v.rows;
         if (v.hasAccuracy) record.valAccuracy = v.correct / v.rows;
-        if (!Number.isFinite(record.valLoss)) throw new NonFiniteLossError('validation', epoch + 1, globalStep, record.valLoss, checkpointPath);
+        if (!Number.isFinite(record.valLoss))
+          throw new NonFiniteLossError('validation', epoch + 1, globalStep, record.valLoss, checkpointPath);
       }
       record.seconds = (performance.now() - started) / 1000;
       history.push(record);
@@ -213,10 +271,16 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
         if (o.outDir) {
           checkpointPath = await saveCheckpoint(o.outDir, {
             manifest: {
-              step: globalStep, epoch: epoch + 1, best: { metric: monitor, value, epoch: epoch + 1 },
-              history: history.map(recordToJson), config, sampler: { description: o.sampler.description, next_epoch: epoch + 1 },
+              step: globalStep,
+              epoch: epoch + 1,
+              best: { metric: monitor, value, epoch: epoch + 1 },
+              history: history.map(recordToJson),
+              config,
+              sampler: { description: o.sampler.description, next_epoch: epoch + 1 },
             },
-            weights: o.model.checkpointWeights(), trainable: vars, optimizer,
+            weights: o.model.checkpointWeights(),
+            trainable: vars,
+            optimizer,
           });
         }
       } else {
@@ -226,21 +290,44 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
       await o.onEpochEnd?.(record);
       if (o.patience !== undefined && sinceImprovement >= o.patience && epoch + 1 < o.epochs) {
         stopReason = 'early-stopping';
-        reporter.onMessage?.(`train: early stopping after epoch ${epoch + 1}: no ${monitor} improvement for ${o.patience} epochs (best ${best.value.toFixed(4)} at epoch ${best.epoch}).`);
+        reporter.onMessage?.(
+          `train: early stopping after epoch ${epoch + 1}: no ${monitor} improvement for ${o.patience} epochs (best ` +
+            `${best.value.toFixed(4)} at epoch ${best.epoch}).`,
+        );
       }
     }
 
     if (o.outDir && checkpointPath && stopReason !== 'max-steps') {
-      await writeFileAtomic(join(o.outDir, RESULT_FILE), `${JSON.stringify({
-        stop_reason: stopReason, monitor, best_epoch: best.epoch, best_value: best.value, global_step: globalStep,
-        history: history.map(recordToJson),
-      }, null, 2)}\n`);
+      await writeFileAtomic(
+        join(o.outDir, RESULT_FILE),
+        `${JSON.stringify(
+          {
+            stop_reason: stopReason,
+            monitor,
+            best_epoch: best.epoch,
+            best_value: best.value,
+            global_step: globalStep,
+            history: history.map(recordToJson),
+          },
+          null,
+          2,
+        )}\n`,
+      );
       if (o.restoreBest ?? true) {
         const m = await readManifest(o.outDir);
         if (m) await restoreWeights(o.outDir, m, o.model.checkpointWeights());
       }
     }
-    return { history, monitor, bestEpoch: best.epoch, bestValue: best.value, stopReason, globalStep, resumedFrom, checkpoint: checkpointPath };
+    return {
+      history,
+      monitor,
+      bestEpoch: best.epoch,
+      bestValue: best.value,
+      stopReason,
+      globalStep,
+      resumedFrom,
+      checkpoint: checkpointPath,
+    };
   } finally {
     optimizer.dispose();
   }

@@ -16,7 +16,11 @@ export interface HistogramOptions extends FigureOptions {
 }
 
 function checkNumbers(fn: string, name: string, values: readonly number[]): void {
-  if (!Array.isArray(values) || values.length === 0) throw new Error(`${fn}: '${name}' must be a non-empty array of numbers; got ${Array.isArray(values) ? 'an empty array' : typeof values}.`);
+  if (!Array.isArray(values) || values.length === 0)
+    throw new Error(
+      `${fn}: '${name}' must be a non-empty array of numbers; got ` +
+        `${Array.isArray(values) ? 'an empty array' : typeof values}.`,
+    );
   const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
   if (bad >= 0) throw new Error(`${fn}: '${name}' must hold finite numbers; got ${values[bad]} at index ${bad}.`);
 }
@@ -46,17 +50,32 @@ export interface CategoryBarOptions extends FigureOptions {
 }
 
 /** Horizontal bars, one per category (e.g. 41 HuffPost categories). */
-export function categoryBarSpec(counts: Readonly<Record<string, number>> | readonly { category: string; count: number }[], options: CategoryBarOptions): VegaLiteSpec {
-  const rows = Array.isArray(counts) ? counts.map((r) => ({ category: r.category, count: r.count })) : Object.entries(counts).map(([category, count]) => ({ category, count }));
+export function categoryBarSpec(
+  counts: Readonly<Record<string, number>> | readonly { category: string; count: number }[],
+  options: CategoryBarOptions,
+): VegaLiteSpec {
+  const rows = Array.isArray(counts)
+    ? counts.map((r) => ({ category: r.category, count: r.count }))
+    : Object.entries(counts).map(([category, count]) => ({ category, count }));
   if (rows.length === 0) throw new Error("categoryBarSpec: 'counts' must hold at least one category; got none.");
-  checkNumbers('categoryBarSpec', 'counts', rows.map((r) => r.count));
+  checkNumbers(
+    'categoryBarSpec',
+    'counts',
+    rows.map((r) => r.count),
+  );
   return figure(options, {
     width: options.width ?? 420,
     height: options.height ?? Math.max(120, rows.length * 16),
     data: { values: rows },
     mark: { type: 'bar', color: '#4e79a7' },
     encoding: {
-      y: { field: 'category', type: 'nominal', title: options.yTitle ?? 'category', sort: (options.sort ?? 'count') === 'count' ? '-x' : 'ascending', axis: { labelFontSize: 10 } },
+      y: {
+        field: 'category',
+        type: 'nominal',
+        title: options.yTitle ?? 'category',
+        sort: (options.sort ?? 'count') === 'count' ? '-x' : 'ascending',
+        axis: { labelFontSize: 10 },
+      },
       x: { field: 'count', type: 'quantitative', title: options.xTitle ?? 'headlines (count)' },
       tooltip: [{ field: 'category' }, { field: 'count' }],
     },
@@ -84,7 +103,11 @@ function validationKey(history: TrainingHistory, metric: string): string | undef
 export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCurvesOptions): VegaLiteSpec {
   const fn = 'trainingCurvesSpec';
   const metrics = Object.keys(history).filter((k) => !/^val(_|[A-Z])/.test(k) && history[k] !== undefined);
-  if (metrics.length === 0) throw new Error(`${fn}: 'history' must hold at least one training metric (e.g. loss); got keys ${JSON.stringify(Object.keys(history))}.`);
+  if (metrics.length === 0)
+    throw new Error(
+      `${fn}: 'history' must hold at least one training metric (e.g. loss); got keys ` +
+        `${JSON.stringify(Object.keys(history))}.`,
+    );
   const panels = metrics.map((metric) => {
     const train = history[metric]!;
     checkNumbers(fn, `history.${metric}`, train);
@@ -105,7 +128,12 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: options.xTitle ?? 'epoch', axis: { tickMinStep: 1 } },
         y: { field: 'value', type: 'quantitative', title: `${metric} (${unit})`, scale: { zero: false } },
-        color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['training', 'validation'], range: ['#4e79a7', '#f28e2b'] } },
+        color: {
+          field: 'split',
+          type: 'nominal',
+          title: 'split',
+          scale: { domain: ['training', 'validation'], range: ['#4e79a7', '#f28e2b'] },
+        },
       },
     };
   });
@@ -131,8 +159,13 @@ export interface ModelComparisonOptions extends FigureOptions {
 /** Grouped bars: metrics on the x axis, one bar per model, optional reference ticks. */
 export function modelComparisonSpec(scores: readonly ModelScore[], options: ModelComparisonOptions): VegaLiteSpec {
   const fn = 'modelComparisonSpec';
-  if (!Array.isArray(scores) || scores.length === 0) throw new Error(`${fn}: 'scores' must be a non-empty array of {model, metric, value}; got none.`);
-  checkNumbers(fn, 'scores[].value', scores.map((s) => s.value));
+  if (!Array.isArray(scores) || scores.length === 0)
+    throw new Error(`${fn}: 'scores' must be a non-empty array of {model, metric, value}; got none.`);
+  checkNumbers(
+    fn,
+    'scores[].value',
+    scores.map((s) => s.value),
+  );
   const models = [...new Set(scores.map((s) => s.model))];
   const metrics = [...new Set(scores.map((s) => s.metric))];
   const x = { field: 'metric', type: 'nominal', title: 'metric', sort: metrics, axis: { labelAngle: 0 } };
@@ -142,14 +175,32 @@ export function modelComparisonSpec(scores: readonly ModelScore[], options: Mode
     {
       data: { values: scores.map((s) => ({ ...s, label: s.value.toFixed(3) })) },
       layer: [
-        { mark: { type: 'bar' }, encoding: { x, xOffset, y, color: { field: 'model', type: 'nominal', title: 'model', sort: models, scale: { range: categoricalPalette(Math.max(models.length, 1)) } } } },
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            x,
+            xOffset,
+            y,
+            color: {
+              field: 'model',
+              type: 'nominal',
+              title: 'model',
+              sort: models,
+              scale: { range: categoricalPalette(Math.max(models.length, 1)) },
+            },
+          },
+        },
         { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { x, xOffset, y, text: { field: 'label' } } },
       ],
     },
   ];
   let subtitle = options.subtitle;
   if (options.reference && options.reference.length > 0) {
-    checkNumbers(fn, 'reference[].value', options.reference.map((s) => s.value));
+    checkNumbers(
+      fn,
+      'reference[].value',
+      options.reference.map((s) => s.value),
+    );
     const note = `black ticks: ${options.referenceLabel ?? 'reported in the study'}`;
     subtitle = subtitle ? `${subtitle}; ${note}` : `${note[0].toUpperCase()}${note.slice(1)}`;
     layers.push({
@@ -158,14 +209,25 @@ export function modelComparisonSpec(scores: readonly ModelScore[], options: Mode
       encoding: { x, xOffset, y },
     });
   }
-  return figure({ ...options, subtitle }, { width: options.width ?? Math.max(360, metrics.length * models.length * 40), height: options.height ?? 280, layer: layers });
+  return figure(
+    { ...options, subtitle },
+    {
+      width: options.width ?? Math.max(360, metrics.length * models.length * 40),
+      height: options.height ?? 280,
+      layer: layers,
+    },
+  );
 }
 
 /** Render `histogramSpec` to SVG. */
-export const histogramFigure = (values: readonly number[], options: HistogramOptions) => renderSvg(histogramSpec(values, options));
+export const histogramFigure = (values: readonly number[], options: HistogramOptions) =>
+  renderSvg(histogramSpec(values, options));
 /** Render `categoryBarSpec` to SVG. */
-export const categoryBarFigure = (counts: Parameters<typeof categoryBarSpec>[0], options: CategoryBarOptions) => renderSvg(categoryBarSpec(counts, options));
+export const categoryBarFigure = (counts: Parameters<typeof categoryBarSpec>[0], options: CategoryBarOptions) =>
+  renderSvg(categoryBarSpec(counts, options));
 /** Render `trainingCurvesSpec` to SVG. */
-export const trainingCurvesFigure = (history: TrainingHistory, options: TrainingCurvesOptions) => renderSvg(trainingCurvesSpec(history, options));
+export const trainingCurvesFigure = (history: TrainingHistory, options: TrainingCurvesOptions) =>
+  renderSvg(trainingCurvesSpec(history, options));
 /** Render `modelComparisonSpec` to SVG. */
-export const modelComparisonFigure = (scores: readonly ModelScore[], options: ModelComparisonOptions) => renderSvg(modelComparisonSpec(scores, options));
+export const modelComparisonFigure = (scores: readonly ModelScore[], options: ModelComparisonOptions) =>
+  renderSvg(modelComparisonSpec(scores, options));

@@ -39,13 +39,17 @@ export function esmImport<T = any>(specifier: string): Promise<T> {
 let libs: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | undefined;
 
 function loadVega(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
-  libs ??= Promise.all([esmImport<VegaModule>('vega'), esmImport<VegaLiteModule>('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
+  libs ??= Promise.all([esmImport<VegaModule>('vega'), esmImport<VegaLiteModule>('vega-lite')]).then(([vega, vl]) => ({
+    vega,
+    vl,
+  }));
   return libs;
 }
 
 /** Compile a Vega-Lite spec and render it to an SVG string. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  if (spec === null || typeof spec !== 'object') throw new Error(`renderSvg: 'spec' must be a Vega-Lite spec object; got ${spec === null ? 'null' : typeof spec}.`);
+  if (spec === null || typeof spec !== 'object')
+    throw new Error(`renderSvg: 'spec' must be a Vega-Lite spec object; got ${spec === null ? 'null' : typeof spec}.`);
   const { vega, vl } = await loadVega();
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
@@ -60,8 +64,13 @@ export async function svgToPng(svg: string, options: { scale?: number } = {}): P
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 8)) throw new Error(`svgToPng: 'scale' must be in (0, 8]; got ${scale}.`);
   const mod = await esmImport('sharp');
-  const sharp = (mod.default ?? mod) as (input: Buffer, options: { density: number }) => { png(): { toBuffer(): Promise<Buffer> } };
-  return sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer();
+  const sharp = (mod.default ?? mod) as (
+    input: Buffer,
+    options: { density: number },
+  ) => { png(): { toBuffer(): Promise<Buffer> } };
+  return sharp(Buffer.from(svg), { density: 72 * scale })
+    .png()
+    .toBuffer();
 }
 
 /** Write a figure to `path`: `.svg` as is, `.png` rasterised (creates the folder). */
@@ -79,7 +88,9 @@ interface TslabDisplay {
 
 function tslabDisplay(fn: string): TslabDisplay {
   if (typeof require !== 'function') {
-    throw new Error(`${fn}: needs a tslab notebook (CommonJS 'require' is unavailable here); use saveFigure to write a file instead.`);
+    throw new Error(
+      `${fn}: needs a tslab notebook (CommonJS 'require' is unavailable here); use saveFigure to write a file instead.`,
+    );
   }
   return (require('tslab') as { display: TslabDisplay }).display;
 }

@@ -14,7 +14,7 @@ import { describeBackend, initBackend, type BackendChoice } from '../../lib/back
 import { parseConfig } from '../../lib/model/config';
 import { buildEncoder } from '../../lib/model/encoder';
 import type { TokenBatch } from '../../lib/model/types';
-import { SiameseModel } from '../../lib/models/siamese';
+import { SiameseModel } from '../../lib/heads/siamese';
 import albertBaseConfig from '../../test/fixtures/albert-base-v2-config.json';
 
 const { values } = parseArgs({
@@ -29,7 +29,11 @@ const { values } = parseArgs({
 const steps = Number(values.steps);
 const T = Number(values.tokens);
 const B = Number(values.batch);
-for (const [name, v] of [['steps', steps], ['tokens', T], ['batch', B]] as const) {
+for (const [name, v] of [
+  ['steps', steps],
+  ['tokens', T],
+  ['batch', B],
+] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`bench: '--${name}' must be a positive integer; got ${v}.`);
 }
 
@@ -59,7 +63,10 @@ const matMulMs = await timeIt('matMul 768x768 @ 768x2048', async () => {
 });
 tf.dispose([a, b]);
 const result: Record<string, unknown> = {
-  backend: info.name, provider: info.provider, matMulMs, matMulGflops: (2 * 768 * 768 * 2048) / (matMulMs * 1e6),
+  backend: info.name,
+  provider: info.provider,
+  matMulMs,
+  matMulGflops: (2 * 768 * 768 * 2048) / (matMulMs * 1e6),
 };
 
 if (!values['no-train']) {
@@ -72,7 +79,10 @@ if (!values['no-train']) {
     attentionMask: tf.ones([B, T], 'int32') as tf.Tensor2D,
     tokenTypeIds: tf.zeros([B, T], 'int32') as tf.Tensor2D,
   };
-  const labels = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 8), 'int32'); // 8 classes x 4
+  const labels = tf.tensor1d(
+    Array.from({ length: B }, (_, i) => i % 8),
+    'int32',
+  ); // 8 classes x 4
   const batch = { inputs: tokens, labels, size: B };
   const stepMs = await timeIt(`ALBERT-base siamese train step ${B}x${T}`, async () => {
     const loss = opt.minimize(() => model.lossFn(batch, true), true, model.trainableVariables());

@@ -21,9 +21,18 @@ test('gather gradient (UnsortedSegmentSum) on wasm equals cpu', async () => {
     assert.equal(info.name, name);
     assert.equal(tf.getBackend(), name);
     const before = tf.memory().numTensors;
-    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const table = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const ids = tf.tensor1d([2, 0, 2], 'int32');
-    const g = tf.grad((t: tf.Tensor) => tf.gather(t, ids).mul(tf.tensor1d([1, 10])).sum())(table);
+    const g = tf.grad((t: tf.Tensor) =>
+      tf
+        .gather(t, ids)
+        .mul(tf.tensor1d([1, 10]))
+        .sum(),
+    )(table);
     grads.push(Array.from(await g.data()));
     tf.dispose([table, ids, g]);
     assert.equal(tf.memory().numTensors, before);

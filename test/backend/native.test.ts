@@ -19,7 +19,9 @@ describe('findLocalNative', () => {
   test('walks up from a subfolder to <root>/.cache/native/.../tfjs-node, else undefined', (t) => {
     const saved = process.env.SIAMESE_TFJS_NODE;
     delete process.env.SIAMESE_TFJS_NODE;
-    t.after(() => { if (saved !== undefined) process.env.SIAMESE_TFJS_NODE = saved; });
+    t.after(() => {
+      if (saved !== undefined) process.env.SIAMESE_TFJS_NODE = saved;
+    });
     const dir = mkdtempSync(join(tmpdir(), 'native-find-'));
     try {
       const deep = join(dir, 'a', 'b');
@@ -35,7 +37,10 @@ describe('findLocalNative', () => {
 
   test('SIAMESE_TFJS_NODE overrides the search', (t) => {
     const saved = process.env.SIAMESE_TFJS_NODE;
-    t.after(() => { if (saved === undefined) delete process.env.SIAMESE_TFJS_NODE; else process.env.SIAMESE_TFJS_NODE = saved; });
+    t.after(() => {
+      if (saved === undefined) delete process.env.SIAMESE_TFJS_NODE;
+      else process.env.SIAMESE_TFJS_NODE = saved;
+    });
     process.env.SIAMESE_TFJS_NODE = 'some/where';
     assert.equal(findLocalNative('/'), resolve('some/where'));
   });
@@ -49,17 +54,27 @@ test('without a native build: explicit tensorflow is an error naming setup:nativ
     const info = await initBackend('auto');
     console.log(JSON.stringify({ msg, name: info.name, skipped: info.skipped }));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, SIAMESE_TFJS_NODE: join(tmpdir(), 'no-such-tfjs-node') },
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, SIAMESE_TFJS_NODE: join(tmpdir(), 'no-such-tfjs-node') },
   });
   const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { msg: string; name: string; skipped: string[] };
-  assert.match(r.msg, /^initBackend: backend 'tensorflow' is not available: .*Run 'npm run setup:native' or choose 'wasm'\.$/);
+  assert.match(
+    r.msg,
+    /^initBackend: backend 'tensorflow' is not available: .*Run 'npm run setup:native' or choose 'wasm'\.$/,
+  );
   assert.equal(r.name, 'wasm');
-  assert.ok(r.skipped.some((s) => s.includes('no-such-tfjs-node')), `skipped: ${r.skipped.join('; ')}`);
+  assert.ok(
+    r.skipped.some((s) => s.includes('no-such-tfjs-node')),
+    `skipped: ${r.skipped.join('; ')}`,
+  );
 });
 
 const local = findLocalNative(ROOT);
-const skip = local && existsSync(join(local, 'lib'))
-  ? false : `no native build at ${local ?? join(ROOT, LOCAL_NATIVE_DIR)}: run 'npm run setup:native' to test the tensorflow backend`;
+const skip =
+  local && existsSync(join(local, 'lib'))
+    ? false
+    : `no native build at ${local ?? join(ROOT, LOCAL_NATIVE_DIR)}: run 'npm run setup:native' to test the tensorflow backend`;
 
 describe('native tensorflow backend (setup:native build)', { skip }, () => {
   /** Runs `fn` on `backend`, returns its values and checks no tensor leaked. */
@@ -83,13 +98,14 @@ describe('native tensorflow backend (setup:native build)', { skip }, () => {
   }
 
   test('matMul + softmax + layerNorm-like chain equals cpu within 1e-5', async () => {
-    const fn = () => tf.tidy(() => {
-      const x = tf.randomNormal([8, 48], 0, 1, 'float32', 7);
-      const w = tf.randomNormal([48, 16], 0, 0.2, 'float32', 8);
-      const h = tf.matMul(x, w); // [8, 16]
-      const { mean, variance } = tf.moments(h, -1, true);
-      return tf.softmax(h.sub(mean).div(variance.add(1e-6).sqrt()));
-    });
+    const fn = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([8, 48], 0, 1, 'float32', 7);
+        const w = tf.randomNormal([48, 16], 0, 0.2, 'float32', 8);
+        const h = tf.matMul(x, w); // [8, 16]
+        const { mean, variance } = tf.moments(h, -1, true);
+        return tf.softmax(h.sub(mean).div(variance.add(1e-6).sqrt()));
+      });
     const native = await on('tensorflow', fn);
     const cpu = await on('cpu', fn);
     const d = maxAbsDiff(native, cpu);
@@ -97,25 +113,37 @@ describe('native tensorflow backend (setup:native build)', { skip }, () => {
   });
 
   test('gather gradient (embedding training path) equals the expected sums exactly', async () => {
-    const g = await on('tensorflow', () => tf.tidy(() => {
-      const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
-      const ids = tf.tensor1d([2, 0, 2], 'int32');
-      return tf.grad((t: tf.Tensor) => tf.gather(t, ids).mul(tf.tensor1d([1, 10])).sum())(table);
-    }));
+    const g = await on('tensorflow', () =>
+      tf.tidy(() => {
+        const table = tf.tensor2d([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]);
+        const ids = tf.tensor1d([2, 0, 2], 'int32');
+        return tf.grad((t: tf.Tensor) =>
+          tf
+            .gather(t, ids)
+            .mul(tf.tensor1d([1, 10]))
+            .sum(),
+        )(table);
+      }),
+    );
     assert.deepEqual([...g], [1, 10, 0, 0, 2, 20]);
   });
 
   test('Adam step on a dense layer equals cpu within 1e-5', async () => {
-    const step = () => tf.tidy(() => {
-      const w = tf.variable(tf.randomNormal([6, 3], 0, 0.5, 'float32', 3));
-      const x = tf.randomNormal([5, 6], 0, 1, 'float32', 4);
-      const opt = tf.train.adam(0.01);
-      for (let i = 0; i < 3; i++) opt.minimize(() => tf.matMul(x, w).relu().square().mean() as tf.Scalar);
-      const out = tf.clone(w);
-      opt.dispose();
-      w.dispose();
-      return out;
-    });
+    const step = () =>
+      tf.tidy(() => {
+        const w = tf.variable(tf.randomNormal([6, 3], 0, 0.5, 'float32', 3));
+        const x = tf.randomNormal([5, 6], 0, 1, 'float32', 4);
+        const opt = tf.train.adam(0.01);
+        for (let i = 0; i < 3; i++) opt.minimize(() => tf.matMul(x, w).relu().square().mean() as tf.Scalar);
+        const out = tf.clone(w);
+        opt.dispose();
+        w.dispose();
+        return out;
+      });
     const native = await on('tensorflow', step);
     const cpu = await on('cpu', step);
     const d = maxAbsDiff(native, cpu);

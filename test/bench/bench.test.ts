@@ -30,10 +30,18 @@ describe('stats', () => {
 
   test('timeRepeated runs warm-up + repeats and reports every timed run', async () => {
     let calls = 0;
-    const t = await timeRepeated(async () => { calls++; }, { warmup: 2, repeats: 3 });
+    const t = await timeRepeated(
+      async () => {
+        calls++;
+      },
+      { warmup: 2, repeats: 3 },
+    );
     assert.equal(calls, 5);
     assert.equal(t.runsMs.length, 3);
-    await assert.rejects(timeRepeated(async () => {}, { warmup: 0, repeats: 0 }), /'repeats' must be an integer >= 1; got 0/);
+    await assert.rejects(
+      timeRepeated(async () => {}, { warmup: 0, repeats: 0 }),
+      /'repeats' must be an integer >= 1; got 0/,
+    );
   });
 });
 
@@ -41,7 +49,10 @@ describe('lengthBuckets', () => {
   test('sorts rows by length (stable), cuts batches, keeps every row once', () => {
     const lengths = [5, 2, 9, 2, 7, 1, 5];
     const batches = lengthBuckets(lengths, { batchSize: 3 });
-    assert.deepEqual(batches.map((b) => [...b]), [[5, 1, 3], [0, 6, 4], [2]]);
+    assert.deepEqual(
+      batches.map((b) => [...b]),
+      [[5, 1, 3], [0, 6, 4], [2]],
+    );
     const seen = batches.flatMap((b) => [...b]).sort((a, b) => a - b);
     assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6]);
   });
@@ -50,10 +61,16 @@ describe('lengthBuckets', () => {
     const lengths = Array.from({ length: 100 }, (_, i) => 3 + ((i * 37) % 29));
     const plain = lengthBuckets(lengths, { batchSize: 10 });
     let s = 1;
-    const shuffled = lengthBuckets(lengths, { batchSize: 10, random: () => ((s = (s * 16807) % 2147483647) / 2147483647) });
+    const shuffled = lengthBuckets(lengths, {
+      batchSize: 10,
+      random: () => (s = (s * 16807) % 2147483647) / 2147483647,
+    });
     const key = (bs: Int32Array[]) => bs.map((b) => [...b].join(',')).sort();
     assert.deepEqual(key(shuffled), key(plain));
-    assert.notDeepEqual(shuffled.map((b) => b[0]), plain.map((b) => b[0]));
+    assert.notDeepEqual(
+      shuffled.map((b) => b[0]),
+      plain.map((b) => b[0]),
+    );
     const fileOrder = Array.from({ length: 10 }, (_, b) => Int32Array.from({ length: 10 }, (_, i) => b * 10 + i));
     const bucketed = paddingOverhead(lengths, plain).ratio;
     assert.ok(bucketed < paddingOverhead(lengths, fileOrder).ratio, `bucketed ${bucketed}`);
@@ -61,8 +78,14 @@ describe('lengthBuckets', () => {
   });
 
   test('errors name the parameter', () => {
-    assert.throws(() => lengthBuckets([1], { batchSize: 0 }), /lengthBuckets: 'batchSize' must be a positive integer; got 0/);
-    assert.throws(() => lengthBuckets([1, -2], { batchSize: 2 }), /'lengths' must be non-negative numbers; got -2 at 1/);
+    assert.throws(
+      () => lengthBuckets([1], { batchSize: 0 }),
+      /lengthBuckets: 'batchSize' must be a positive integer; got 0/,
+    );
+    assert.throws(
+      () => lengthBuckets([1, -2], { batchSize: 2 }),
+      /'lengths' must be non-negative numbers; got -2 at 1/,
+    );
   });
 });
 
@@ -99,7 +122,10 @@ describe('synthetic batches and labels', () => {
     for (const n of [4, 10, 32, 64]) {
       const counts = new Map<number, number>();
       for (const l of pkLabels(n)) counts.set(l, (counts.get(l) ?? 0) + 1);
-      assert.ok([...counts.values()].every((c) => c >= 2), `batch ${n}`);
+      assert.ok(
+        [...counts.values()].every((c) => c >= 2),
+        `batch ${n}`,
+      );
     }
   });
 });
@@ -108,7 +134,10 @@ describe('peer and comparisons', () => {
   test('a folder without an ONNX export gives a message naming the script; loadPeer refuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'no-onnx-'));
     try {
-      assert.match(onnxExportProblem(dir) ?? '', /no ONNX export at .*\(missing config\.json\).*scripts\/export-onnx\.py/);
+      assert.match(
+        onnxExportProblem(dir) ?? '',
+        /no ONNX export at .*\(missing config\.json\).*scripts\/export-onnx\.py/,
+      );
       await assert.rejects(loadPeer(dir), /loadPeer: no ONNX export/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -124,16 +153,27 @@ describe('peer and comparisons', () => {
 
 for (const backend of TEST_BACKENDS) {
   describe(`TrainingBench on ${backend}`, () => {
-    before(async () => { await initBackend(backend); });
+    before(async () => {
+      await initBackend(backend);
+    });
 
     test('tiny-albert: the live tensor count is flat over 6 steps and dispose frees everything', async () => {
       const n0 = tf.memory().numTensors;
-      const bench = new TrainingBench(await loadEncoder('test/fixtures/tiny-albert'), syntheticBatch(8, 8, 30000, 1), { learningRate: 1e-3 });
+      const bench = new TrainingBench(await loadEncoder('test/fixtures/tiny-albert'), syntheticBatch(8, 8, 30000, 1), {
+        learningRate: 1e-3,
+      });
       const counts: number[] = [];
       const losses: number[] = [];
-      for (let i = 0; i < 6; i++) { losses.push(await bench.step()); counts.push(tf.memory().numTensors); }
+      for (let i = 0; i < 6; i++) {
+        losses.push(await bench.step());
+        counts.push(tf.memory().numTensors);
+      }
       // Adam creates its two moment slots per variable on the first step; after that nothing may grow.
-      assert.deepEqual(counts.slice(1), counts.slice(0, 5).map(() => counts[0]), `tensor counts ${counts}`);
+      assert.deepEqual(
+        counts.slice(1),
+        counts.slice(0, 5).map(() => counts[0]),
+        `tensor counts ${counts}`,
+      );
       assert.ok(losses.every(Number.isFinite));
       assert.ok(losses[5] < losses[0], `the loss of a fixed batch must fall with lr 1e-3: ${losses}`);
       bench.dispose();

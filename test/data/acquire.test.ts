@@ -14,24 +14,33 @@ const quiet = () => {};
 test('a local file is copied and verified by SHA-256', async () => {
   const src = join(dir, 'mine.json');
   writeFileSync(src, body);
-  const { files } = await acquireDataset({ from: src, outDir: join(dir, 'out'), sha256: sha256(Buffer.from(body)), log: quiet });
+  const { files } = await acquireDataset({
+    from: src,
+    outDir: join(dir, 'out'),
+    sha256: sha256(Buffer.from(body)),
+    log: quiet,
+  });
   assert.equal(readFileSync(files[0], 'utf8'), body);
 });
 
 test('a wrong SHA-256 fails and names both digests', async () => {
   const src = join(dir, 'mine2.json');
   writeFileSync(src, body);
-  await assert.rejects(acquireDataset({ from: src, outDir: join(dir, 'out2'), sha256: '00ff', log: quiet }),
-    new RegExp(`SHA-256 is ${sha256(Buffer.from(body))}, expected 00ff`));
+  await assert.rejects(
+    acquireDataset({ from: src, outDir: join(dir, 'out2'), sha256: '00ff', log: quiet }),
+    new RegExp(`SHA-256 is ${sha256(Buffer.from(body))}, expected 00ff`),
+  );
 });
 
-test('a zip is unpacked; a file named like v2 must have v2\'s published record count', async () => {
+test("a zip is unpacked; a file named like v2 must have v2's published record count", async () => {
   const zip = new AdmZip();
   zip.addFile('News_Category_Dataset_v2.json', Buffer.from(body));
   const src = join(dir, 'archive.zip');
   zip.writeZip(src);
-  await assert.rejects(acquireDataset({ from: src, outDir: join(dir, 'out3'), log: quiet }),
-    /2 records in 2 categories; the published News_Category_Dataset_v2\.json has 200853 in 41/);
+  await assert.rejects(
+    acquireDataset({ from: src, outDir: join(dir, 'out3'), log: quiet }),
+    /2 records in 2 categories; the published News_Category_Dataset_v2\.json has 200853 in 41/,
+  );
 });
 
 test('verifyDatasetFile counts records and categories', () => {

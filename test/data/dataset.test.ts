@@ -1,41 +1,58 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDataset, trainValSplit, classWeights, classCounts, factorize, capPerClass, balancedSample, makeBatches, wordCount } from '../../lib/data';
+import {
+  loadDataset,
+  trainValSplit,
+  classWeights,
+  classCounts,
+  factorize,
+  capPerClass,
+  balancedSample,
+  makeBatches,
+  wordCount,
+} from '../../lib/data';
 import { sharedPath } from '../helpers/shared';
 
 const balanced = sharedPath('data/huffpost/News_Category_Dataset_v2.first900-per-category.json');
 const prefix = sharedPath('data/huffpost/News_Category_Dataset_v2.prefix4782.json');
 
-describe('the shared balanced HuffPost file (36,900 headlines)', { skip: 'skip' in balanced ? balanced.skip : false }, () => {
-  const path = 'path' in balanced ? balanced.path : '';
+describe(
+  'the shared balanced HuffPost file (36,900 headlines)',
+  { skip: 'skip' in balanced ? balanced.skip : false },
+  () => {
+    const path = 'path' in balanced ? balanced.path : '';
 
-  test('36,900 records, 41 categories, 900 each', () => {
-    const ds = loadDataset({ path, text: 'headline', minWords: 0 });
-    assert.equal(ds.texts.length, 36900);
-    assert.equal(ds.categories.length, 41);
-    assert.deepEqual([...new Set(classCounts(ds.labels, 41))], [900]);
-    assert.equal(ds.skipped.length, 0);
-  });
+    test('36,900 records, 41 categories, 900 each', () => {
+      const ds = loadDataset({ path, text: 'headline', minWords: 0 });
+      assert.equal(ds.texts.length, 36900);
+      assert.equal(ds.categories.length, 41);
+      assert.deepEqual([...new Set(classCounts(ds.labels, 41))], [900]);
+      assert.equal(ds.skipped.length, 0);
+    });
 
-  test('headline text with minWords=10 keeps 26,450 (computed independently with Python str.split)', () => {
-    const ds = loadDataset({ path, text: 'headline', minWords: 10 });
-    assert.equal(ds.texts.length, 26450);
-    assert.equal(ds.droppedShort, 10450);
-  });
+    test('headline text with minWords=10 keeps 26,450 (computed independently with Python str.split)', () => {
+      const ds = loadDataset({ path, text: 'headline', minWords: 10 });
+      assert.equal(ds.texts.length, 26450);
+      assert.equal(ds.droppedShort, 10450);
+    });
 
-  test('80/20 split with seed 3: identical across runs, disjoint, covers everything; class weights sum to 1', () => {
-    const ds = loadDataset({ path, text: 'headline', minWords: 10 });
-    const a = trainValSplit(ds.labels, { seed: 3 });
-    const b = trainValSplit(ds.labels, { seed: 3 });
-    assert.deepEqual(a, b);
-    assert.equal(a.train.length, Math.round(26450 * 0.8));
-    const seen = new Set([...a.train, ...a.val]);
-    assert.equal(seen.size, 26450);
-    assert.notDeepEqual(trainValSplit(ds.labels, { seed: 4 }).train, a.train);
-    const w = classWeights(Int32Array.from(a.train, (i) => ds.labels[i]), ds.categories.length);
-    assert.ok(Math.abs(w.reduce((s, x) => s + x, 0) - 1) < 1e-12);
-  });
-});
+    test('80/20 split with seed 3: identical across runs, disjoint, covers everything; class weights sum to 1', () => {
+      const ds = loadDataset({ path, text: 'headline', minWords: 10 });
+      const a = trainValSplit(ds.labels, { seed: 3 });
+      const b = trainValSplit(ds.labels, { seed: 3 });
+      assert.deepEqual(a, b);
+      assert.equal(a.train.length, Math.round(26450 * 0.8));
+      const seen = new Set([...a.train, ...a.val]);
+      assert.equal(seen.size, 26450);
+      assert.notDeepEqual(trainValSplit(ds.labels, { seed: 4 }).train, a.train);
+      const w = classWeights(
+        Int32Array.from(a.train, (i) => ds.labels[i]),
+        ds.categories.length,
+      );
+      assert.ok(Math.abs(w.reduce((s, x) => s + x, 0) - 1) < 1e-12);
+    });
+  },
+);
 
 describe('the per-class cap on the shared file', { skip: 'skip' in balanced ? balanced.skip : false }, () => {
   test('maxPerClass=50 keeps 50 of each of the 41 classes, the same for the same seed', () => {
@@ -53,7 +70,10 @@ describe('the shared v2 prefix (all fields)', { skip: 'skip' in prefix ? prefix.
   const path = 'path' in prefix ? prefix.path : '';
   test("headline + '. ' + short_description, and ids in order of first appearance", () => {
     const ds = loadDataset({ path, text: 'headline+description', minWords: 0 });
-    assert.equal(ds.texts[0], 'There Were 2 Mass Shootings In Texas Last Week, But Only 1 On TV. She left her husband. He killed their children. Just another day in America.');
+    assert.equal(
+      ds.texts[0],
+      'There Were 2 Mass Shootings In Texas Last Week, But Only 1 On TV. She left her husband. He killed their children. Just another day in America.',
+    );
     assert.equal(ds.categories[0], 'CRIME');
     assert.equal(ds.categories[1], 'ENTERTAINMENT');
     assert.equal(ds.labels[0], 0);
@@ -79,18 +99,40 @@ describe('labels, weights, splits, caps, samples, batches', () => {
   test('stratified split keeps class proportions', () => {
     const labels = Int32Array.from({ length: 1000 }, (_, i) => (i < 900 ? 0 : 1));
     const s = trainValSplit(labels, { seed: 1, mode: 'stratified' });
-    assert.deepEqual([...classCounts(Int32Array.from(s.val, (i) => labels[i]), 2)], [180, 20]);
+    assert.deepEqual(
+      [
+        ...classCounts(
+          Int32Array.from(s.val, (i) => labels[i]),
+          2,
+        ),
+      ],
+      [180, 20],
+    );
   });
   test('bad split fraction and mode are rejected', () => {
     assert.throws(() => trainValSplit([0, 1], { seed: 1, valFraction: 1 }), /'valFraction' must be in \(0, 1\); got 1/);
-    assert.throws(() => trainValSplit([0, 1], { seed: 1, mode: 'k-fold' as never }), /'mode' must be 'random' or 'stratified'; got 'k-fold'/);
+    assert.throws(
+      () => trainValSplit([0, 1], { seed: 1, mode: 'k-fold' as never }),
+      /'mode' must be 'random' or 'stratified'; got 'k-fold'/,
+    );
   });
   test('capPerClass keeps at most N per class, seeded, in original order', () => {
     const labels = Int32Array.from({ length: 100 }, (_, i) => i % 3);
     const a = capPerClass(labels, 5, 7);
     assert.deepEqual(a, capPerClass(labels, 5, 7));
-    assert.deepEqual([...classCounts(Int32Array.from(a, (i) => labels[i]), 3)], [5, 5, 5]);
-    assert.deepEqual([...a], [...a].sort((x, y) => x - y));
+    assert.deepEqual(
+      [
+        ...classCounts(
+          Int32Array.from(a, (i) => labels[i]),
+          3,
+        ),
+      ],
+      [5, 5, 5],
+    );
+    assert.deepEqual(
+      [...a],
+      [...a].sort((x, y) => x - y),
+    );
   });
   test('balanced sample draws perClass per class with replacement from the subset', () => {
     const labels = Int32Array.from([0, 0, 1, 1, 1, 2]);
@@ -102,7 +144,10 @@ describe('labels, weights, splits, caps, samples, batches', () => {
   test('batches: seeded shuffle differs per epoch, drops nothing unless asked', () => {
     const idx = Int32Array.from({ length: 10 }, (_, i) => i);
     const e0 = makeBatches(idx, { batchSize: 4, shuffle: true, seed: 1, epoch: 0 });
-    assert.deepEqual(e0.map((b) => b.length), [4, 4, 2]);
+    assert.deepEqual(
+      e0.map((b) => b.length),
+      [4, 4, 2],
+    );
     assert.deepEqual(e0, makeBatches(idx, { batchSize: 4, shuffle: true, seed: 1, epoch: 0 }));
     assert.notDeepEqual(e0, makeBatches(idx, { batchSize: 4, shuffle: true, seed: 1, epoch: 1 }));
     assert.deepEqual(new Set(e0.flatMap((b) => [...b])).size, 10);

@@ -2,4 +2,6 @@
 import type { BackendName } from '../../lib/backend';
 
 export const TEST_BACKENDS: BackendName[] = (process.env.TEST_BACKENDS ?? 'wasm,cpu')
-  .split(',').map((s) => s.trim()).filter(Boolean) as BackendName[];
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean) as BackendName[];

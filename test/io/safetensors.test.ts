@@ -4,22 +4,36 @@ import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  decodeSafetensors, encodeSafetensors, readSafetensors, readSafetensorsHeader, writeSafetensors, type NamedArray,
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  readSafetensorsHeader,
+  writeSafetensors,
+  type NamedArray,
 } from '../../lib/io/safetensors';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures');
 
 /** Build a safetensors file by hand (independent of encodeSafetensors) for dtypes we only read. */
-function handMade(entries: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[], meta?: object): Uint8Array {
+function handMade(
+  entries: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[],
+  meta?: object,
+): Uint8Array {
   const header: Record<string, unknown> = meta ? { __metadata__: meta } : {};
   let off = 0;
-  for (const e of entries) { header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [off, off + e.bytes.length] }; off += e.bytes.length; }
+  for (const e of entries) {
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [off, off + e.bytes.length] };
+    off += e.bytes.length;
+  }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + off);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   let p = 8 + json.length;
-  for (const e of entries) { out.set(e.bytes, p); p += e.bytes.length; }
+  for (const e of entries) {
+    out.set(e.bytes, p);
+    p += e.bytes.length;
+  }
   return out;
 }
 
@@ -69,18 +83,22 @@ describe('safetensors', () => {
     const { arrays } = decodeSafetensors(bytes);
     const again = decodeSafetensors(encodeSafetensors(arrays)).arrays;
     assert.equal(again.size, arrays.size);
-    for (const [k, a] of arrays) assert.deepEqual(Buffer.from(again.get(k)!.data.buffer), Buffer.from(a.data.buffer), k);
+    for (const [k, a] of arrays)
+      assert.deepEqual(Buffer.from(again.get(k)!.data.buffer), Buffer.from(a.data.buffer), k);
   });
 
   test('reads F16, BF16 and I64 into F32/I32', () => {
     const f16 = new Uint8Array(new Uint16Array([0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00]).buffer); // 1, -2, ~0.33325, 2^-24, inf
     const bf16 = new Uint8Array(new Uint16Array([0x3f80, 0xc040, 0x3eaa]).buffer); // 1, -3, 0.33203125
     const i64 = new Uint8Array(new BigInt64Array([5n, -7n, 2147483647n]).buffer);
-    const bytes = handMade([
-      { name: 'h', dtype: 'F16', shape: [5], bytes: f16 },
-      { name: 'b', dtype: 'BF16', shape: [3], bytes: bf16 },
-      { name: 'l', dtype: 'I64', shape: [3], bytes: i64 },
-    ], { k: 'v' });
+    const bytes = handMade(
+      [
+        { name: 'h', dtype: 'F16', shape: [5], bytes: f16 },
+        { name: 'b', dtype: 'BF16', shape: [3], bytes: bf16 },
+        { name: 'l', dtype: 'I64', shape: [3], bytes: i64 },
+      ],
+      { k: 'v' },
+    );
     const { arrays, metadata } = decodeSafetensors(bytes);
     assert.deepEqual(metadata, { k: 'v' });
     const h = Array.from(arrays.get('h')!.data);
@@ -93,7 +111,9 @@ describe('safetensors', () => {
   });
 
   test('rejects I64 values outside int32, bad sizes, unknown dtypes and garbage', async () => {
-    const big = handMade([{ name: 'l', dtype: 'I64', shape: [1], bytes: new Uint8Array(new BigInt64Array([2n ** 40n]).buffer) }]);
+    const big = handMade([
+      { name: 'l', dtype: 'I64', shape: [1], bytes: new Uint8Array(new BigInt64Array([2n ** 40n]).buffer) },
+    ]);
     assert.throws(() => decodeSafetensors(big), /I64 tensor 'l' holds 1099511627776, outside int32/);
     const bad = handMade([{ name: 'w', dtype: 'F32', shape: [3], bytes: new Uint8Array(8) }]);
     assert.throws(() => decodeSafetensors(bad), /tensor 'w' .* spans 8 bytes but shape \[3\] of F32 needs 12/);
@@ -110,11 +130,17 @@ describe('safetensors', () => {
   });
 
   test('writing refuses mismatched shape/data and unwritable dtypes', () => {
-    assert.throws(() => encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 2], data: new Float32Array(3) }]),
-      /tensor 'w' has shape \[2,2\] \(4 values\) but 3 values/);
-    assert.throws(() => encodeSafetensors([{ name: 'w', dtype: 'F16', shape: [1], data: new Float32Array(1) }]),
-      /only F32 and I32 can be written/);
-    assert.throws(() => encodeSafetensors([{ name: 'w', dtype: 'I32', shape: [1], data: new Float32Array(1) }]),
-      /says dtype I32 but holds a Float32Array/);
+    assert.throws(
+      () => encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 2], data: new Float32Array(3) }]),
+      /tensor 'w' has shape \[2,2\] \(4 values\) but 3 values/,
+    );
+    assert.throws(
+      () => encodeSafetensors([{ name: 'w', dtype: 'F16', shape: [1], data: new Float32Array(1) }]),
+      /only F32 and I32 can be written/,
+    );
+    assert.throws(
+      () => encodeSafetensors([{ name: 'w', dtype: 'I32', shape: [1], data: new Float32Array(1) }]),
+      /says dtype I32 but holds a Float32Array/,
+    );
   });
 });

@@ -4,19 +4,31 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import {
-  batchAllTripletLoss, batchHardTripletLoss, batchSemiHardTripletLoss, pairwiseDistances, tripletLoss,
-  type TripletDistance, type TripletLossOptions,
+  batchAllTripletLoss,
+  batchHardTripletLoss,
+  batchSemiHardTripletLoss,
+  pairwiseDistances,
+  tripletLoss,
+  type TripletDistance,
+  type TripletLossOptions,
 } from '../../lib/losses';
 import { TEST_BACKENDS } from '../helpers/backends';
 import { batchAllRef, batchHardRef, finiteDifferenceGrad, semiHardRef } from './reference';
 
 interface GoldenCase {
-  name: string; embeddings: number[][]; labels: number[];
-  semi_hard: number; semi_hard_grad: number[][];
-  batch_hard: number; batch_hard_grad: number[][];
-  batch_all: number; batch_all_grad: number[][];
+  name: string;
+  embeddings: number[][];
+  labels: number[];
+  semi_hard: number;
+  semi_hard_grad: number[][];
+  batch_hard: number;
+  batch_hard_grad: number[][];
+  batch_all: number;
+  batch_all_grad: number[][];
 }
-const golden = JSON.parse(readFileSync(new URL('../fixtures/triplet_losses.json', import.meta.url), 'utf8')) as { cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(new URL('../fixtures/triplet_losses.json', import.meta.url), 'utf8')) as {
+  cases: GoldenCase[];
+};
 
 type LossFn = (labels: number[], e: tf.Tensor2D, o?: TripletLossOptions) => tf.Scalar;
 const LOSSES: [string, LossFn, 'semi_hard' | 'batch_hard' | 'batch_all'][] = [
@@ -26,7 +38,12 @@ const LOSSES: [string, LossFn, 'semi_hard' | 'batch_hard' | 'batch_all'][] = [
 ];
 
 /** Loss value and gradient w.r.t. the embeddings, asserting no tensor leaks. */
-function lossAndGrad(fn: LossFn, labels: number[], x: number[][], options?: TripletLossOptions): { loss: number; grad: Float32Array } {
+function lossAndGrad(
+  fn: LossFn,
+  labels: number[],
+  x: number[][],
+  options?: TripletLossOptions,
+): { loss: number; grad: Float32Array } {
   const before = tf.memory().numTensors;
   const e = tf.tensor2d(x);
   const { value, grad: g } = tf.valueAndGrad((t: tf.Tensor) => fn(labels, t as tf.Tensor2D, options))(e);
@@ -56,14 +73,20 @@ for (const backend of TEST_BACKENDS) {
           const { loss, grad } = lossAndGrad(fn, c.labels, c.embeddings);
           const lossErr = Math.abs(loss - c[key]);
           const gradErr = maxAbsDiff(grad, c[`${key}_grad`].flat());
-          worst[name] = { loss: Math.max(worst[name]?.loss ?? 0, lossErr), grad: Math.max(worst[name]?.grad ?? 0, gradErr) };
+          worst[name] = {
+            loss: Math.max(worst[name]?.loss ?? 0, lossErr),
+            grad: Math.max(worst[name]?.grad ?? 0, gradErr),
+          };
           assert.ok(lossErr <= 1e-5, `loss ${loss} vs ${c[key]} (err ${lossErr})`);
           assert.ok(gradErr <= 1e-5, `gradient max abs err ${gradErr}`);
         });
       }
     }
     test('report worst errors', () => {
-      for (const [k, v] of Object.entries(worst)) console.log(`# ${backend} ${k}: max |loss err| ${v.loss.toExponential(2)}, max |grad err| ${v.grad.toExponential(2)}`);
+      for (const [k, v] of Object.entries(worst))
+        console.log(
+          `# ${backend} ${k}: max |loss err| ${v.loss.toExponential(2)}, max |grad err| ${v.grad.toExponential(2)}`,
+        );
     });
 
     test('duplicate points give exact zero distances and finite gradients for every distance', async () => {
@@ -104,10 +127,22 @@ describe('triplet loss arguments', () => {
     await initBackend(TEST_BACKENDS[0]);
     const before = tf.memory().numTensors;
     const e = tf.zeros([3, 2]) as tf.Tensor2D;
-    assert.throws(() => batchSemiHardTripletLoss([0, 1], e), /batchSemiHardTripletLoss: 'labels' must be 1-D with one label per embedding row \(3\); got 2 labels/);
-    assert.throws(() => batchHardTripletLoss([0, 1, 1], e, { distance: 'manhattan' as never }), /batchHardTripletLoss: 'distance' must be one of euclidean, squared, cosine; got "manhattan"/);
-    assert.throws(() => batchAllTripletLoss([0, 1, 1], e, { margin: Number.NaN }), /batchAllTripletLoss: 'margin' must be a finite number; got NaN/);
-    assert.throws(() => tripletLoss('semi-hard' as never), /tripletLoss: 'name' must be one of batch-semi-hard, batch-hard, batch-all; got "semi-hard"/);
+    assert.throws(
+      () => batchSemiHardTripletLoss([0, 1], e),
+      /batchSemiHardTripletLoss: 'labels' must be 1-D with one label per embedding row \(3\); got 2 labels/,
+    );
+    assert.throws(
+      () => batchHardTripletLoss([0, 1, 1], e, { distance: 'manhattan' as never }),
+      /batchHardTripletLoss: 'distance' must be one of euclidean, squared, cosine; got "manhattan"/,
+    );
+    assert.throws(
+      () => batchAllTripletLoss([0, 1, 1], e, { margin: Number.NaN }),
+      /batchAllTripletLoss: 'margin' must be a finite number; got NaN/,
+    );
+    assert.throws(
+      () => tripletLoss('semi-hard' as never),
+      /tripletLoss: 'name' must be one of batch-semi-hard, batch-hard, batch-all; got "semi-hard"/,
+    );
     const flat = tf.zeros([3]);
     assert.throws(() => batchSemiHardTripletLoss([0, 1, 1], flat as never), /'embeddings' must be a 2-D tensor/);
     tf.dispose([e, flat]);
@@ -117,7 +152,9 @@ describe('triplet loss arguments', () => {
   test('tripletLoss binds options and accepts a label tensor', async () => {
     await initBackend(TEST_BACKENDS[0]);
     const c = golden.cases[0];
-    const value = tf.tidy(() => tripletLoss('batch-all')(tf.tensor1d(c.labels, 'int32'), tf.tensor2d(c.embeddings)).dataSync()[0]);
+    const value = tf.tidy(
+      () => tripletLoss('batch-all')(tf.tensor1d(c.labels, 'int32'), tf.tensor2d(c.embeddings)).dataSync()[0],
+    );
     assert.ok(Math.abs(value - c.batch_all) <= 1e-5);
   });
 });

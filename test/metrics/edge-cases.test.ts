@@ -9,8 +9,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accuracyScore, balancedAccuracyScore, captureMetricWarnings, classificationReport, confusionMatrix, f1Score,
-  matthewsCorrcoef, precisionRecallFscoreSupport, rocAucScore, rocCurve, type Average, type ZeroDivision,
+  accuracyScore,
+  balancedAccuracyScore,
+  captureMetricWarnings,
+  classificationReport,
+  confusionMatrix,
+  f1Score,
+  matthewsCorrcoef,
+  precisionRecallFscoreSupport,
+  rocAucScore,
+  rocCurve,
+  type Average,
+  type ZeroDivision,
 } from '../../lib/metrics';
 import { assertArrayClose, assertClose, loadEdgeCases } from './fixtures';
 
@@ -28,14 +38,23 @@ describe('classification edge cases vs scikit-learn', () => {
         const { result, warnings } = captureMetricWarnings(() => balancedAccuracyScore(yTrue, yPred));
         assertClose(result, c.balanced_accuracy, TOL, 'balanced accuracy');
         const expectsWarning = c.balanced_accuracy_warnings.includes('y_pred contains classes not in y_true');
-        assert.equal(warnings.some((w) => w.includes('y_pred contains classes not in y_true')), expectsWarning);
-        assertClose(balancedAccuracyScore(yTrue, yPred, { adjusted: true }), c.balanced_accuracy_adjusted, TOL, 'adjusted');
+        assert.equal(
+          warnings.some((w) => w.includes('y_pred contains classes not in y_true')),
+          expectsWarning,
+        );
+        assertClose(
+          balancedAccuracyScore(yTrue, yPred, { adjusted: true }),
+          c.balanced_accuracy_adjusted,
+          TOL,
+          'adjusted',
+        );
         assertClose(matthewsCorrcoef(yTrue, yPred), c.mcc, TOL, 'mcc');
       });
       test('confusion matrix (counts exact, normalize true within 1e-12)', () => {
         assert.deepEqual(confusionMatrix(yTrue, yPred, { labels }), c.confusion_matrix);
         confusionMatrix(yTrue, yPred, { labels, normalize: 'true' }).forEach((row, i) =>
-          assertArrayClose(row, c.confusion_matrix_true[i], TOL, `row ${i}`));
+          assertArrayClose(row, c.confusion_matrix_true[i], TOL, `row ${i}`),
+        );
       });
       for (const [zdKey, zd] of Object.entries(zeroDivisions)) {
         test(`precision/recall/F1 for every average, zeroDivision=${zdKey}, and the same warnings`, () => {
@@ -43,7 +62,8 @@ describe('classification edge cases vs scikit-learn', () => {
             const want = c.prf[zdKey][avgKey];
             const average = (avgKey === 'None' ? null : avgKey) as Average;
             const { result, warnings } = captureMetricWarnings(() =>
-              precisionRecallFscoreSupport(yTrue, yPred, { labels, average, zeroDivision: zd }));
+              precisionRecallFscoreSupport(yTrue, yPred, { labels, average, zeroDivision: zd }),
+            );
             if (average === null) {
               const r = result as { precision: number[]; recall: number[]; fscore: number[]; support: number[] };
               assertArrayClose(r.precision, want.precision, TOL, `${avgKey} precision`);
@@ -59,7 +79,9 @@ describe('classification edge cases vs scikit-learn', () => {
             assert.deepEqual(stem(warnings), stem(want.warnings), `${avgKey} warnings`);
             for (const w of warnings) assert.match(w, /zero_division/);
           }
-          const { result, warnings } = captureMetricWarnings(() => f1Score(yTrue, yPred, { labels, average: 'macro', zeroDivision: zd }));
+          const { result, warnings } = captureMetricWarnings(() =>
+            f1Score(yTrue, yPred, { labels, average: 'macro', zeroDivision: zd }),
+          );
           assertClose(result, c.prf[zdKey].f1_macro.value, TOL, 'f1Score macro');
           assert.deepEqual(stem(warnings), stem(c.prf[zdKey].f1_macro.warnings), 'f1Score warnings');
         });
@@ -67,9 +89,14 @@ describe('classification edge cases vs scikit-learn', () => {
       test('classification report identical (digits 2 and 4; zeroDivision warn, 1, NaN)', () => {
         for (const [key, want] of Object.entries<string>(c.reports)) {
           const [digits, zdKey] = key.split('_');
-          const got = captureMetricWarnings(() => classificationReport(yTrue, yPred, {
-            labels, targetNames, digits: Number(digits), zeroDivision: zeroDivisions[zdKey],
-          })).result;
+          const got = captureMetricWarnings(() =>
+            classificationReport(yTrue, yPred, {
+              labels,
+              targetNames,
+              digits: Number(digits),
+              zeroDivision: zeroDivisions[zdKey],
+            }),
+          ).result;
           assert.equal(got, want, `report ${key}`);
         }
       });
@@ -82,7 +109,9 @@ describe('ROC edge cases vs scikit-learn', () => {
     test(`${c.name}: curves with and without dropIntermediate, AUC, warnings`, () => {
       for (const drop of [true, false]) {
         const want = c[`drop_${drop ? 'True' : 'False'}`];
-        const { result, warnings } = captureMetricWarnings(() => rocCurve(c.y_true, c.y_score, { dropIntermediate: drop }));
+        const { result, warnings } = captureMetricWarnings(() =>
+          rocCurve(c.y_true, c.y_score, { dropIntermediate: drop }),
+        );
         assertArrayClose(result.fpr, want.fpr, TOL, 'fpr');
         assertArrayClose(result.tpr, want.tpr, TOL, 'tpr');
         assertArrayClose(result.thresholds, want.thresholds, 0, 'thresholds');
@@ -97,11 +126,15 @@ describe('ROC edge cases vs scikit-learn', () => {
   test('multiclass ovr with a class absent from y_true (labels given): NaN per class, warned', () => {
     const m = g.multiclass_roc;
     for (const avg of ['macro', 'weighted', 'micro'] as const) {
-      const { result, warnings } = captureMetricWarnings(() => rocAucScore(m.y_true, m.y_score, { labels: m.labels, average: avg }));
+      const { result, warnings } = captureMetricWarnings(() =>
+        rocAucScore(m.y_true, m.y_score, { labels: m.labels, average: avg }),
+      );
       assertClose(result, m[`roc_auc_${avg}`], TOL, avg);
       assert.deepEqual(stem(warnings), stem(m[`roc_auc_${avg}_warnings`]), `${avg} warnings`);
     }
-    const per = captureMetricWarnings(() => rocAucScore(m.y_true, m.y_score, { labels: m.labels, average: null })).result;
+    const per = captureMetricWarnings(() =>
+      rocAucScore(m.y_true, m.y_score, { labels: m.labels, average: null }),
+    ).result;
     assertArrayClose(per, m.roc_auc_None, TOL, 'per class');
   });
 });
@@ -115,15 +148,44 @@ describe('hand-derived edge cases and errors', () => {
     // tp=2, fp=1, fn=1 for class 1 -> F1 = 4 / 6
     assertClose(f1Score([1, 1, 1, 0, 0], [1, 1, 0, 1, 0]), 4 / 6, 1e-15, 'f1 binary');
     assertClose(f1Score(['a', 'b', 'b'], ['a', 'a', 'b'], { posLabel: 'a' }), 2 / 3, 1e-15, 'f1 posLabel a');
-    assert.throws(() => f1Score([0, 1, 2], [0, 1, 2]), /f1Score: target is multiclass but 'average' is 'binary'; choose one of null, 'micro', 'macro', 'weighted'/);
+    assert.throws(
+      () => f1Score([0, 1, 2], [0, 1, 2]),
+      /f1Score: target is multiclass but 'average' is 'binary'; choose one of null, 'micro', 'macro', 'weighted'/,
+    );
   });
   test('input errors name the function and parameter', () => {
-    assert.throws(() => accuracyScore([0, 1], [0]), /accuracyScore: 'yTrue' and 'yPred' must have the same length; got 2 and 1/);
+    assert.throws(
+      () => accuracyScore([0, 1], [0]),
+      /accuracyScore: 'yTrue' and 'yPred' must have the same length; got 2 and 1/,
+    );
     assert.throws(() => accuracyScore([0.5], [1]), /accuracyScore: 'yTrue' must hold discrete labels/);
-    assert.throws(() => precisionRecallFscoreSupport([0], [0], { zeroDivision: 2 }), /'zeroDivision' must be 'warn', 0, 1 or NaN; got 2/);
-    assert.throws(() => confusionMatrix([0, 1], [0, 1], { labels: [7] }), /confusionMatrix: at least one label in 'labels' must occur in 'yTrue'/);
-    assert.throws(() => rocCurve([0, 2], [0.1, 0.2]), /rocCurve: 'yTrue' takes values \[0,2\] and 'posLabel' is not given/);
-    assert.throws(() => rocAucScore([0, 1, 2], [[0.5, 0.5, 0.5], [0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]), /rows must be probabilities that sum to 1.0/);
-    assert.throws(() => classificationReport([0, 1], [0, 1], { targetNames: ['a'] }), /classificationReport: 'targetNames' must have one name per class \(2\); got 1/);
+    assert.throws(
+      () => precisionRecallFscoreSupport([0], [0], { zeroDivision: 2 }),
+      /'zeroDivision' must be 'warn', 0, 1 or NaN; got 2/,
+    );
+    assert.throws(
+      () => confusionMatrix([0, 1], [0, 1], { labels: [7] }),
+      /confusionMatrix: at least one label in 'labels' must occur in 'yTrue'/,
+    );
+    assert.throws(
+      () => rocCurve([0, 2], [0.1, 0.2]),
+      /rocCurve: 'yTrue' takes values \[0,2\] and 'posLabel' is not given/,
+    );
+    assert.throws(
+      () =>
+        rocAucScore(
+          [0, 1, 2],
+          [
+            [0.5, 0.5, 0.5],
+            [0.2, 0.3, 0.5],
+            [0.1, 0.1, 0.8],
+          ],
+        ),
+      /rows must be probabilities that sum to 1.0/,
+    );
+    assert.throws(
+      () => classificationReport([0, 1], [0, 1], { targetNames: ['a'] }),
+      /classificationReport: 'targetNames' must have one name per class \(2\); got 1/,
+    );
   });
 });

@@ -27,11 +27,19 @@ export function assertClose(actual: number, expected: number, tol: number, what:
     assert.ok(Object.is(actual, expected), `${what}: expected ${expected}, got ${actual}`);
     return;
   }
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected}, got ${actual} (|diff| ${Math.abs(actual - expected)} > ${tol})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tol,
+    `${what}: expected ${expected}, got ${actual} (|diff| ${Math.abs(actual - expected)} > ${tol})`,
+  );
 }
 
 /** Same length and element-wise within tol; returns the max abs difference over finite entries. */
-export function assertArrayClose(actual: readonly number[], expected: readonly number[], tol: number, what: string): number {
+export function assertArrayClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tol: number,
+  what: string,
+): number {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
   let max = 0;
   actual.forEach((a, i) => {

@@ -8,8 +8,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accuracyScore, classificationReport, confusionMatrix, f1Score, matthewsCorrcoef, multiclassRocCurves,
-  precisionRecallFscoreSupport, rocAucScore, rocCurve, auc, captureMetricWarnings,
+  accuracyScore,
+  classificationReport,
+  confusionMatrix,
+  f1Score,
+  matthewsCorrcoef,
+  multiclassRocCurves,
+  precisionRecallFscoreSupport,
+  rocAucScore,
+  rocCurve,
+  auc,
+  captureMetricWarnings,
 } from '../../lib/metrics';
 import { assertArrayClose, assertClose, loadMetricsGolden } from './fixtures';
 
@@ -46,7 +55,10 @@ describe('metrics vs scikit-learn golden (metrics.json)', () => {
   test('per-class ROC curves: same lengths, fpr/tpr/thresholds within 1e-7, first threshold +Infinity, AUC within 1e-9', () => {
     for (let c = 0; c < 5; c++) {
       const want = g.roc_per_class[String(c)];
-      const got = rocCurve(yTrue.map((y) => Number(y === c)), yScore.map((row) => row[c]));
+      const got = rocCurve(
+        yTrue.map((y) => Number(y === c)),
+        yScore.map((row) => row[c]),
+      );
       assert.equal(got.thresholds[0], Infinity);
       assert.equal(want.thresholds[0], Infinity);
       assertArrayClose(got.fpr, want.fpr, ARRAY, `fpr class ${c}`);

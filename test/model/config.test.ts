@@ -17,7 +17,7 @@ describe('config and layout', () => {
     assert.equal(config.embeddingSize, 128);
     assert.equal(config.hiddenAct, 'gelu_new');
     const layout = encoderLayout(config);
-    const want = (readJson('albert-base-v2-layout.json').parameters) as Record<string, number[]>;
+    const want = readJson('albert-base-v2-layout.json').parameters as Record<string, number[]>;
     assert.deepEqual(Object.fromEntries(layout), want);
     assert.equal(layoutSize(layout), 11_683_584);
   });
@@ -26,7 +26,7 @@ describe('config and layout', () => {
     await initBackend('cpu');
     const before = tf.memory().numTensors;
     const enc = buildEncoder(parseConfig(readJson('albert-base-v2-config.json')), { init: 'zeros', trainable: false });
-    const want = (readJson('albert-base-v2-layout.json').parameters) as Record<string, number[]>;
+    const want = readJson('albert-base-v2-layout.json').parameters as Record<string, number[]>;
     assert.deepEqual(Object.fromEntries([...enc.weights].map(([k, v]) => [k, v.shape])), want);
     assert.equal(enc.hiddenSize, 768);
     assert.deepEqual(enc.trainableVariables(), []);
@@ -57,16 +57,30 @@ describe('config and layout', () => {
 
   test('rejects unknown model types and bad fields with clear errors', () => {
     const base = readJson('tiny-albert/config.json');
-    assert.throws(() => parseConfig({ ...base, model_type: 'roberta' }), /parseConfig: 'model_type' must be one of albert, bert .*; got "roberta"/);
+    assert.throws(
+      () => parseConfig({ ...base, model_type: 'roberta' }),
+      /parseConfig: 'model_type' must be one of albert, bert .*; got "roberta"/,
+    );
     assert.throws(() => parseConfig({ ...base, hidden_act: 'mish' }), /'hidden_act' must be one of .*; got "mish"/);
-    assert.throws(() => parseConfig({ ...base, num_attention_heads: 5 }), /'hidden_size' \(32\) must be divisible by 'num_attention_heads' \(5\)/);
-    assert.throws(() => parseConfig({ ...base, hidden_dropout_prob: 1.5 }), /'hidden_dropout_prob' must be a number in \[0, 1\); got 1.5/);
-    assert.throws(() => parseConfig({ ...base, position_embedding_type: 'relative_key' }), /'position_embedding_type' must be 'absolute'/);
+    assert.throws(
+      () => parseConfig({ ...base, num_attention_heads: 5 }),
+      /'hidden_size' \(32\) must be divisible by 'num_attention_heads' \(5\)/,
+    );
+    assert.throws(
+      () => parseConfig({ ...base, hidden_dropout_prob: 1.5 }),
+      /'hidden_dropout_prob' must be a number in \[0, 1\); got 1.5/,
+    );
+    assert.throws(
+      () => parseConfig({ ...base, position_embedding_type: 'relative_key' }),
+      /'position_embedding_type' must be 'absolute'/,
+    );
   });
 
   test('checkpoint keys: model prefixes, TF-era gamma/beta, buffers and task heads', () => {
     assert.deepEqual(normaliseCheckpointKey('albert.pooler.weight', 'albert'), { name: 'pooler.weight' });
-    assert.deepEqual(normaliseCheckpointKey('bert.encoder.layer.0.output.LayerNorm.gamma', 'bert'), { name: 'encoder.layer.0.output.LayerNorm.weight' });
+    assert.deepEqual(normaliseCheckpointKey('bert.encoder.layer.0.output.LayerNorm.gamma', 'bert'), {
+      name: 'encoder.layer.0.output.LayerNorm.weight',
+    });
     assert.ok('ignored' in normaliseCheckpointKey('predictions.decoder.bias', 'albert'));
     assert.ok('ignored' in normaliseCheckpointKey('cls.predictions.bias', 'bert'));
     assert.ok('ignored' in normaliseCheckpointKey('embeddings.position_ids', 'bert'));

@@ -23,13 +23,21 @@ async function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string,
 
 /** Value and gradients of sum(f(...) * probe) w.r.t. each input, for `fast` and `reference`. */
 async function compareGrads(
-  inputs: tf.Tensor[], fast: (...xs: tf.Tensor[]) => tf.Tensor, reference: (...xs: tf.Tensor[]) => tf.Tensor, what: string,
+  inputs: tf.Tensor[],
+  fast: (...xs: tf.Tensor[]) => tf.Tensor,
+  reference: (...xs: tf.Tensor[]) => tf.Tensor,
+  what: string,
 ): Promise<void> {
   const n0 = tf.memory().numTensors;
   const y1 = tf.tidy(() => fast(...inputs));
   const y2 = tf.tidy(() => reference(...inputs));
   const probe = tf.randomNormal(y2.shape, 0, 1, 'float32', 7);
-  const run = (f: (...xs: tf.Tensor[]) => tf.Tensor) => tf.valueAndGrads((...xs: tf.Tensor[]) => f(...xs).mul(probe).sum())(inputs);
+  const run = (f: (...xs: tf.Tensor[]) => tf.Tensor) =>
+    tf.valueAndGrads((...xs: tf.Tensor[]) =>
+      f(...xs)
+        .mul(probe)
+        .sum(),
+    )(inputs);
   await assertClose(y1, y2, `${what} value`);
   const a = run(fast);
   const b = run(reference);
@@ -42,12 +50,18 @@ const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'fl
 
 for (const backend of TEST_BACKENDS) {
   describe(`fast ops on ${backend}`, () => {
-    before(async () => { await initBackend(backend); });
+    before(async () => {
+      await initBackend(backend);
+    });
 
     test('linear2d equals x W^T + b with autodiff gradients (weights as tensors)', async () => {
       const xs = [rand([6, 5], 1), rand([4, 5], 2), rand([4], 3)];
-      await compareGrads(xs, (x, w, b) => linear2d(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
-        (x, w, b) => tf.matMul(x, w, false, true).add(b), 'linear2d');
+      await compareGrads(
+        xs,
+        (x, w, b) => linear2d(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+        (x, w, b) => tf.matMul(x, w, false, true).add(b),
+        'linear2d',
+      );
       tf.dispose(xs);
     });
 
@@ -56,10 +70,13 @@ for (const backend of TEST_BACKENDS) {
       const w = tf.variable(rand([4, 5], 5));
       const b = tf.variable(rand([4], 6));
       const n0 = tf.memory().numTensors;
-      const f = (fast: boolean) => tf.variableGrads(() => {
-        const y = fast ? linear2d(x as tf.Tensor2D, w as tf.Variable<tf.Rank.R2>, b as tf.Variable<tf.Rank.R1>) : tf.matMul(x, w, false, true).add(b);
-        return y.square().sum() as tf.Scalar;
-      }, [w, b]);
+      const f = (fast: boolean) =>
+        tf.variableGrads(() => {
+          const y = fast
+            ? linear2d(x as tf.Tensor2D, w as tf.Variable<tf.Rank.R2>, b as tf.Variable<tf.Rank.R1>)
+            : tf.matMul(x, w, false, true).add(b);
+          return y.square().sum() as tf.Scalar;
+        }, [w, b]);
       const a = f(true);
       const r = f(false);
       await assertClose(a.value, r.value, 'loss');
@@ -72,16 +89,23 @@ for (const backend of TEST_BACKENDS) {
 
     test('batchMatMul equals tf.matMul with its gradients (4-D attention shapes)', async () => {
       const xs = [rand([2, 3, 4, 5], 8), rand([2, 3, 5, 4], 9)];
-      await compareGrads(xs, (a, b) => batchMatMul(a, b), (a, b) => tf.matMul(a, b), 'batchMatMul');
+      await compareGrads(
+        xs,
+        (a, b) => batchMatMul(a, b),
+        (a, b) => tf.matMul(a, b),
+        'batchMatMul',
+      );
       tf.dispose(xs);
     });
 
     for (const kind of ['tanh', 'erf'] as const) {
       test(`gelu (${kind}) value and analytic derivative equal autodiff of the formula`, async () => {
         const x = tf.mul(rand([3, 7], 10), 3); // covers the tails
-        const reference = kind === 'tanh'
-          ? (v: tf.Tensor) => v.mul(0.5).mul(tf.tanh(v.add(v.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1))
-          : (v: tf.Tensor) => v.mul(0.5).mul(tf.erf(v.mul(Math.SQRT1_2)).add(1));
+        const reference =
+          kind === 'tanh'
+            ? (v: tf.Tensor) =>
+                v.mul(0.5).mul(tf.tanh(v.add(v.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1))
+            : (v: tf.Tensor) => v.mul(0.5).mul(tf.erf(v.mul(Math.SQRT1_2)).add(1));
         await compareGrads([x], (v) => gelu(v, kind), reference, `gelu ${kind}`);
         x.dispose();
       });
@@ -91,7 +115,11 @@ for (const backend of TEST_BACKENDS) {
       const xs = [tf.add(rand([2, 3, 8], 11), 2), rand([8], 12), rand([8], 13)];
       const reference = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
         const { mean, variance } = tf.moments(x, 2, true);
-        return x.sub(mean).mul(tf.rsqrt(variance.add(1e-12))).mul(g).add(b);
+        return x
+          .sub(mean)
+          .mul(tf.rsqrt(variance.add(1e-12)))
+          .mul(g)
+          .add(b);
       };
       await compareGrads(xs, (x, g, b) => layerNormOp(x, g, b, 1e-12), reference, 'layerNorm');
       tf.dispose(xs);

@@ -13,8 +13,13 @@ const FIX = join(import.meta.dirname, '..', 'fixtures');
 const TOL = 1e-4; // absolute, as issue 3 asks
 
 interface Golden {
-  input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][];
-  last_hidden_state: number[][][]; pooler_output: number[][]; hidden_states?: number[][][][]; mean_pooled?: number[][];
+  input_ids: number[][];
+  attention_mask: number[][];
+  token_type_ids: number[][];
+  last_hidden_state: number[][][];
+  pooler_output: number[][];
+  hidden_states?: number[][][][];
+  mean_pooled?: number[][];
 }
 
 function batchOf(g: Golden) {
@@ -28,16 +33,18 @@ function batchOf(g: Golden) {
 /** Max |a - b| over tokens where mask = 1 ([B, T, H] nested arrays). */
 function maxTokenError(got: number[][][], want: number[][][], mask: number[][]): number {
   let m = 0;
-  for (let b = 0; b < want.length; b++) for (let t = 0; t < want[b].length; t++) {
-    if (mask[b][t] !== 1) continue;
-    for (let h = 0; h < want[b][t].length; h++) m = Math.max(m, Math.abs(got[b][t][h] - want[b][t][h]));
-  }
+  for (let b = 0; b < want.length; b++)
+    for (let t = 0; t < want[b].length; t++) {
+      if (mask[b][t] !== 1) continue;
+      for (let h = 0; h < want[b][t].length; h++) m = Math.max(m, Math.abs(got[b][t][h] - want[b][t][h]));
+    }
   return m;
 }
 
 function maxError(got: number[][], want: number[][]): number {
   let m = 0;
-  for (let b = 0; b < want.length; b++) for (let h = 0; h < want[b].length; h++) m = Math.max(m, Math.abs(got[b][h] - want[b][h]));
+  for (let b = 0; b < want.length; b++)
+    for (let h = 0; h < want[b].length; h++) m = Math.max(m, Math.abs(got[b][h] - want[b][h]));
   return m;
 }
 
@@ -47,7 +54,9 @@ for (const backend of TEST_BACKENDS) {
       const golden = JSON.parse(readFileSync(join(FIX, name, 'golden_outputs.json'), 'utf8')) as Golden;
       // tiny-bert's fixture lacks hidden_states: scripts/goldens/tiny_bert_hidden_states.py made them (transformers 5.24).
       if (name === 'tiny-bert') {
-        golden.hidden_states = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'tiny-bert-hidden-states.json'), 'utf8')).hidden_states;
+        golden.hidden_states = JSON.parse(
+          readFileSync(join(import.meta.dirname, 'fixtures', 'tiny-bert-hidden-states.json'), 'utf8'),
+        ).hidden_states;
       }
       let enc: TransformerEncoder;
       before(async () => {
@@ -62,12 +71,21 @@ for (const backend of TEST_BACKENDS) {
         const last = await out.lastHiddenState.array();
         const pooled = await out.pooledOutput.array();
         const hidden = await Promise.all(out.hiddenStates!.map((h) => h.array()));
-        tf.dispose([out.lastHiddenState, out.pooledOutput, ...out.hiddenStates!, batch.inputIds, batch.attentionMask, batch.tokenTypeIds]);
+        tf.dispose([
+          out.lastHiddenState,
+          out.pooledOutput,
+          ...out.hiddenStates!,
+          batch.inputIds,
+          batch.attentionMask,
+          batch.tokenTypeIds,
+        ]);
         assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
 
         const eLast = maxTokenError(last, golden.last_hidden_state, golden.attention_mask);
         const ePool = maxError(pooled, golden.pooler_output);
-        console.log(`${name}/${backend}: max abs error last_hidden_state ${eLast.toExponential(2)}, pooler_output ${ePool.toExponential(2)}`);
+        console.log(
+          `${name}/${backend}: max abs error last_hidden_state ${eLast.toExponential(2)}, pooler_output ${ePool.toExponential(2)}`,
+        );
         assert.ok(eLast <= TOL, `last_hidden_state max error ${eLast}`);
         assert.ok(ePool <= TOL, `pooler_output max error ${ePool}`);
         assert.ok(golden.hidden_states, 'hidden_states golden present');
@@ -95,7 +113,12 @@ for (const backend of TEST_BACKENDS) {
         tf.dispose([batch.inputIds, batch.attentionMask, batch.tokenTypeIds]);
         assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
         assert.ok(maxError(results.pooler, golden.pooler_output) <= TOL);
-        assert.ok(maxError(results.cls, golden.last_hidden_state.map((r) => r[0])) <= TOL);
+        assert.ok(
+          maxError(
+            results.cls,
+            golden.last_hidden_state.map((r) => r[0]),
+          ) <= TOL,
+        );
         if (golden.mean_pooled) {
           const e = maxError(results.mean, golden.mean_pooled);
           console.log(`${name}/${backend}: mean_pooled max abs error ${e.toExponential(2)}`);

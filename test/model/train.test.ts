@@ -33,17 +33,28 @@ async function snapshot(vars: Map<string, tf.Variable>, names: string[]): Promis
 
 for (const backend of TEST_BACKENDS) {
   describe(`training on ${backend}`, () => {
-    before(async () => { await initBackend(backend); });
+    before(async () => {
+      await initBackend(backend);
+    });
 
     for (const pooling of ['pooler', 'mean'] as const) {
       test(`one Adam step changes the shared layer and the word embeddings (pooling ${pooling}); no leaks`, async () => {
         const enc = await loadEncoder(join(FIX, 'tiny-albert'), { pooling });
         const b = batch();
-        const names = [SHARED_LAYER, WORDS, 'encoder.embedding_hidden_mapping_in.weight', 'embeddings.position_embeddings.weight'];
+        const names = [
+          SHARED_LAYER,
+          WORDS,
+          'encoder.embedding_hidden_mapping_in.weight',
+          'embeddings.position_embeddings.weight',
+        ];
         const beforeVals = await snapshot(enc.weights, names);
         const opt = tf.train.adam(1e-3);
         const n0 = tf.memory().numTensors;
-        const loss = opt.minimize(() => enc.embed(b, { training: true }).sub(0.3).square().mean() as tf.Scalar, true, enc.trainableVariables());
+        const loss = opt.minimize(
+          () => enc.embed(b, { training: true }).sub(0.3).square().mean() as tf.Scalar,
+          true,
+          enc.trainableVariables(),
+        );
         loss?.dispose();
         const afterVals = await snapshot(enc.weights, names);
         names.forEach((n, i) => assert.notDeepEqual(afterVals[i], beforeVals[i], `${n} changed`));
@@ -69,7 +80,13 @@ for (const backend of TEST_BACKENDS) {
       const headBefore = await head.data();
       const opt = tf.train.adam(1e-2);
       // No varList: Adam takes every registered trainable variable; the frozen encoder's are not.
-      opt.minimize(() => tf.matMul(enc.embed(b, { training: true }), head).square().mean() as tf.Scalar);
+      opt.minimize(
+        () =>
+          tf
+            .matMul(enc.embed(b, { training: true }), head)
+            .square()
+            .mean() as tf.Scalar,
+      );
       assert.notDeepEqual(await head.data(), headBefore, 'the head trained');
       const afterVals = await snapshot(enc.weights, names);
       names.forEach((n, i) => assert.deepEqual(Buffer.from(afterVals[i].buffer), Buffer.from(beforeVals[i].buffer), n));
@@ -99,7 +116,16 @@ for (const backend of TEST_BACKENDS) {
         const e1 = enc.embed(b);
         const e2 = again.embed(b);
         assert.deepEqual(await e2.data(), await e1.data());
-        tf.dispose([o1.lastHiddenState, o1.pooledOutput, ...o1.hiddenStates!, o2.lastHiddenState, o2.pooledOutput, ...o2.hiddenStates!, e1, e2]);
+        tf.dispose([
+          o1.lastHiddenState,
+          o1.pooledOutput,
+          ...o1.hiddenStates!,
+          o2.lastHiddenState,
+          o2.pooledOutput,
+          ...o2.hiddenStates!,
+          e1,
+          e2,
+        ]);
         disposeBatch(b);
         enc.dispose();
         again.dispose();
@@ -109,7 +135,11 @@ for (const backend of TEST_BACKENDS) {
     });
 
     test('dropout applies only when training', async () => {
-      const cfg = parseConfig({ ...JSON.parse(readFileSync(join(FIX, 'tiny-albert', 'config.json'), 'utf8')), hidden_dropout_prob: 0.3, attention_probs_dropout_prob: 0.3 });
+      const cfg = parseConfig({
+        ...JSON.parse(readFileSync(join(FIX, 'tiny-albert', 'config.json'), 'utf8')),
+        hidden_dropout_prob: 0.3,
+        attention_probs_dropout_prob: 0.3,
+      });
       const enc = buildEncoder(cfg, { seed: 1, pooling: 'cls' });
       const b = batch();
       const n0 = tf.memory().numTensors;

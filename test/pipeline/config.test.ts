@@ -16,7 +16,17 @@ test('defaults follow the study', () => {
 });
 
 test('flags, = syntax, text-field shorthand and stage lists', () => {
-  const c = configFromArgs(['--max-per-class', '50', '--seed=7', '--text-field', 'title', '--label-field', 'label', '--stages', 'siamese,evaluate']);
+  const c = configFromArgs([
+    '--max-per-class',
+    '50',
+    '--seed=7',
+    '--text-field',
+    'title',
+    '--label-field',
+    'label',
+    '--stages',
+    'siamese,evaluate',
+  ]);
   assert.equal(c.maxPerClass, 50);
   assert.equal(c.seed, 7);
   assert.equal(c.text, 'title');
@@ -26,8 +36,13 @@ test('flags, = syntax, text-field shorthand and stage lists', () => {
 
 test('bad values name the flag, the allowed values and what was given', () => {
   assert.throws(() => configFromArgs(['--seed', 'x']), { message: "--seed must be an integer; got 'x'." });
-  assert.throws(() => configFromArgs(['--pooling', 'max']), { message: "--pooling must be one of pooler, cls, mean; got 'max'." });
-  assert.throws(() => configFromArgs(['--stages', 'siamese,tune']), /--stages must be a comma-separated list of siamese, frozen, trained, siamese-classifier, evaluate; got 'siamese,tune'/);
+  assert.throws(() => configFromArgs(['--pooling', 'max']), {
+    message: "--pooling must be one of pooler, cls, mean; got 'max'.",
+  });
+  assert.throws(
+    () => configFromArgs(['--stages', 'siamese,tune']),
+    /--stages must be a comma-separated list of siamese, frozen, trained, siamese-classifier, evaluate; got 'siamese,tune'/,
+  );
   assert.throws(() => configFromArgs(['--epochs', '3']), /unknown option '--epochs'. Run with --help/);
   assert.throws(() => configFromArgs(['--seed']), /--seed needs a value/);
   assert.throws(() => configFromArgs(['--val-fraction', '1.5']), /--val-fraction must be in \(0, 1\); got 1.5/);
@@ -38,7 +53,10 @@ test('environment variables (notebook parameters) parse the same way', () => {
   assert.equal(c.maxPerClass, 20);
   assert.equal(c.backend, 'cpu');
   assert.equal(c.text, 'headline+description');
-  assert.throws(() => configFromEnv({ SIAMESE_BACKEND: 'gpu' }), /SIAMESE_BACKEND must be one of auto, tensorflow, wasm, cpu; got 'gpu'/);
+  assert.throws(
+    () => configFromEnv({ SIAMESE_BACKEND: 'gpu' }),
+    /SIAMESE_BACKEND must be one of auto, tensorflow, wasm, cpu; got 'gpu'/,
+  );
 });
 
 test('--help documents every option with its flag and environment name', () => {

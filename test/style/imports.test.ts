@@ -23,8 +23,10 @@ function problems(source: string, baseDir: string, where: string): string[] {
   for (const m of source.matchAll(IMPORT)) {
     const spec = m[1];
     const target = resolve(baseDir, spec);
-    if (/\.(js|mjs|cjs)$/.test(spec) && !existsSync(target)) out.push(`${where}: '${spec}' has a .js extension; import the .ts file without one`);
-    else if (!/\.[a-z]+$/.test(spec) && !existsSync(`${target}.ts`) && existsSync(join(target, 'index.ts'))) out.push(`${where}: '${spec}' imports a folder; write '${spec}/index'`);
+    if (/\.(js|mjs|cjs)$/.test(spec) && !existsSync(target))
+      out.push(`${where}: '${spec}' has a .js extension; import the .ts file without one`);
+    else if (!/\.[a-z]+$/.test(spec) && !existsSync(`${target}.ts`) && existsSync(join(target, 'index.ts')))
+      out.push(`${where}: '${spec}' imports a folder; write '${spec}/index'`);
   }
   return out;
 }
@@ -37,8 +39,9 @@ test('lib/ imports files, not folders, and no .js extensions', () => {
 test('notebooks import files, not folders (the kernel runs at the project root)', () => {
   const found = files('notebooks', '.ipynb').flatMap((f) => {
     const nb = JSON.parse(readFileSync(f, 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
-    return nb.cells.filter((c) => c.cell_type === 'code').flatMap((c, i) =>
-      problems(Array.isArray(c.source) ? c.source.join('') : c.source, '.', `${f} cell ${i}`));
+    return nb.cells
+      .filter((c) => c.cell_type === 'code')
+      .flatMap((c, i) => problems(Array.isArray(c.source) ? c.source.join('') : c.source, '.', `${f} cell ${i}`));
   });
   assert.deepEqual(found, []);
 });

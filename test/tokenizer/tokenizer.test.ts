@@ -58,8 +58,14 @@ describe('WordPiece tokenizer (BERT layout, test/tokenizer/fixtures/tiny-wordpie
     const tok = await loadTokenizer(WORDPIECE);
     const e = tok.encodeBatch(['the cat sat on the mat.', 'dog'], { maxLength: 6, padding: 'max_length' });
     assert.equal(e.seqLength, 6);
-    assert.deepEqual(rows(e.inputIds, 6), [[2, 12, 13, 14, 15, 3], [2, 8, 3, 0, 0, 0]]);
-    assert.deepEqual(rows(e.attentionMask, 6), [[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]]);
+    assert.deepEqual(rows(e.inputIds, 6), [
+      [2, 12, 13, 14, 15, 3],
+      [2, 8, 3, 0, 0, 0],
+    ]);
+    assert.deepEqual(rows(e.attentionMask, 6), [
+      [1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0, 0],
+    ]);
     const longest = tok.encodeBatch(['dog', 'cat'], { maxLength: 6 });
     assert.equal(longest.seqLength, 3);
   });
@@ -74,9 +80,18 @@ describe('WordPiece tokenizer (BERT layout, test/tokenizer/fixtures/tiny-wordpie
 
   test('errors name the parameter', async () => {
     const tok = await loadTokenizer(WORDPIECE);
-    assert.throws(() => tok.encodeBatch(['the cat sat on the mat'], { maxLength: 4, truncation: false }), /exceeds 'maxLength' 4 and 'truncation' is false/);
-    assert.throws(() => tok.encodeBatch(['a'], { padding: 'left' as never }), /'padding' must be one of longest, max_length; got "left"/);
-    assert.throws(() => tok.encodeBatch(['a', 'b'], { pairs: ['c'] }), /'pairs' must have one entry per text \(2\); got 1/);
+    assert.throws(
+      () => tok.encodeBatch(['the cat sat on the mat'], { maxLength: 4, truncation: false }),
+      /exceeds 'maxLength' 4 and 'truncation' is false/,
+    );
+    assert.throws(
+      () => tok.encodeBatch(['a'], { padding: 'left' as never }),
+      /'padding' must be one of longest, max_length; got "left"/,
+    );
+    assert.throws(
+      () => tok.encodeBatch(['a', 'b'], { pairs: ['c'] }),
+      /'pairs' must have one entry per text \(2\); got 1/,
+    );
     await assert.rejects(loadTokenizer(join(WORDPIECE, 'nope')), /loadTokenizer: 'dir' must hold tokenizer.json/);
   });
 
@@ -87,8 +102,14 @@ describe('WordPiece tokenizer (BERT layout, test/tokenizer/fixtures/tiny-wordpie
     const b = toTokenBatch(tok.encodeBatch(['dog', 'the cat']));
     assert.deepEqual(b.inputIds.shape, [2, 4]);
     assert.equal(b.attentionMask.dtype, 'int32');
-    assert.deepEqual(await b.tokenTypeIds.array(), [[0, 0, 0, 0], [0, 0, 0, 0]]);
-    assert.deepEqual(await b.inputIds.array(), [[2, 8, 3, 0], [2, 12, 13, 3]]);
+    assert.deepEqual(await b.tokenTypeIds.array(), [
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    assert.deepEqual(await b.inputIds.array(), [
+      [2, 8, 3, 0],
+      [2, 12, 13, 3],
+    ]);
     disposeTokenBatch(b);
     assert.equal(tf.memory().numTensors, before);
   });

@@ -9,7 +9,10 @@ function unbalancedLabels(): number[] {
   for (let c = 0; c < 10; c++) for (let i = 0; i < 1 + 3 * c; i++) labels.push(c);
   labels.push(99, 50, 50, 50);
   const random = makeRandom('labels');
-  for (let i = labels.length - 1; i > 0; i--) { const j = randomInt(random, i + 1); [labels[i], labels[j]] = [labels[j], labels[i]]; }
+  for (let i = labels.length - 1; i > 0; i--) {
+    const j = randomInt(random, i + 1);
+    [labels[i], labels[j]] = [labels[j], labels[i]];
+  }
   return labels;
 }
 
@@ -51,7 +54,10 @@ describe('pkSampler', () => {
     const again = pkSampler(labels, { classesPerBatch: 4, examplesPerClass: 4, seed: 7 });
     assert.deepEqual(again.epochBatches(1), sampler.epochBatches(1));
     assert.notDeepEqual(sampler.epochBatches(0), sampler.epochBatches(1));
-    assert.notDeepEqual(pkSampler(labels, { classesPerBatch: 4, examplesPerClass: 4, seed: 8 }).epochBatches(0), sampler.epochBatches(0));
+    assert.notDeepEqual(
+      pkSampler(labels, { classesPerBatch: 4, examplesPerClass: 4, seed: 8 }).epochBatches(0),
+      sampler.epochBatches(0),
+    );
   });
 
   test('chunks are drawn without replacement: with class sizes that are multiples of K each row appears once', () => {
@@ -64,10 +70,18 @@ describe('pkSampler', () => {
   });
 
   test('invalid options are rejected with the parameter named', () => {
-    assert.throws(() => pkSampler(labels, { classesPerBatch: 11, examplesPerClass: 2, seed: 0 }),
-      /pkSampler: 'classesPerBatch' must be at most the number of classes with at least 2 examples \(10\); got 11/);
-    assert.throws(() => pkSampler(labels, { classesPerBatch: 2, examplesPerClass: 1, seed: 0 }), /'examplesPerClass' must be at least 2/);
-    assert.throws(() => pkSampler(labels, { classesPerBatch: 0, examplesPerClass: 2, seed: 0 }), /'classesPerBatch' must be a positive integer; got 0/);
+    assert.throws(
+      () => pkSampler(labels, { classesPerBatch: 11, examplesPerClass: 2, seed: 0 }),
+      /pkSampler: 'classesPerBatch' must be at most the number of classes with at least 2 examples \(10\); got 11/,
+    );
+    assert.throws(
+      () => pkSampler(labels, { classesPerBatch: 2, examplesPerClass: 1, seed: 0 }),
+      /'examplesPerClass' must be at least 2/,
+    );
+    assert.throws(
+      () => pkSampler(labels, { classesPerBatch: 0, examplesPerClass: 2, seed: 0 }),
+      /'classesPerBatch' must be a positive integer; got 0/,
+    );
   });
 });
 
@@ -75,8 +89,14 @@ describe('randomSampler', () => {
   test('a seeded permutation per epoch, cut into batches, covering every row once', () => {
     const s = randomSampler(10, { batchSize: 4, seed: 3 });
     const e0 = s.epochBatches(0);
-    assert.deepEqual(e0.map((b) => b.length), [4, 4, 2]);
-    assert.deepEqual([...e0.flatMap((b) => [...b])].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      e0.map((b) => b.length),
+      [4, 4, 2],
+    );
+    assert.deepEqual(
+      [...e0.flatMap((b) => [...b])].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.deepEqual(randomSampler(10, { batchSize: 4, seed: 3 }).epochBatches(0), e0);
     assert.notDeepEqual(s.epochBatches(1), e0);
     assert.deepEqual(randomSampler(10, { batchSize: 4, seed: 3, dropLast: true }).epochBatches(0).length, 2);

@@ -7,17 +7,28 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { makeRandom } from '../../lib/data/rng';
-import { ClassifierHead, type FeatureMatrix } from '../../lib/models';
+import { ClassifierHead } from '../../lib/heads/index';
+import type { FeatureMatrix } from '../../lib/train/batches';
 import {
-  featureBatchLoader, formatStep, NonFiniteLossError, notebookReporter, randomSampler, readManifest, terminalReporter, train,
-  type EpochRecord, type LabeledBatch, type TrainOptions,
+  featureBatchLoader,
+  formatStep,
+  NonFiniteLossError,
+  notebookReporter,
+  randomSampler,
+  readManifest,
+  terminalReporter,
+  train,
+  type EpochRecord,
+  type LabeledBatch,
+  type TrainOptions,
 } from '../../lib/train';
 import { TEST_BACKENDS } from '../helpers/backends';
 
 /** 3 Gaussian blobs in 8-d: 120 train rows, 30 validation rows. */
 function blobs(n: number, seed: string): { features: FeatureMatrix; labels: Int32Array } {
   const random = makeRandom(seed);
-  const data = new Float32Array(n * 8), labels = new Int32Array(n);
+  const data = new Float32Array(n * 8),
+    labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     labels[i] = i % 3;
     for (let j = 0; j < 8; j++) data[i * 8 + j] = (j % 3 === labels[i] ? 1.5 : 0) + (random() - 0.5) * 2;
@@ -26,11 +37,18 @@ function blobs(n: number, seed: string): { features: FeatureMatrix; labels: Int3
 }
 
 const dirs: string[] = [];
-after(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
-async function tempDir(): Promise<string> { const d = await mkdtemp(join(tmpdir(), 'trainer-')); dirs.push(d); return d; }
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'trainer-'));
+  dirs.push(d);
+  return d;
+}
 
 function setup(overrides: Partial<TrainOptions<LabeledBatch<tf.Tensor2D>>> = {}) {
-  const trainData = blobs(120, 'train'), valData = blobs(30, 'val');
+  const trainData = blobs(120, 'train'),
+    valData = blobs(30, 'val');
   const head = new ClassifierHead(8, { numClasses: 3, seed: 5 });
   const trainLoader = featureBatchLoader(trainData.features, trainData.labels);
   const valLoader = featureBatchLoader(valData.features, valData.labels);
@@ -55,7 +73,12 @@ for (const backend of TEST_BACKENDS) {
       const before = tf.memory().numTensors;
       const { head, opts } = setup();
       const counts: number[] = [];
-      const result = await train({ ...opts, onEpochEnd: () => { counts.push(tf.memory().numTensors); } });
+      const result = await train({
+        ...opts,
+        onEpochEnd: () => {
+          counts.push(tf.memory().numTensors);
+        },
+      });
       assert.equal(result.history.length, 4);
       assert.equal(result.stopReason, 'completed');
       assert.equal(result.monitor, 'val_loss');
@@ -78,7 +101,15 @@ for (const backend of TEST_BACKENDS) {
 
       const outDir = await tempDir();
       const first = setup({ outDir });
-      await assert.rejects(train({ ...first.opts, onStep: (s) => { if (s.globalStep === 20) throw new Error('killed'); } }), /killed/);
+      await assert.rejects(
+        train({
+          ...first.opts,
+          onStep: (s) => {
+            if (s.globalStep === 20) throw new Error('killed');
+          },
+        }),
+        /killed/,
+      );
       first.head.dispose();
       const manifest = await readManifest(outDir);
       assert.equal(manifest?.epoch, 2);
@@ -91,7 +122,10 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(resumed.history.length, 4);
       assert.equal(resumed.globalStep, 32);
       for (let e = 0; e < 4; e++) {
-        assert.ok(Math.abs(resumed.history[e].valLoss! - reference.history[e].valLoss!) < 1e-5, `epoch ${e + 1}: ${resumed.history[e].valLoss} vs ${reference.history[e].valLoss}`);
+        assert.ok(
+          Math.abs(resumed.history[e].valLoss! - reference.history[e].valLoss!) < 1e-5,
+          `epoch ${e + 1}: ${resumed.history[e].valLoss} vs ${reference.history[e].valLoss}`,
+        );
       }
       const best = reference.history.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
       assert.equal(resumed.bestEpoch, best.epoch);
@@ -124,7 +158,10 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(r.history.length, 1);
       a.head.dispose();
       const b = setup({ outDir, config: { lr: 0.1, seed: 1 } });
-      await assert.rejects(train(b.opts), /train: the checkpoint in '.*' was made with other settings \(lr: checkpoint 0\.05, now 0\.1\)/);
+      await assert.rejects(
+        train(b.opts),
+        /train: the checkpoint in '.*' was made with other settings \(lr: checkpoint 0\.05, now 0\.1\)/,
+      );
       b.head.dispose();
       const c = setup({ outDir });
       const done = await train(c.opts);
@@ -149,9 +186,15 @@ for (const backend of TEST_BACKENDS) {
           return loss;
         },
       };
-      const err = await train({ ...opts, model: poisoned }).then(() => undefined, (e: unknown) => e);
+      const err = await train({ ...opts, model: poisoned }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof NonFiniteLossError, String(err));
-      assert.match(err.message, /train: the train loss is NaN at epoch 3, step 19; training stopped\. The last good checkpoint is kept in '.*checkpoint\.json'/);
+      assert.match(
+        err.message,
+        /train: the train loss is NaN at epoch 3, step 19; training stopped\. The last good checkpoint is kept in '.*checkpoint\.json'/,
+      );
       assert.equal((await readManifest(outDir))?.epoch, 2);
       assert.ok(head.dense.kernel.dataSync().every(Number.isFinite), 'the NaN step was not applied');
       head.dispose();
@@ -162,8 +205,13 @@ for (const backend of TEST_BACKENDS) {
       await initBackend(backend);
       const before = tf.memory().numTensors;
       const { head, opts } = setup({ epochs: 10, patience: 2, learningRate: 0.5 });
-      const constant = { ...head, trainableVariables: () => head.trainableVariables(), checkpointWeights: () => head.checkpointWeights(),
-        lossFn: (b: LabeledBatch<tf.Tensor2D>, training: boolean) => (training ? head.lossFn(b, training) : tf.scalar(1)) };
+      const constant = {
+        ...head,
+        trainableVariables: () => head.trainableVariables(),
+        checkpointWeights: () => head.checkpointWeights(),
+        lossFn: (b: LabeledBatch<tf.Tensor2D>, training: boolean) =>
+          training ? head.lossFn(b, training) : tf.scalar(1),
+      };
       const messages: string[] = [];
       const r = await train({ ...opts, model: constant, reporter: { onMessage: (m) => messages.push(m) } });
       assert.equal(r.stopReason, 'early-stopping');
@@ -177,7 +225,16 @@ for (const backend of TEST_BACKENDS) {
 }
 
 describe('progress reporters', () => {
-  const step = { epoch: 2, epochs: 5, step: 40, steps: 40, globalStep: 80, loss: 0.81234, samplesPerSecond: 42.13, etaSeconds: 115 };
+  const step = {
+    epoch: 2,
+    epochs: 5,
+    step: 40,
+    steps: 40,
+    globalStep: 80,
+    loss: 0.81234,
+    samplesPerSecond: 42.13,
+    etaSeconds: 115,
+  };
   test('formatStep shows epoch, step/steps, loss, samples/s and ETA', () => {
     assert.equal(formatStep(step), 'epoch 2/5 step 40/40 loss 0.8123 | 42.1 samples/s | ETA 1m55s');
   });
@@ -189,18 +246,37 @@ describe('progress reporters', () => {
     const record: EpochRecord = { epoch: 2, loss: 0.5, accuracy: 0.75, valLoss: 0.6, valAccuracy: 0.7, seconds: 63 };
     r.onStep!({ ...step, step: 40 }); // the epoch's last step: the epoch line says it
     r.onEpochEnd!(record, { epochs: 5, improved: true });
-    assert.deepEqual(lines, [formatStep({ ...step, step: 10 }), 'epoch 2/5 loss 0.5000 accuracy 0.7500 val_loss 0.6000 val_accuracy 0.7000 (1m03s) *best*']);
+    assert.deepEqual(lines, [
+      formatStep({ ...step, step: 10 }),
+      'epoch 2/5 loss 0.5000 accuracy 0.7500 val_loss 0.6000 val_accuracy 0.7000 (1m03s) *best*',
+    ]);
     const sparse: string[] = [];
     const s = notebookReporter({ everyEpochs: 10, write: (l) => sparse.push(l) });
     for (let e = 1; e <= 25; e++) s.onEpochEnd!({ ...record, epoch: e }, { epochs: 25, improved: false });
-    assert.deepEqual(sparse.map((l) => l.split(' ')[1]), ['1/25', '10/25', '20/25', '25/25']);
+    assert.deepEqual(
+      sparse.map((l) => l.split(' ')[1]),
+      ['1/25', '10/25', '20/25', '25/25'],
+    );
     const out: string[] = [];
-    const fakeStream = { isTTY: false, write: (s: string) => { out.push(s); return true; } } as unknown as NodeJS.WriteStream;
+    const fakeStream = {
+      isTTY: false,
+      write: (s: string) => {
+        out.push(s);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const t = terminalReporter({ stream: fakeStream, everySteps: 20 });
     t.onStep!({ ...step, step: 20 });
     assert.deepEqual(out, [`${formatStep({ ...step, step: 20 })}\n`]);
     const tty: string[] = [];
-    const ttyStream = { isTTY: true, columns: 200, write: (s: string) => { tty.push(s); return true; } } as unknown as NodeJS.WriteStream;
+    const ttyStream = {
+      isTTY: true,
+      columns: 200,
+      write: (s: string) => {
+        tty.push(s);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const tt = terminalReporter({ stream: ttyStream });
     tt.onStep!({ ...step, step: 1 });
     assert.ok(tty[0].startsWith('\repoch 2/5 step 1/40'));

@@ -8,39 +8,73 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  categoricalPalette, categoryBarFigure, confusionMatrixFigure, embeddingScatterFigure, histogramFigure,
-  modelComparisonFigure, rocCurvesFigure, saveFigure, showFigure, svgToPng, trainingCurvesFigure, trainingCurvesSpec,
+  categoricalPalette,
+  categoryBarFigure,
+  confusionMatrixFigure,
+  embeddingScatterFigure,
+  histogramFigure,
+  modelComparisonFigure,
+  rocCurvesFigure,
+  saveFigure,
+  showFigure,
+  svgToPng,
+  trainingCurvesFigure,
+  trainingCurvesSpec,
 } from '../../lib/viz';
 import { multiclassRocCurves } from '../../lib/metrics';
 import { assertTexts, parseSvg } from './svg';
 
-const NAMES = Array.from({ length: 41 }, (_, i) => (i === 3 ? 'STYLE & BEAUTY' : `CATEGORY ${String(i).padStart(2, '0')}`));
+const NAMES = Array.from({ length: 41 }, (_, i) =>
+  i === 3 ? 'STYLE & BEAUTY' : `CATEGORY ${String(i).padStart(2, '0')}`,
+);
 
 /** Deterministic pseudo-random numbers in [0, 1) (a small LCG; figures only). */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 describe('figures render to valid SVG with titles and labels', () => {
   test('histogram', async () => {
     const r = lcg(1);
-    const svg = await histogramFigure(Array.from({ length: 5000 }, () => Math.floor(r() * 30)), { title: 'Words per headline', xTitle: 'words per headline (count)', yTitle: 'headlines (count)' });
+    const svg = await histogramFigure(
+      Array.from({ length: 5000 }, () => Math.floor(r() * 30)),
+      { title: 'Words per headline', xTitle: 'words per headline (count)', yTitle: 'headlines (count)' },
+    );
     const p = parseSvg(svg);
     assertTexts(p, ['Words per headline', 'words per headline (count)', 'headlines (count)']);
     assert.ok(p.count('path') > 5, 'draws bars');
   });
 
   test('category bars (41 categories, all labelled, & escaped)', async () => {
-    const svg = await categoryBarFigure(Object.fromEntries(NAMES.map((n, i) => [n, 900 - i])), { title: 'Headlines per category' });
+    const svg = await categoryBarFigure(Object.fromEntries(NAMES.map((n, i) => [n, 900 - i])), {
+      title: 'Headlines per category',
+    });
     const p = parseSvg(svg);
     assertTexts(p, ['Headlines per category', 'headlines (count)', 'category', ...NAMES]);
   });
 
   test('training curves: one panel per metric, train vs validation', async () => {
-    const history = { loss: [1, 0.8, 0.6], valLoss: [1.1, 0.9, 0.8], accuracy: [0.3, 0.5, 0.6], val_accuracy: [0.25, 0.45, 0.5] };
+    const history = {
+      loss: [1, 0.8, 0.6],
+      valLoss: [1.1, 0.9, 0.8],
+      accuracy: [0.3, 0.5, 0.6],
+      val_accuracy: [0.25, 0.45, 0.5],
+    };
     const p = parseSvg(await trainingCurvesFigure(history, { title: 'Siamese training' }));
-    assertTexts(p, ['Siamese training', 'loss', 'accuracy', 'loss (mean over batches)', 'accuracy (fraction)', 'epoch', 'training', 'validation']);
+    assertTexts(p, [
+      'Siamese training',
+      'loss',
+      'accuracy',
+      'loss (mean over batches)',
+      'accuracy (fraction)',
+      'epoch',
+      'training',
+      'validation',
+    ]);
     const spec = trainingCurvesSpec(history, { title: 't' }) as { hconcat: { data: { values: unknown[] } }[] };
     assert.equal(spec.hconcat.length, 2);
     assert.equal(spec.hconcat[1].data.values.length, 6, 'val_accuracy (snake case) is paired with accuracy');
@@ -51,24 +85,51 @@ describe('figures render to valid SVG with titles and labels', () => {
     const m = NAMES.map((_, i) => NAMES.map((_, j) => (i === j ? 30 : Math.floor(r() * 3))));
     for (const normalize of [false, true]) {
       const p = parseSvg(await confusionMatrixFigure(m, NAMES, { title: 'Confusion matrix', normalize }));
-      assertTexts(p, ['Confusion matrix', 'true class', 'predicted class', normalize ? 'fraction of true class' : 'samples (count)']);
+      assertTexts(p, [
+        'Confusion matrix',
+        'true class',
+        'predicted class',
+        normalize ? 'fraction of true class' : 'samples (count)',
+      ]);
       for (const n of NAMES) assert.equal(p.texts.filter((t) => t === n).length, 2, `${n} labels both axes`);
     }
-    const small = parseSvg(await confusionMatrixFigure([[5, 1], [2, 7]], ['a', 'b'], { title: 'small' }));
+    const small = parseSvg(
+      await confusionMatrixFigure(
+        [
+          [5, 1],
+          [2, 7],
+        ],
+        ['a', 'b'],
+        { title: 'small' },
+      ),
+    );
     assertTexts(small, ['5', '1', '2', '7']);
   });
 
   test('ROC curves: AUC of every class, micro and macro in the legend (few classes); a summary entry for many', async () => {
     const r = lcg(3);
     const yTrue = Array.from({ length: 200 }, (_, i) => i % 4);
-    const yScore = yTrue.map((y) => { const row = [r(), r(), r(), r()]; row[y] += r(); const s = row.reduce((a, b) => a + b, 0); return row.map((v) => v / s); });
+    const yScore = yTrue.map((y) => {
+      const row = [r(), r(), r(), r()];
+      row[y] += r();
+      const s = row.reduce((a, b) => a + b, 0);
+      return row.map((v) => v / s);
+    });
     const roc = multiclassRocCurves(yTrue, yScore);
     const p = parseSvg(await rocCurvesFigure(roc, { title: 'ROC', classNames: ['A', 'B', 'C', 'D'] }));
-    assertTexts(p, ['ROC', 'false positive rate (fraction)', 'true positive rate (fraction)',
-      `micro-average (AUC = ${roc.micro.auc.toFixed(3)})`, `macro-average (AUC = ${roc.macro.auc.toFixed(3)})`,
-      ...roc.perClass.map((c, i) => `${'ABCD'[i]} (AUC = ${c.auc.toFixed(3)})`)]);
+    assertTexts(p, [
+      'ROC',
+      'false positive rate (fraction)',
+      'true positive rate (fraction)',
+      `micro-average (AUC = ${roc.micro.auc.toFixed(3)})`,
+      `macro-average (AUC = ${roc.macro.auc.toFixed(3)})`,
+      ...roc.perClass.map((c, i) => `${'ABCD'[i]} (AUC = ${c.auc.toFixed(3)})`),
+    ]);
     const many = parseSvg(await rocCurvesFigure(roc, { title: 'ROC', legendPerClass: false }));
-    assert.ok(many.texts.some((t) => t.startsWith('per class (4; AUC ')), 'summary legend entry');
+    assert.ok(
+      many.texts.some((t) => t.startsWith('per class (4; AUC ')),
+      'summary legend entry',
+    );
   });
 
   test('embedding scatter: 8,000 points coloured by 41 categories, every category in the legend', async () => {
@@ -81,9 +142,28 @@ describe('figures render to valid SVG with titles and labels', () => {
   });
 
   test('model comparison: grouped bars with values and reference ticks', async () => {
-    const scores = ['frozen', 'trained', 'siamese'].flatMap((model, i) => ['accuracy', 'macro F1'].map((metric, j) => ({ model, metric, value: 0.4 + 0.1 * i + 0.01 * j })));
-    const p = parseSvg(await modelComparisonFigure(scores, { title: 'Three encoders', reference: [{ model: 'siamese', metric: 'accuracy', value: 0.61 }] }));
-    assertTexts(p, ['Three encoders', 'score (fraction)', 'metric', 'model', 'frozen', 'trained', 'siamese', 'accuracy', 'macro F1', '0.600', 'Black ticks: reported in the study']);
+    const scores = ['frozen', 'trained', 'siamese'].flatMap((model, i) =>
+      ['accuracy', 'macro F1'].map((metric, j) => ({ model, metric, value: 0.4 + 0.1 * i + 0.01 * j })),
+    );
+    const p = parseSvg(
+      await modelComparisonFigure(scores, {
+        title: 'Three encoders',
+        reference: [{ model: 'siamese', metric: 'accuracy', value: 0.61 }],
+      }),
+    );
+    assertTexts(p, [
+      'Three encoders',
+      'score (fraction)',
+      'metric',
+      'model',
+      'frozen',
+      'trained',
+      'siamese',
+      'accuracy',
+      'macro F1',
+      '0.600',
+      'Black ticks: reported in the study',
+    ]);
   });
 });
 
@@ -113,9 +193,18 @@ describe('helpers', () => {
   });
 
   test('bad inputs are errors naming the function and parameter', () => {
-    assert.throws(() => confusionMatrixFigure([[1]], ['a', 'b'], { title: 't' }), /confusionMatrixSpec: 'matrix' must be 2 x 2/);
-    assert.throws(() => histogramFigure([1, NaN], { title: 't', xTitle: 'x' }), /histogramSpec: 'values' must hold finite numbers; got NaN at index 1/);
+    assert.throws(
+      () => confusionMatrixFigure([[1]], ['a', 'b'], { title: 't' }),
+      /confusionMatrixSpec: 'matrix' must be 2 x 2/,
+    );
+    assert.throws(
+      () => histogramFigure([1, NaN], { title: 't', xTitle: 'x' }),
+      /histogramSpec: 'values' must hold finite numbers; got NaN at index 1/,
+    );
     assert.throws(() => histogramFigure([1], { title: '', xTitle: 'x' }), /figure: 'title' must be a non-empty string/);
-    assert.throws(() => embeddingScatterFigure([[0, 0]], ['a', 'b'], { title: 't' }), /embeddingScatterSpec: 'points' and 'categories'/);
+    assert.throws(
+      () => embeddingScatterFigure([[0, 0]], ['a', 'b'], { title: 't' }),
+      /embeddingScatterSpec: 'points' and 'categories'/,
+    );
   });
 });

@@ -12,7 +12,11 @@ export interface ParsedSvg {
 
 export function parseSvg(svg: string): ParsedSvg {
   const problems: string[] = [];
-  const doc = new DOMParser({ onError: (level, message) => { problems.push(`${level}: ${message}`); } }).parseFromString(svg, 'image/svg+xml');
+  const doc = new DOMParser({
+    onError: (level, message) => {
+      problems.push(`${level}: ${message}`);
+    },
+  }).parseFromString(svg, 'image/svg+xml');
   assert.deepEqual(problems, [], 'SVG must be well-formed XML');
   const root = doc.documentElement;
   assert.ok(root, 'SVG has a root element');
@@ -28,5 +32,9 @@ export function parseSvg(svg: string): ParsedSvg {
 
 /** Assert every expected string is the text of some <text> element. */
 export function assertTexts(parsed: ParsedSvg, expected: readonly string[]): void {
-  for (const e of expected) assert.ok(parsed.texts.includes(e), `missing text '${e}' in SVG (have ${parsed.texts.length} texts, e.g. ${JSON.stringify(parsed.texts.slice(0, 12))})`);
+  for (const e of expected)
+    assert.ok(
+      parsed.texts.includes(e),
+      `missing text '${e}' in SVG (have ${parsed.texts.length} texts, e.g. ${JSON.stringify(parsed.texts.slice(0, 12))})`,
+    );
 }

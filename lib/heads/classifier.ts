@@ -34,7 +34,9 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
     this.reduction = opts.reduction ?? 'mean';
   }
 
-  get numClasses(): number { return this.dense.units; }
+  get numClasses(): number {
+    return this.dense.units;
+  }
 
   /** `[B, H]` -> logits `[B, C]` (softmax is applied by the loss and by `predictProba`). */
   logits(features: tf.Tensor2D): tf.Tensor2D {
@@ -44,7 +46,10 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
   /** Weighted cross-entropy of logits against labels, filling `outputs.correct`. */
   lossFromLogits(labels: tf.Tensor1D, logits: tf.Tensor2D, outputs?: StepOutputs): tf.Scalar {
     if (outputs) outputs.correct = tf.keep(correctCount(labels, logits));
-    return sparseCategoricalCrossentropy(labels, logits, { classWeights: this.classWeights, reduction: this.reduction }) as tf.Scalar;
+    return sparseCategoricalCrossentropy(labels, logits, {
+      classWeights: this.classWeights,
+      reduction: this.reduction,
+    }) as tf.Scalar;
   }
 
   lossFn(batch: LabeledBatch<tf.Tensor2D>, _training: boolean, outputs?: StepOutputs): tf.Scalar {
@@ -68,9 +73,15 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
 /** Encoder + classifier head on token batches. Trains the encoder only when `encoder.trainable`. */
 export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch>> {
   /** Takes ownership of `encoder` and `head` (dispose() disposes both). */
-  constructor(readonly encoder: Encoder, readonly head: ClassifierHead) {
+  constructor(
+    readonly encoder: Encoder,
+    readonly head: ClassifierHead,
+  ) {
     if (head.dense.inputSize !== encoder.hiddenSize) {
-      throw new Error(`EncoderClassifier: the head's input size must equal the encoder's hidden size (${encoder.hiddenSize}); got ${head.dense.inputSize}.`);
+      throw new Error(
+        `EncoderClassifier: the head's input size must equal the encoder's hidden size (${encoder.hiddenSize}); got ` +
+          `${head.dense.inputSize}.`,
+      );
     }
   }
 

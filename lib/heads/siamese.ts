@@ -48,8 +48,17 @@ export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
     };
     this.loss = tripletLoss(this.options.loss, { margin: this.options.margin, distance: this.options.distance });
     this.encoder = encoder;
-    this.dense1 = new Dense({ inputSize: encoder.hiddenSize, units: this.options.hiddenUnits, activation: 'relu', seed: `${this.options.seed}:dense1` });
-    this.dense2 = new Dense({ inputSize: this.options.hiddenUnits, units: this.options.embeddingSize, seed: `${this.options.seed}:dense2` });
+    this.dense1 = new Dense({
+      inputSize: encoder.hiddenSize,
+      units: this.options.hiddenUnits,
+      activation: 'relu',
+      seed: `${this.options.seed}:dense1`,
+    });
+    this.dense2 = new Dense({
+      inputSize: this.options.hiddenUnits,
+      units: this.options.embeddingSize,
+      seed: `${this.options.seed}:dense2`,
+    });
   }
 
   /** Head on encoder sentence vectors: `[B, H]` -> L2-normalised `[B, E]`. */

@@ -11,22 +11,21 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
-import { disposeTokenBatch, toTokenBatch, type EncodedBatch, type EncodeOptions, type Padding } from '../tokenizer/types';
-
-/** A row-major float32 matrix on the host. */
-export interface FeatureMatrix {
-  data: Float32Array;
-  rows: number;
-  cols: number;
-}
-
-/** Anything that tokenizes like lib/tokenizer's TextTokenizer. */
-export interface BatchEncoder {
-  encodeBatch(texts: string[], opts?: EncodeOptions): EncodedBatch;
-}
+import {
+  disposeTokenBatch,
+  toTokenBatch,
+  type BatchEncoder,
+  type EncodedBatch,
+  type Padding,
+} from '../tokenizer/types';
+import type { FeatureMatrix } from '../train/batches';
 
 /** Encoder sentence vectors (`encoder.embed`, inference mode) of every batch, stacked: `[N, H]`. */
-export async function computeFeatures(encoder: Encoder, batches: Iterable<EncodedBatch>, onBatch?: (rowsDone: number) => void): Promise<FeatureMatrix> {
+export async function computeFeatures(
+  encoder: Encoder,
+  batches: Iterable<EncodedBatch>,
+  onBatch?: (rowsDone: number) => void,
+): Promise<FeatureMatrix> {
   const parts: Float32Array[] = [];
   let rows = 0;
   for (const encoded of batches) {
@@ -43,17 +42,27 @@ export async function computeFeatures(encoder: Encoder, batches: Iterable<Encode
   }
   const data = new Float32Array(rows * encoder.hiddenSize);
   let offset = 0;
-  for (const p of parts) { data.set(p, offset); offset += p.length; }
+  for (const p of parts) {
+    data.set(p, offset);
+    offset += p.length;
+  }
   return { data, rows, cols: encoder.hiddenSize };
 }
 
 /** Tokenize `texts` in batches of `batchSize` (lazily). */
-export function* encodeInBatches(tokenizer: BatchEncoder, texts: readonly string[], opts: { batchSize: number; maxLength: number; padding?: Padding }): Generator<EncodedBatch> {
+export function* encodeInBatches(
+  tokenizer: BatchEncoder,
+  texts: readonly string[],
+  opts: { batchSize: number; maxLength: number; padding?: Padding },
+): Generator<EncodedBatch> {
   if (!(Number.isInteger(opts.batchSize) && opts.batchSize > 0)) {
     throw new Error(`encodeInBatches: 'batchSize' must be a positive integer; got ${opts.batchSize}.`);
   }
   for (let s = 0; s < texts.length; s += opts.batchSize) {
-    yield tokenizer.encodeBatch(texts.slice(s, s + opts.batchSize), { maxLength: opts.maxLength, padding: opts.padding ?? 'longest' });
+    yield tokenizer.encodeBatch(texts.slice(s, s + opts.batchSize), {
+      maxLength: opts.maxLength,
+      padding: opts.padding ?? 'longest',
+    });
   }
 }
 
@@ -94,13 +103,18 @@ export interface CachedFeatures {
 }
 
 /** Features of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings. */
-export async function cachedFeatures(encoder: Encoder, tokenizer: BatchEncoder, texts: readonly string[], opts: CachedFeatureOptions): Promise<CachedFeatures> {
+export async function cachedFeatures(
+  encoder: Encoder,
+  tokenizer: BatchEncoder,
+  texts: readonly string[],
+  opts: CachedFeatureOptions,
+): Promise<CachedFeatures> {
   const batchSize = opts.batchSize ?? 32;
   const textHash = createHash('sha256');
   for (const t of texts) textHash.update(`${t.length}:${t}`);
   const keyParts = {
     version: 1,
-    model: opts.modelKey ?? await encoderFingerprint(encoder),
+    model: opts.modelKey ?? (await encoderFingerprint(encoder)),
     pooling: encoder.pooling,
     texts: textHash.digest('hex'),
     rows: texts.length,
@@ -116,19 +130,18 @@ export async function cachedFeatures(encoder: Encoder, tokenizer: BatchEncoder, 
       return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, path };
     }
   }
-  const features = await computeFeatures(encoder, encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
-    (done) => opts.onProgress?.(done, texts.length));
+  const features = await computeFeatures(
+    encoder,
+    encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+    (done) => opts.onProgress?.(done, texts.length),
+  );
   if (path) {
     await mkdir(opts.cacheDir!, { recursive: true });
-    await writeSafetensors(path, [{ name: 'features', dtype: 'F32', shape: [features.rows, features.cols], data: features.data }],
-      { key, settings: JSON.stringify(keyParts) });
+    await writeSafetensors(
+      path,
+      [{ name: 'features', dtype: 'F32', shape: [features.rows, features.cols], data: features.data }],
+      { key, settings: JSON.stringify(keyParts) },
+    );
   }
   return { features, key, cacheHit: false, path };
-}
-
-/** Rows `indices` of a feature matrix as a `[n, cols]` tensor (caller disposes). */
-export function featureRows(m: FeatureMatrix, indices: ArrayLike<number>): tf.Tensor2D {
-  const out = new Float32Array(indices.length * m.cols);
-  for (let i = 0; i < indices.length; i++) out.set(m.data.subarray(indices[i] * m.cols, (indices[i] + 1) * m.cols), i * m.cols);
-  return tf.tensor2d(out, [indices.length, m.cols]);
 }

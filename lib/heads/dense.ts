@@ -31,7 +31,8 @@ export class Dense {
 
   constructor(opts: DenseOptions) {
     for (const key of ['inputSize', 'units'] as const) {
-      if (!(Number.isInteger(opts[key]) && opts[key] > 0)) throw new Error(`Dense: '${key}' must be a positive integer; got ${opts[key]}.`);
+      if (!(Number.isInteger(opts[key]) && opts[key] > 0))
+        throw new Error(`Dense: '${key}' must be a positive integer; got ${opts[key]}.`);
     }
     this.activation = opts.activation ?? 'linear';
     if (this.activation !== 'linear' && this.activation !== 'relu') {
@@ -44,8 +45,12 @@ export class Dense {
     tf.dispose([kernel, bias]); // the variables hold their own references
   }
 
-  get inputSize(): number { return this.kernel.shape[0] as number; }
-  get units(): number { return this.kernel.shape[1] as number; }
+  get inputSize(): number {
+    return this.kernel.shape[0] as number;
+  }
+  get units(): number {
+    return this.kernel.shape[1] as number;
+  }
 
   /** `[B, inputSize]` -> `[B, units]` */
   apply(x: tf.Tensor2D): tf.Tensor2D {
@@ -57,7 +62,10 @@ export class Dense {
 
   /** `{prefix}.kernel` and `{prefix}.bias`. */
   namedWeights(prefix: string): [string, tf.Variable][] {
-    return [[`${prefix}.kernel`, this.kernel], [`${prefix}.bias`, this.bias]];
+    return [
+      [`${prefix}.kernel`, this.kernel],
+      [`${prefix}.bias`, this.bias],
+    ];
   }
 
   dispose(): void {

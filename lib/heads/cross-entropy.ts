@@ -22,23 +22,37 @@ export interface CrossEntropyOptions {
  * applied here, via logSoftmax for stability: Keras clips probabilities at
  * 1e-7 instead, which only differs for near-certain wrong predictions).
  */
-export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, logits: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Tensor {
+export function sparseCategoricalCrossentropy(
+  labels: tf.Tensor1D,
+  logits: tf.Tensor2D,
+  options: CrossEntropyOptions = {},
+): tf.Tensor {
   const reduction = options.reduction ?? 'mean';
   if (!['mean', 'weighted-mean', 'none'].includes(reduction)) {
-    throw new Error(`sparseCategoricalCrossentropy: 'reduction' must be one of mean, weighted-mean, none; got ${JSON.stringify(reduction)}.`);
+    throw new Error(
+      `sparseCategoricalCrossentropy: 'reduction' must be one of mean, weighted-mean, none; got ` +
+        `${JSON.stringify(reduction)}.`,
+    );
   }
   const [b, c] = logits.shape;
   if (labels.rank !== 1 || labels.shape[0] !== b) {
-    throw new Error(`sparseCategoricalCrossentropy: 'labels' must be [${b}] like the logits' batch; got [${labels.shape}].`);
+    throw new Error(
+      `sparseCategoricalCrossentropy: 'labels' must be [${b}] like the logits' batch; got [${labels.shape}].`,
+    );
   }
   if (options.classWeights && options.classWeights.length !== c) {
-    throw new Error(`sparseCategoricalCrossentropy: 'classWeights' must have one weight per class (${c}); got ${options.classWeights.length}.`);
+    throw new Error(
+      `sparseCategoricalCrossentropy: 'classWeights' must have one weight per class (${c}); got ` +
+        `${options.classWeights.length}.`,
+    );
   }
   return tf.tidy(() => {
     const y = labels.cast('int32');
     const onehot = tf.oneHot(y, c).cast('float32'); // [B, C]
     const perSample = tf.neg(tf.sum(onehot.mul(tf.logSoftmax(logits)), 1)); // [B]
-    const weights = options.classWeights ? tf.gather(tf.tensor1d(Array.from(options.classWeights)), y) : tf.onesLike(perSample); // [B]
+    const weights = options.classWeights
+      ? tf.gather(tf.tensor1d(Array.from(options.classWeights)), y)
+      : tf.onesLike(perSample); // [B]
     const weighted = perSample.mul(weights);
     if (reduction === 'none') return weighted;
     if (reduction === 'mean') return tf.sum(weighted).div(b);

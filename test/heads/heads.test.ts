@@ -7,9 +7,20 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { loadEncoder } from '../../lib/model';
 import {
-  cachedFeatures, ClassifierHead, computeFeatures, correctCount, Dense, frozenClassifier, glorotUniform, SiameseModel,
-  siameseClassifier, sparseCategoricalCrossentropy, trainedClassifier, TRAINING_DEFAULTS, makeAdam,
-} from '../../lib/models';
+  cachedFeatures,
+  ClassifierHead,
+  computeFeatures,
+  correctCount,
+  Dense,
+  frozenClassifier,
+  glorotUniform,
+  SiameseModel,
+  siameseClassifier,
+  sparseCategoricalCrossentropy,
+  trainedClassifier,
+  TRAINING_DEFAULTS,
+} from '../../lib/heads/index';
+import { makeAdam } from '../../lib/train/optimizer';
 import type { EncodedBatch } from '../../lib/tokenizer/types';
 import { toTokenBatch, disposeTokenBatch } from '../../lib/tokenizer/types';
 import { TEST_BACKENDS } from '../helpers/backends';
@@ -18,7 +29,8 @@ const TINY = new URL('../fixtures/tiny-albert', import.meta.url).pathname;
 
 /** A hand-made batch of `b` rows × `t` tokens ([CLS] ids [SEP] + padding), deterministic from `seed`. */
 function fakeEncoded(b: number, t: number, seed: number): EncodedBatch {
-  const inputIds = new Int32Array(b * t), attentionMask = new Int32Array(b * t);
+  const inputIds = new Int32Array(b * t),
+    attentionMask = new Int32Array(b * t);
   for (let i = 0; i < b; i++) {
     const len = 3 + ((i + seed) % (t - 3));
     for (let j = 0; j < len; j++) {
@@ -31,7 +43,9 @@ function fakeEncoded(b: number, t: number, seed: number): EncodedBatch {
 
 describe('dense head pieces', () => {
   test('glorotUniform is seeded and within ±sqrt(6/(in+out))', () => {
-    const a = glorotUniform(32, 64, 1), b = glorotUniform(32, 64, 1), c = glorotUniform(32, 64, 2);
+    const a = glorotUniform(32, 64, 1),
+      b = glorotUniform(32, 64, 1),
+      c = glorotUniform(32, 64, 2);
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
     const limit = Math.sqrt(6 / 96);
@@ -42,7 +56,11 @@ describe('dense head pieces', () => {
   test('sparse categorical cross-entropy matches hand-computed Keras values (1e-6)', async () => {
     await initBackend(TEST_BACKENDS[0]);
     const before = tf.memory().numTensors;
-    const logits = [[2, 1, 0], [0, 0, 3], [1, 2, 1]];
+    const logits = [
+      [2, 1, 0],
+      [0, 0, 3],
+      [1, 2, 1],
+    ];
     const labels = [0, 2, 0];
     const ce = logits.map((row, i) => Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[labels[i]]);
     const w = [0.5, 0.2, 0.3];
@@ -53,18 +71,28 @@ describe('dense head pieces', () => {
       weightedMean: ce.reduce((s, v, i) => s + v * sw[i], 0) / sw.reduce((a, b) => a + b),
     };
     const got = tf.tidy(() => {
-      const y = tf.tensor1d(labels, 'int32'), z = tf.tensor2d(logits);
+      const y = tf.tensor1d(labels, 'int32'),
+        z = tf.tensor2d(logits);
       return {
         plain: sparseCategoricalCrossentropy(y, z).dataSync()[0],
         mean: sparseCategoricalCrossentropy(y, z, { classWeights: w }).dataSync()[0],
-        weightedMean: sparseCategoricalCrossentropy(y, z, { classWeights: w, reduction: 'weighted-mean' }).dataSync()[0],
+        weightedMean: sparseCategoricalCrossentropy(y, z, {
+          classWeights: w,
+          reduction: 'weighted-mean',
+        }).dataSync()[0],
         correct: correctCount(y, z).dataSync()[0],
       };
     });
-    for (const k of ['plain', 'mean', 'weightedMean'] as const) assert.ok(Math.abs(got[k] - expected[k]) < 1e-6, `${k}: ${got[k]} vs ${expected[k]}`);
+    for (const k of ['plain', 'mean', 'weightedMean'] as const)
+      assert.ok(Math.abs(got[k] - expected[k]) < 1e-6, `${k}: ${got[k]} vs ${expected[k]}`);
     assert.equal(got.correct, 2);
-    assert.throws(() => tf.tidy(() => sparseCategoricalCrossentropy(tf.tensor1d([0], 'int32'), tf.zeros([1, 3]), { classWeights: [1, 2] })),
-      /sparseCategoricalCrossentropy: 'classWeights' must have one weight per class \(3\); got 2/);
+    assert.throws(
+      () =>
+        tf.tidy(() =>
+          sparseCategoricalCrossentropy(tf.tensor1d([0], 'int32'), tf.zeros([1, 3]), { classWeights: [1, 2] }),
+        ),
+      /sparseCategoricalCrossentropy: 'classWeights' must have one weight per class \(3\); got 2/,
+    );
     assert.equal(tf.memory().numTensors, before);
   });
 
@@ -78,7 +106,9 @@ describe('dense head pieces', () => {
 for (const backend of TEST_BACKENDS) {
   describe(`study models with the tiny ALBERT on ${backend}`, () => {
     const dirs: string[] = [];
-    after(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+    after(async () => {
+      for (const d of dirs) await rm(d, { recursive: true, force: true });
+    });
 
     test('siamese model: unit-norm [B, 64] embeddings, finite loss, gradients for every variable, no leaks', async () => {
       await initBackend(backend);
@@ -96,8 +126,10 @@ for (const backend of TEST_BACKENDS) {
       const headGrad = grads[model.dense1.kernel.name];
       assert.ok(tf.tidy(() => tf.abs(headGrad).max().dataSync()[0]) > 0, 'head kernel gets a gradient');
       for (const g of Object.values(grads)) assert.ok((g.dataSync() as Float32Array).every(Number.isFinite));
-      assert.deepEqual([...model.checkpointWeights().keys()].filter((k) => k.startsWith('head.')),
-        ['head.dense1.kernel', 'head.dense1.bias', 'head.dense2.kernel', 'head.dense2.bias']);
+      assert.deepEqual(
+        [...model.checkpointWeights().keys()].filter((k) => k.startsWith('head.')),
+        ['head.dense1.kernel', 'head.dense1.bias', 'head.dense2.kernel', 'head.dense2.bias'],
+      );
       assert.ok(model.checkpointWeights().has('encoder.pooler.weight'));
       tf.dispose([value, ...Object.values(grads), labels]);
       disposeTokenBatch(tokens);
@@ -111,7 +143,10 @@ for (const backend of TEST_BACKENDS) {
       const frozen = frozenClassifier(await loadEncoder(TINY), { numClasses: 5 });
       assert.equal(frozen.trainableVariables().length, 2);
       assert.deepEqual([...frozen.checkpointWeights().keys()], ['head.classifier.kernel', 'head.classifier.bias']);
-      const trained = trainedClassifier(await loadEncoder(TINY), { numClasses: 5, classWeights: [0.1, 0.2, 0.3, 0.2, 0.2] });
+      const trained = trainedClassifier(await loadEncoder(TINY), {
+        numClasses: 5,
+        classWeights: [0.1, 0.2, 0.3, 0.2, 0.2],
+      });
       assert.equal(trained.trainableVariables().length, trained.encoder.weights.size + 2);
       const siamese = new SiameseModel(await loadEncoder(TINY));
       const sc = siameseClassifier(siamese, { numClasses: 5 });
@@ -127,7 +162,10 @@ for (const backend of TEST_BACKENDS) {
       tf.tidy(() => assert.ok(tf.abs(p.sum(1).sub(1)).max().dataSync()[0] < 1e-5));
       tf.dispose([loss, outputs.correct!, p, labels]);
       disposeTokenBatch(tokens);
-      frozen.dispose(); trained.dispose(); sc.head.dispose(); siamese.dispose();
+      frozen.dispose();
+      trained.dispose();
+      sc.head.dispose();
+      siamese.dispose();
       assert.equal(tf.memory().numTensors, before);
     });
 
@@ -149,7 +187,12 @@ for (const backend of TEST_BACKENDS) {
       const cacheDir = await mkdtemp(join(tmpdir(), 'features-'));
       dirs.push(cacheDir);
       let calls = 0;
-      const tokenizer = { encodeBatch: (texts: string[]) => { calls++; return fakeEncoded(texts.length, 8, texts.length); } };
+      const tokenizer = {
+        encodeBatch: (texts: string[]) => {
+          calls++;
+          return fakeEncoded(texts.length, 8, texts.length);
+        },
+      };
       const texts = ['a', 'b', 'c', 'd', 'e'];
       const first = await cachedFeatures(encoder, tokenizer, texts, { maxLength: 8, cacheDir, batchSize: 2 });
       assert.equal(first.cacheHit, false);
@@ -158,7 +201,11 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(second.cacheHit, true);
       assert.equal(calls, 3);
       assert.deepEqual(second.features.data, first.features.data);
-      const other = await cachedFeatures(encoder, tokenizer, texts, { maxLength: 8, cacheDir, settings: { textMode: 'headline' } });
+      const other = await cachedFeatures(encoder, tokenizer, texts, {
+        maxLength: 8,
+        cacheDir,
+        settings: { textMode: 'headline' },
+      });
       assert.equal(other.cacheHit, false);
       assert.notEqual(other.key, first.key);
       assert.equal((await readdir(cacheDir)).filter((f) => f.endsWith('.safetensors')).length, 2);
@@ -171,11 +218,20 @@ for (const backend of TEST_BACKENDS) {
       const before = tf.memory().numTensors;
       const head = new ClassifierHead(4, { numClasses: 2, seed: 3 });
       const opt = makeAdam(0.1);
-      const x = tf.tensor2d([[1, 0, 0, 0], [0.9, 0.1, 0, 0], [0, 0, 1, 0], [0, 0.1, 0.9, 0]]);
+      const x = tf.tensor2d([
+        [1, 0, 0, 0],
+        [0.9, 0.1, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0.1, 0.9, 0],
+      ]);
       const y = tf.tensor1d([0, 0, 1, 1], 'int32');
       let last = Infinity;
       for (let i = 0; i < 30; i++) {
-        const cost = opt.minimize(() => head.lossFn({ inputs: x, labels: y, size: 4 }, true), true, head.trainableVariables())!;
+        const cost = opt.minimize(
+          () => head.lossFn({ inputs: x, labels: y, size: 4 }, true),
+          true,
+          head.trainableVariables(),
+        )!;
         last = cost.dataSync()[0];
         cost.dispose();
       }

@@ -1,0 +1,27 @@
+/** Heads on an encoder (the study's models): siamese embedding model, classifiers, their loss, features and defaults.
+ * */
+export { Dense, glorotUniform, type Activation, type DenseOptions } from './dense';
+export { SiameseModel, l2NormalizeRows, type SiameseOptions } from './siamese';
+export {
+  ClassifierHead,
+  EncoderClassifier,
+  frozenClassifier,
+  trainedClassifier,
+  siameseClassifier,
+  type ClassifierOptions,
+} from './classifier';
+export {
+  sparseCategoricalCrossentropy,
+  correctCount,
+  type CrossEntropyOptions,
+  type CrossEntropyReduction,
+} from './cross-entropy';
+export {
+  computeFeatures,
+  cachedFeatures,
+  encodeInBatches,
+  encoderFingerprint,
+  type CachedFeatureOptions,
+  type CachedFeatures,
+} from './features';
+export { TRAINING_DEFAULTS } from './defaults';
