@@ -162,7 +162,7 @@ export class TextTokenizer {
       if (opts.truncation === false) {
         const cut = a.length >= need || (b !== null && b.length >= need);
         throw new Error(
-          `encodeBatch: text of ${cut ? 'more than ' : ''}${total + specials} tokens exceeds 'maxLength' ` +
+          `encodeBatch: text of ${cut ? `more than ${maxLength}` : total + specials} tokens exceeds 'maxLength' ` +
             `${maxLength} and 'truncation' is false: ${JSON.stringify(text.slice(0, 60))}.`,
         );
       }
