@@ -94,6 +94,18 @@ export class TextTokenizer {
     return this.inner.get_vocab(true).size;
   }
 
+  /** The largest id the tokenizer can emit (vocabulary and added tokens); a model needs vocab_size above it. */
+  get maxTokenId(): number {
+    let max = -1;
+    for (const id of this.inner.get_vocab(true).values()) if (id > max) max = id;
+    return max;
+  }
+
+  /** Special tokens around a single text ([CLS] … [SEP]: 2); maxLength must exceed them to hold any text. */
+  get specialTokenCount(): number {
+    return this.specialsSingle;
+  }
+
   tokenToId(token: string): number | undefined {
     return this.inner.token_to_id(token);
   }
