@@ -97,7 +97,7 @@ function parseEntry(source: string, name: string, value: unknown): SafetensorsEn
 /**
  * Parse and validate the header of a safetensors file as the format's specification states
  * (github.com/huggingface/safetensors, "Format"): an 8-byte little-endian size N of at most 100,000,000;
- * N bytes of UTF-8 JSON starting with `{`; `__metadata__` a string-to-string map; every tensor a known
+ * N bytes of UTF-8 JSON starting with `{` (after spaces, as the reference reader allows); `__metadata__` a string-to-string map; every tensor a known
  * dtype, a shape of non-negative integers and data_offsets [begin, end] whose length is the dtype size ×
  * element count; the tensors contiguous and non-overlapping, covering the data section exactly (no
  * holes, nothing after the last tensor). `bytes` must hold at least the header; `fileSize` is the whole
@@ -131,7 +131,8 @@ export function parseSafetensorsHeader(
   } catch {
     throw new Error(`${source}: the header is not valid UTF-8: not a safetensors file?`);
   }
-  if (!text.startsWith('{')) {
+  // The specification says the header begins with '{'; the reference reader also skips leading spaces.
+  if (!text.trimStart().startsWith('{')) {
     throw new Error(
       `${source}: the header must be a JSON object starting with '{'; it starts with ${describe(text.slice(0, 12))}.`,
     );
