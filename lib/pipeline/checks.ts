@@ -57,6 +57,16 @@ function splitOptions(s: SplitSettings): string {
   return parts.join(', ');
 }
 
+/** "raise --max-per-class, use --split stratified or …": the changes that can give a class more texts in `part`. */
+function moreTexts(s: SplitSettings, part: 'training' | 'validation', extra: string[] = []): string {
+  const fixes: string[] = [];
+  if (s.maxPerClass !== undefined) fixes.push('raise --max-per-class');
+  fixes.push(part === 'training' ? 'lower --val-fraction' : 'raise --val-fraction');
+  if (s.split === 'random') fixes.push('use --split stratified');
+  fixes.push(...extra);
+  return `Try: ${fixes.slice(0, -1).join(', ')}${fixes.length > 1 ? ' or ' : ''}${fixes[fixes.length - 1]}.`;
+}
+
 /**
  * Check the train/validation split right after data preparation. Throws, naming the options to change,
  * when the validation or training part is empty, when training holds fewer than 2 classes, or, when the
@@ -100,7 +110,7 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
   if (trainClasses.length < 2) {
     throw new Error(
       `the training split holds ${trainClasses.length} class (${describeClasses(trainClasses, train, names)}): a ` +
-        `classifier needs at least 2 (${options}). Raise --max-per-class or lower --val-fraction.`,
+        `classifier needs at least 2 (${options}). ${moreTexts(settings, 'training')}`,
     );
   }
   const untrained = [...sizesOf(data.dataset.labels).keys()].filter((c) => !train.has(c)).sort((a, b) => a - b);
@@ -132,13 +142,11 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
         }),
       );
     } catch (e) {
-      const alt =
-        settings.sampler === 'pk' && trainClasses.length >= 2 && [...train.values()].some((n) => n >= 2)
-          ? ', or use --sampler random'
-          : '';
+      const random = settings.sampler === 'pk' && [...train.values()].some((n) => n >= 2);
+      const extra = [...(random ? ['--sampler random'] : []), 'leave the siamese stages out (--stages)'];
       throw new Error(
-        `siamese training cannot work on this split: ${(e as Error).message} (${options}). Raise ` +
-          `--max-per-class, lower --val-fraction${alt}, or skip the stage (--stages).`,
+        `siamese training cannot work on this split: ${(e as Error).message.replace(/\.$/, '')} (${options}). ` +
+          moreTexts(settings, 'training', extra),
       );
     }
     if (settings.sampler === 'pk') {
@@ -151,7 +159,7 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
               val,
               names,
             )} ` +
-            `(${options}). Raise --val-fraction or --max-per-class, or use --sampler random.`,
+            `(${options}). ${moreTexts(settings, 'validation', ['--sampler random'])}`,
         );
       }
       if (paired.length === 1) {
