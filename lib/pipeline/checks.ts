@@ -63,7 +63,7 @@ function moreTexts(s: SplitSettings, part: 'training' | 'validation', extra: str
   if (s.maxPerClass !== undefined) fixes.push('raise --max-per-class');
   fixes.push(part === 'training' ? 'lower --val-fraction' : 'raise --val-fraction');
   if (s.split === 'random') fixes.push('use --split stratified');
-  fixes.push(...extra);
+  for (const x of extra) fixes.push(x);
   return `Try: ${fixes.slice(0, -1).join(', ')}${fixes.length > 1 ? ' or ' : ''}${fixes[fixes.length - 1]}.`;
 }
 
@@ -134,13 +134,12 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
 
   if (siamese) {
     try {
-      warnings.push(
-        ...checkTripletLabels(data.trainLabels, {
-          sampler: settings.sampler,
-          classNames: names,
-          what: `the ${data.trainLabels.length} training texts`,
-        }),
-      );
+      const leftOut = checkTripletLabels(data.trainLabels, {
+        sampler: settings.sampler,
+        classNames: names,
+        what: `the ${data.trainLabels.length} training texts`,
+      });
+      for (const w of leftOut) warnings.push(w);
     } catch (e) {
       const random = settings.sampler === 'pk' && [...train.values()].some((n) => n >= 2);
       const extra = [...(random ? ['--sampler random'] : []), 'leave the siamese stages out (--stages)'];
