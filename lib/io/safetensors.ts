@@ -99,9 +99,10 @@ function parseEntry(source: string, name: string, value: unknown): SafetensorsEn
  * (github.com/huggingface/safetensors, "Format"): an 8-byte little-endian size N of at most 100,000,000;
  * N bytes of UTF-8 JSON starting with `{` (after spaces, as the reference reader allows); `__metadata__`
  * a string-to-string map; every tensor a known dtype, a shape of non-negative integers and data_offsets
- * [begin, end] whose length is the dtype size × element count; the tensors contiguous and non-overlapping, covering the data section exactly (no
- * holes, nothing after the last tensor). `bytes` must hold at least the header; `fileSize` is the whole
- * file's length (default bytes.length). Errors name `source` (the file) and the tensor.
+ * [begin, end] whose length is the dtype size × element count; the tensors contiguous and non-overlapping,
+ * covering the data section exactly (no holes, nothing after the last tensor). `bytes` must hold at least
+ * the header; `fileSize` is the whole file's length (default bytes.length). Errors name `source` (the file)
+ * and the tensor.
  */
 export function parseSafetensorsHeader(
   bytes: Uint8Array,
