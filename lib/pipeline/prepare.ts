@@ -68,8 +68,8 @@ export async function prepareTokenizer(cfg: RunConfig): Promise<TextTokenizer> {
   const dir = cfg.tokenizer ?? modelDir;
   if (!existsSync(join(dir, 'tokenizer.json'))) {
     throw new Error(
-      `prepareTokenizer: no tokenizer.json in '${dir}'. Pass --tokenizer <folder with tokenizer.json> (e.g. the ` +
-        `albert-base-v2 tokenizer).`,
+      `no tokenizer.json in '${dir}': pass --tokenizer <folder with tokenizer.json> (e.g. the albert-base-v2 ` +
+        `tokenizer).`,
     );
   }
   const tokenizer = await loadTokenizer(dir);
