@@ -94,7 +94,7 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
         : `use --val-fraction ${f} or more${settings.split === 'stratified' ? ', or --split random' : ''}`;
     throw new Error(
       `the validation split holds ${data.split.val.length} of ${data.dataset.labels.length} texts (${why}): ` +
-        `--val-fraction ${settings.valFraction} with --split ${settings.split} rounds ${share} down to ` +
+        `--val-fraction ${settings.valFraction} with --split ${settings.split} rounds ${share} to ` +
         `${data.split.val.length}; ${fix}.`,
     );
   }

@@ -56,7 +56,7 @@ describe('split validity: checked right after data preparation, naming the optio
     assert.throws(() => prepareData(cfg(p, '--val-fraction', '0.04', '--sampler', 'random')), {
       message:
         'the validation split holds 1 of 22 texts (the siamese validation loss needs at least 2): --val-fraction ' +
-        '0.04 with --split random rounds its share down to 1; use --val-fraction 0.07 or more.',
+        '0.04 with --split random rounds its share to 1; use --val-fraction 0.07 or more.',
     });
     // Without the siamese stage one validation text is enough.
     assert.equal(prepareData(cfg(p, '--val-fraction', '0.04', '--stages', 'frozen')).split.val.length, 1);
@@ -67,7 +67,7 @@ describe('split validity: checked right after data preparation, naming the optio
     assert.throws(() => prepareData(cfg(five(), '--split', 'stratified', '--val-fraction', '0.03')), {
       message:
         'the validation split holds 0 of 50 texts (nothing to validate on): --val-fraction 0.03 with --split ' +
-        "stratified rounds each class's share down to 0; use --val-fraction 0.06 or more, or --split random.",
+        "stratified rounds each class's share to 0; use --val-fraction 0.06 or more, or --split random.",
     });
   });
 
