@@ -33,10 +33,10 @@ const STUDY_FIELDS = ['accuracy', 'f1_macro', 'f1_weighted', 'auc_micro', 'balan
  */
 export function loadStudyResults(path = 'data/study-results.json'): StudyResults {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<StudyResults>;
-  const bad = (field: string, got: unknown) =>
-    new Error(
-      `${path}: '${field}' must be ${field.endsWith('notes') ? 'a list of strings' : 'a number'}; got ${JSON.stringify(got)}.`,
-    );
+  const bad = (field: string, got: unknown) => {
+    const want = field === 'notes' ? 'a list of strings' : 'a number';
+    return new Error(`${path}: '${field}' must be ${want}; got ${JSON.stringify(got)}.`);
+  };
   for (const m of ['frozen', 'trained', 'siamese'] as const)
     for (const f of STUDY_FIELDS) {
       const v = raw.models?.[m]?.[f];
