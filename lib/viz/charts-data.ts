@@ -4,7 +4,7 @@
  * spec (pure, testable); each `*Figure` renders it to an SVG string.
  */
 import { renderSvg, type VegaLiteSpec } from './render';
-import { figure, type FigureOptions } from './theme';
+import { NOTEBOOK_WIDTH, figure, type FigureOptions } from './theme';
 
 export interface HistogramOptions extends FigureOptions {
   /** x axis title with units, e.g. 'words per headline (count)'. */
@@ -122,7 +122,8 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
     const unit = options.units?.[metric] ?? (/loss/i.test(metric) ? 'mean over batches' : 'fraction');
     return {
       title: { text: metric, fontSize: 13 },
-      width: options.width ?? 300,
+      // Panels side by side within NOTEBOOK_WIDTH: ~75 px of axis per panel, the legend on top.
+      width: options.width ?? Math.min(300, Math.floor((NOTEBOOK_WIDTH - 40) / metrics.length) - 75),
       height: options.height ?? 220,
       data: { values: rows },
       mark: { type: 'line', point: rows.length <= 60, strokeWidth: 2 },
@@ -134,6 +135,7 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
           type: 'nominal',
           title: 'split',
           scale: { domain: ['training', 'validation'], range: ['#4e79a7', '#f28e2b'] },
+          legend: { orient: 'top', direction: 'horizontal' },
         },
       },
     };

@@ -19,6 +19,7 @@ import {
   renderSvg,
   sceneItems,
   svgToPng,
+  trainingCurvesSpec,
   type ModelScore,
   type SceneItem,
 } from '../../lib/viz/index';
@@ -162,6 +163,13 @@ describe('model comparison: value labels clear of the reference ticks and of eac
       assert.deepEqual(overlaps(values, ticks), []);
     });
   }
+});
+
+test('training curves: loss and accuracy panels side by side fit the notebook width, labels clear', async () => {
+  const h = { loss: [3, 2, 1.5], valLoss: [2.5, 2, 1.9], accuracy: [0.2, 0.4, 0.5], valAccuracy: [0.3, 0.4, 0.45] };
+  const spec = trainingCurvesSpec(h, { title: 'Trained classifier', subtitle: 'cross-entropy and accuracy per epoch' });
+  assert.ok(svgWidth(await renderSvg(spec)) <= NOTEBOOK_WIDTH);
+  assert.deepEqual(overlaps(texts(await sceneItems(spec))), []);
 });
 
 describe('layout helpers', () => {
