@@ -9,6 +9,10 @@
  * `leaves_list(linkage(squareform(D), 'average'))`, checked against it in
  * test/metrics/confusion.test.ts.
  */
+// tslab (the notebook kernel) type-checks with Node10 module resolution, which cannot see ml-hclust's types
+// (declared only under package.json "exports"); tsc and tsx resolve them. Under tslab the import becomes
+// require('ml-hclust'), which Node >= 20.19 serves from the ES module (as for @huggingface/tokenizers).
+// @ts-ignore -- the module is unresolved only under tslab
 import { agnes, type Cluster } from 'ml-hclust';
 
 /** A confusion matrix: `cm[i][j]` counts (or weighs) texts of true class i predicted as class j. */
