@@ -105,7 +105,7 @@ export interface RunFacts {
   scale?: string;
   /** The TF.js backend, e.g. `describeBackend(backend)`. */
   backend?: string;
-  /** What computes the embeddings at evaluation: default 'TF.js' on the backend. */
+  /** What computes the embeddings at evaluation: default 'TF.js on the <backend> backend'. */
   engine?: string;
   /** Wall time of the run (or notebook) in seconds. */
   wallTimeSeconds?: number;
@@ -129,7 +129,7 @@ function headlineFacts(cfg: RunConfig, facts: RunFacts): [string, string][] {
     ['scale', facts.scale ?? missing],
     ['seed', String(cfg.seed)],
     ['backend', facts.backend ?? cfg.backend],
-    ['inference engine', facts.engine ?? `TF.js (${facts.backend ?? cfg.backend})`],
+    ['inference engine', facts.engine ?? `TF.js on the ${facts.backend ?? cfg.backend} backend`],
     ['wall time', facts.wallTimeSeconds !== undefined ? formatDuration(facts.wallTimeSeconds) : missing],
   ];
 }

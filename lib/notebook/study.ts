@@ -105,7 +105,7 @@ export function studyDifferences(cfg: RunConfig, facts: { trainTexts: number; mo
   add(
     Math.abs(facts.trainTexts - s.trainTexts) > 0.01 * s.trainTexts,
     'training texts',
-    `about ${n(s.trainTexts)} (80 % of 189,339)`,
+    'about 151,000 (80 % of 189,339)',
     `${n(facts.trainTexts)} (${((100 * facts.trainTexts) / s.trainTexts).toFixed(1)} % of the study's)`,
   );
   add(cfg.maxLength !== s.maxLength, 'max tokens', String(s.maxLength), String(cfg.maxLength));

@@ -114,7 +114,7 @@ describe('runStatement', () => {
     assert.match(md, /\| model \| albert-base-v2 \|/);
     assert.match(md, /\| recipe \| not stated \|/);
     assert.match(md, /\| wall time \| not stated \|/);
-    assert.match(md, /\| inference engine \| TF\.js \(wasm\) \|/);
+    assert.match(md, /\| inference engine \| TF\.js on the wasm backend \|/);
     assert.match(md, /\| max per class \| 50 \|/);
     assert.match(md, /\| texts \| 2050 \|/);
   });
@@ -129,7 +129,7 @@ describe('runStatement', () => {
     assert.equal(
       s,
       'This run: m, sentence vector the mean of its token vectors (mean pooling); siamese training on random ' +
-        'batches (the study); recipe study; scale not stated; seed 3; backend cpu; inference engine TF.js (cpu); ' +
+        'batches (the study); recipe study; scale not stated; seed 3; backend cpu; inference engine TF.js on the cpu backend; ' +
         'wall time 42s.',
     );
   });

@@ -79,7 +79,7 @@ describe('studyDifferences', () => {
     );
     assert.deepEqual(rows[4], {
       setting: 'training texts',
-      study: 'about 151,471 (80 % of 189,339)',
+      study: 'about 151,000 (80 % of 189,339)',
       run: "6,560 (4.3 % of the study's)",
     });
     const md = studyDifferencesMarkdown(cfg, { trainTexts: 6560, modelId: 'm' });
