@@ -17,6 +17,7 @@ export interface ConfusedPair {
   share: number;
 }
 
+/** Options of `mostConfusedPairs`. */
 export interface MostConfusedOptions {
   /** How many pairs (default 10); fewer when fewer cells are non-zero. */
   k?: number;

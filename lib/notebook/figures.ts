@@ -18,6 +18,7 @@ import { argmaxRows, type Predictions, type ScoreSummary } from '../pipeline/eva
 import type { ClassifierName } from '../pipeline/stages';
 import { loadStudyResults, type StudyResults } from './study';
 
+/** Re-exported from ./study for notebooks that import them from here. */
 export { loadStudyResults, type StudyResults };
 
 /** Per-epoch records → columns (`loss`, `valLoss`, `accuracy`, `valAccuracy`) for trainingCurvesFigure. */
@@ -32,6 +33,7 @@ export function historyColumns(history: readonly EpochRecord[]): TrainingHistory
   };
 }
 
+/** Training vs validation curves of a stage's per-epoch history (loss, and accuracy when recorded). */
 export function trainingCurves(history: readonly EpochRecord[], title: string, subtitle?: string): Promise<string> {
   return trainingCurvesFigure(historyColumns(history), { title, subtitle });
 }

@@ -20,6 +20,7 @@ export interface PairedDifference {
   difference: Interval;
 }
 
+/** How numbers are printed in sentences. */
 export interface ProseOptions {
   /** 'points' (default) prints fractions × 100 ('2.9 points'); 'raw' prints values as given. */
   unit?: 'points' | 'raw';

@@ -6,6 +6,7 @@
 import { renderSvg, type VegaLiteSpec } from './render';
 import { NOTEBOOK_WIDTH, figure, type FigureOptions } from './theme';
 
+/** Options of `histogramSpec`. */
 export interface HistogramOptions extends FigureOptions {
   /** x axis title with units, e.g. 'words per headline (count)'. */
   xTitle: string;
@@ -41,6 +42,7 @@ export function histogramSpec(values: readonly number[], options: HistogramOptio
   });
 }
 
+/** Options of `categoryBarSpec`. */
 export interface CategoryBarOptions extends FigureOptions {
   /** Default 'headlines (count)'. */
   xTitle?: string;
@@ -86,6 +88,7 @@ export function categoryBarSpec(
 /** Per-epoch values: `loss`, `valLoss` (or `val_loss`), `accuracy`, `valAccuracy`, ... */
 export type TrainingHistory = Readonly<Record<string, readonly number[] | undefined>>;
 
+/** Options of `trainingCurvesSpec`. */
 export interface TrainingCurvesOptions extends FigureOptions {
   /** Units per metric for the y axis (default: '…loss' → 'mean over batches', else 'fraction'). */
   units?: Readonly<Record<string, string>>;

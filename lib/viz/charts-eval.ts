@@ -13,6 +13,7 @@ import {
   type FigureOptions,
 } from './theme';
 
+/** Options of `confusionMatrixSpec`. */
 export interface ConfusionMatrixOptions extends FigureOptions {
   /** Divide each row by its total and show shares of the true class in % (default false: counts). */
   normalize?: boolean;
@@ -166,12 +167,14 @@ export interface CurveWithAuc {
   auc: number;
 }
 
+/** Per-class ROC curves and optional micro/macro averages (`multiclassRocCurves`' shape). */
 export interface RocCurvesInput {
   perClass: readonly (CurveWithAuc & { label: string | number })[];
   micro?: CurveWithAuc;
   macro?: CurveWithAuc;
 }
 
+/** Options of `rocCurvesSpec`. */
 export interface RocCurvesOptions extends FigureOptions {
   /** Display name per class label (default: the label). */
   classNames?: Readonly<Record<string, string>> | readonly string[];

@@ -12,6 +12,7 @@ import { renderSvg, type VegaLiteSpec } from './render';
 import { layoutLabels, nearestBoxPoint } from './label-layout';
 import { FIGURE_CONFIG, NOTEBOOK_WIDTH, categoricalPalette, figure, type FigureOptions } from './theme';
 
+/** Options of `embeddingScatterSpec`. */
 export interface EmbeddingScatterOptions extends FigureOptions {
   /** Axis titles (default 'UMAP 1 (arbitrary units)', 'UMAP 2 (arbitrary units)'). */
   xTitle?: string;

@@ -26,6 +26,7 @@ export interface PlacedLabel extends LabelRequest {
   moved: boolean;
 }
 
+/** Options of `layoutLabels` (pixels). */
 export interface LabelLayoutOptions {
   /** Plot size in pixels; labels stay inside [0, width] × [0, height]. */
   width: number;

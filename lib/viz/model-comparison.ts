@@ -7,6 +7,7 @@ import { checkNumbers } from './charts-data';
 import { renderSvg, type VegaLiteSpec } from './render';
 import { NOTEBOOK_WIDTH, categoricalPalette, figure, type FigureOptions } from './theme';
 
+/** One model's score on one metric. */
 export interface ModelScore {
   model: string;
   metric: string;
@@ -14,6 +15,7 @@ export interface ModelScore {
   value: number;
 }
 
+/** Options of `modelComparisonSpec`. */
 export interface ModelComparisonOptions extends FigureOptions {
   /** Default 'score (fraction)'. */
   yTitle?: string;
