@@ -56,18 +56,26 @@ export function confusionSimilarity(cm: ConfusionMatrix): number[][] {
   return r.map((row, i) => row.map((v, j) => (i === j ? 1 : (v + r[j][i]) / 2)));
 }
 
+/** An average-linkage dendrogram, reduced to what the figures use. */
+export interface Linkage {
+  /** Leaf order (a permutation of 0..n−1), as SciPy's `leaves_list`. */
+  order: number[];
+  /** The n − 1 merge heights in ascending order (average distance between the merged groups). */
+  heights: number[];
+}
+
 /**
- * Leaf order of the average-linkage dendrogram of a distance matrix, as SciPy's
- * `leaves_list(linkage(squareform(distance), 'average'))`: at every merge the child
- * formed first (a single class before a group; of two groups, the lower merge)
- * comes first. When two merges have the same height, the order of ml-hclust's
- * deterministic tie-breaking is kept (SciPy's may differ then).
+ * Average-linkage (UPGMA) clustering of a distance matrix, as SciPy's
+ * `linkage(squareform(distance), 'average')`: its merge heights, and its leaf order as
+ * `leaves_list` gives it (at every merge the child formed first goes first: a single
+ * class before a group; of two groups, the lower merge). When two merges have the
+ * same height, ml-hclust's deterministic tie-breaking is kept (SciPy's may differ then).
  *
  * @param distance n × n symmetric matrix of finite non-negative distances, zero diagonal.
- * @returns a permutation of 0..n−1.
+ * @throws when `distance` is not square, symmetric, non-negative with a zero diagonal.
  */
-export function averageLinkageOrder(distance: ConfusionMatrix): number[] {
-  const fn = 'averageLinkageOrder';
+export function averageLinkage(distance: ConfusionMatrix): Linkage {
+  const fn = 'averageLinkage';
   checkConfusion(fn, distance, 'distance');
   const n = distance.length;
   for (let i = 0; i < n; i++) {
@@ -80,13 +88,13 @@ export function averageLinkageOrder(distance: ConfusionMatrix): number[] {
             `[${j}][${i}].`,
         );
   }
-  const root = agnes(
+  const root: Cluster = agnes(
     distance.map((row) => [...row]),
     { method: 'average', isDistanceMatrix: true },
   );
   // SciPy numbers a leaf by its class and the k-th merge n + k; the smaller number goes left.
   const internal: Cluster[] = [];
-  root.traverse((c) => {
+  root.traverse((c: Cluster) => {
     if (!c.isLeaf) internal.push(c);
   });
   const first = new Map<Cluster, number>();
@@ -105,7 +113,7 @@ export function averageLinkageOrder(distance: ConfusionMatrix): number[] {
     else [...c.children].sort((a, b) => idOf(a) - idOf(b)).forEach(visit);
   };
   visit(root);
-  return order;
+  return { order, heights: internal.map((c) => c.height) };
 }
 
 /**
@@ -119,5 +127,5 @@ export function averageLinkageOrder(distance: ConfusionMatrix): number[] {
  */
 export function confusionOrder(cm: ConfusionMatrix): number[] {
   const s = confusionSimilarity(cm);
-  return averageLinkageOrder(s.map((row, i) => row.map((v, j) => (i === j ? 0 : 1 - v))));
+  return averageLinkage(s.map((row, i) => row.map((v, j) => (i === j ? 0 : 1 - v)))).order;
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { confusionMatrix } from '../../lib/metrics/classification';
-import { averageLinkageOrder, confusionOrder, confusionSimilarity } from '../../lib/metrics/confusion-order';
+import { averageLinkage, confusionOrder, confusionSimilarity } from '../../lib/metrics/confusion-order';
 import { mostConfusedPairs } from '../../lib/metrics/confusion-pairs';
 import { assertArrayClose, assertClose } from './fixtures';
 
@@ -41,12 +41,14 @@ function lcg(seed: number): () => number {
 }
 
 describe('confusionOrder', () => {
-  test('distance 1 − S equals the golden within 1e-12; leaf order equals SciPy leaves_list exactly', () => {
+  test('distance 1 − S equals the golden within 1e-12; merge heights within 1e-12; leaf order equals SciPy leaves_list', () => {
     const s = confusionSimilarity(g.order.confusion);
     const d = s.map((row: number[], i: number) => row.map((v, j) => (i === j ? 0 : 1 - v)));
     d.forEach((row: number[], i: number) => assertArrayClose(row, g.order.distance[i], 1e-12, `distance[${i}]`));
     assert.deepEqual(confusionOrder(g.order.confusion), g.order.leaves);
-    assert.deepEqual(averageLinkageOrder(g.order.distance), g.order.leaves);
+    const linkage = averageLinkage(g.order.distance);
+    assert.deepEqual(linkage.order, g.order.leaves);
+    assertArrayClose(linkage.heights, g.order.heights, 1e-12, 'merge heights');
     assert.ok(contiguous(g.order.leaves, g.order.block_of), 'the golden itself has contiguous blocks');
   });
 
@@ -110,11 +112,11 @@ describe('confusionOrder', () => {
     );
     assert.throws(
       () =>
-        averageLinkageOrder([
+        averageLinkage([
           [0, 1],
           [2, 0],
         ]),
-      /averageLinkageOrder: 'distance' must be symmetric/,
+      /averageLinkage: 'distance' must be symmetric/,
     );
   });
 });
