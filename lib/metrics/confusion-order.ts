@@ -101,7 +101,8 @@ export function averageLinkage(distance: ConfusionMatrix): Linkage {
   const minLeaf = (c: Cluster): number => {
     if (c.isLeaf) return c.index;
     let m = first.get(c);
-    if (m === undefined) first.set(c, (m = Math.min(...c.children.map(minLeaf))));
+    if (m === undefined)
+      first.set(c, (m = c.children.reduce((a: number, ch: Cluster) => Math.min(a, minLeaf(ch)), Infinity)));
     return m;
   };
   internal.sort((a, b) => a.height - b.height || minLeaf(a) - minLeaf(b));

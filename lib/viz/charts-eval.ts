@@ -87,9 +87,9 @@ export function confusionMatrixSpec(
       rows.push({ truth: classNames[i], predicted: classNames[j], count, value, label });
     });
   });
-  const max = Math.max(...rows.map((r) => r.value), 1e-12);
+  const max = rows.reduce((m, r) => Math.max(m, r.value), 1e-12);
   const labelFontSize = n <= 20 ? 12 : 10;
-  const longest = Math.max(...classNames.map((c) => estimateTextWidth(c, labelFontSize)));
+  const longest = classNames.reduce((m, c) => Math.max(m, estimateTextWidth(c, labelFontSize)), 0);
   // Room left of the matrix: padding, y title, labels, tick and padding; right: padding.
   const fit = Math.floor((NOTEBOOK_WIDTH - 2 * FIGURE_CONFIG.padding - 22 - longest - 10) / n);
   const cell = options.cellSize ?? Math.max(12, Math.min(36, fit));

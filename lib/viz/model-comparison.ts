@@ -71,7 +71,8 @@ export function modelComparisonSpec(scores: readonly ModelScore[], options: Mode
   const metrics = [...new Set(scores.map((s) => s.metric))];
   const height = options.height ?? 280;
   const all = [...scores, ...reference].map((s) => s.value);
-  const top = Math.max(...all) <= 1 && Math.min(...all) >= 0 ? 1 : Math.max(...all) * 1.1;
+  const [lo, hi] = all.reduce(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity]);
+  const top = hi <= 1 && lo >= 0 ? 1 : hi * 1.1;
   const px = (v: number) => (v / top) * height;
   const refOf = new Map(reference.map((r) => [`${r.model}\u0000${r.metric}`, r.value]));
   const rows = scores.map((s) => {

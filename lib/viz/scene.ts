@@ -122,10 +122,10 @@ export async function sceneItems(spec: VegaLiteSpec): Promise<SceneItem[]> {
           name: mark.name ?? '',
           role: mark.role ?? '',
           text: isText ? (Array.isArray(it.text) ? it.text.join(' ') : String(it.text ?? '')) : '',
-          x1: Math.min(...xs),
-          y1: Math.min(...ys),
-          x2: Math.max(...xs),
-          y2: Math.max(...ys),
+          x1: xs.reduce((a, v) => Math.min(a, v)),
+          y1: ys.reduce((a, v) => Math.min(a, v)),
+          x2: xs.reduce((a, v) => Math.max(a, v)),
+          y2: ys.reduce((a, v) => Math.max(a, v)),
           corners,
           datum: it.datum,
         });
@@ -146,10 +146,15 @@ export function boxesOverlap(a: readonly Point[], b: readonly Point[], margin = 
       const [x2, y2] = poly[(i + 1) % poly.length];
       const len = Math.hypot(x2 - x1, y2 - y1) || 1;
       const [nx, ny] = [(y1 - y2) / len, (x2 - x1) / len];
-      const project = (p: readonly Point[]) => p.map(([x, y]) => x * nx + y * ny);
-      const pa = project(a);
-      const pb = project(b);
-      if (Math.max(...pa) - margin <= Math.min(...pb) || Math.max(...pb) - margin <= Math.min(...pa)) return false;
+      // The extent of each polygon's shadow on the edge's normal; a gap there separates them.
+      const shadow = (p: readonly Point[]): [number, number] => {
+        let [lo, hi] = [Infinity, -Infinity];
+        for (const [x, y] of p) [lo, hi] = [Math.min(lo, x * nx + y * ny), Math.max(hi, x * nx + y * ny)];
+        return [lo, hi];
+      };
+      const [minA, maxA] = shadow(a);
+      const [minB, maxB] = shadow(b);
+      if (maxA - margin <= minB || maxB - margin <= minA) return false;
     }
   }
   return true;
