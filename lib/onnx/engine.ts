@@ -1,0 +1,45 @@
+/**
+ * The inference engine choice (`--inference auto|tfjs|onnx`) for forward passes: feature extraction, evaluation,
+ * embedding export. 'onnx' exports the TF.js model in memory and runs it with ONNX Runtime; 'tfjs' runs it on the
+ * active TF.js backend; 'auto' takes onnx when onnxruntime-node loads and the export opens, else tfjs, and says why.
+ */
+import { tfjsEmbedder, type SentenceEmbedder } from '../heads/embedder';
+import type { SiameseModel } from '../heads/siamese';
+import type { TransformerEncoder } from '../model/encoder';
+import { onnxEmbedder, type OnnxSessionOptions } from './runtime';
+
+export const INFERENCE_CHOICES = ['auto', 'tfjs', 'onnx'] as const;
+export type InferenceChoice = (typeof INFERENCE_CHOICES)[number];
+
+export interface ChosenEmbedder {
+  embedder: SentenceEmbedder;
+  /** With 'auto': why ONNX Runtime was not used (undefined when it was, or when the choice was explicit). */
+  fallbackReason?: string;
+}
+
+export interface CreateEmbedderOptions extends OnnxSessionOptions {
+  /** The TF.js backend's name, shown in a tfjs embedder's name (e.g. 'wasm'). */
+  backend?: string;
+}
+
+/**
+ * A SentenceEmbedder for `model` (an encoder's sentence vectors or a siamese model's embeddings) on the chosen
+ * engine. 'onnx' throws when ONNX Runtime cannot run the model; 'auto' then falls back to tfjs. The caller disposes
+ * the embedder (which does not dispose `model`).
+ */
+export async function createEmbedder(
+  choice: InferenceChoice,
+  model: TransformerEncoder | SiameseModel,
+  opts: CreateEmbedderOptions = {},
+): Promise<ChosenEmbedder> {
+  if (!INFERENCE_CHOICES.includes(choice))
+    throw new Error(`createEmbedder: 'choice' must be one of ${INFERENCE_CHOICES.join(', ')}; got '${choice}'.`);
+  if (choice === 'tfjs') return { embedder: tfjsEmbedder(model, opts.backend) };
+  try {
+    return { embedder: await onnxEmbedder(model, opts) };
+  } catch (e) {
+    if (choice === 'onnx')
+      throw new Error(`--inference onnx: ${(e as Error).message} (use --inference tfjs or auto to run on TF.js).`);
+    return { embedder: tfjsEmbedder(model, opts.backend), fallbackReason: (e as Error).message };
+  }
+}
