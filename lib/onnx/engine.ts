@@ -38,8 +38,12 @@ export async function createEmbedder(
   try {
     return { embedder: await onnxEmbedder(model, opts) };
   } catch (e) {
-    if (choice === 'onnx')
-      throw new Error(`--inference onnx: ${(e as Error).message} (use --inference tfjs or auto to run on TF.js).`);
+    if (choice === 'onnx') {
+      throw new Error(
+        `createEmbedder: ONNX Runtime cannot run this model (--inference onnx): ${(e as Error).message}; choose ` +
+          `tfjs or auto (--inference tfjs|auto) to run it on TF.js.`,
+      );
+    }
     return { embedder: tfjsEmbedder(model, opts.backend), fallbackReason: (e as Error).message };
   }
 }
