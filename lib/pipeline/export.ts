@@ -70,7 +70,8 @@ function trainedCheckpointDir(run: string): string {
   return existsSync(join(nested, 'checkpoint.json')) ? nested : folder;
 }
 
-async function trainedEncoder(
+/** A run's fine-tuned classifier encoder (frozen, with `pooling`) from its best checkpoint, and that file's path. */
+export async function loadRunTrainedEncoder(
   run: string,
   settings: Record<string, unknown>,
   pooling: Pooling,
@@ -93,8 +94,8 @@ async function trainedEncoder(
   return { encoder: new TransformerEncoder(config, weights, { pooling, trainable: false }), weights: path };
 }
 
-/** The saved siamese encoder with its head (sizes read from the head file). */
-async function siameseModel(run: string, pooling: Pooling): Promise<SiameseModel> {
+/** A run's saved siamese encoder (frozen, with `pooling`) and its head, sizes read from the head file. */
+export async function loadRunSiamese(run: string, pooling: Pooling): Promise<SiameseModel> {
   const paths = runPaths(run);
   const rerun = `npm run pipeline -- --stages siamese --out ${run} (with the run's other options)`;
   need(join(paths.siameseEncoder, 'model.safetensors'), 'tuned siamese encoder', rerun);
@@ -137,8 +138,11 @@ export async function exportRun(opts: ExportRunOptions): Promise<ExportRunResult
 
   const model =
     stage === 'siamese'
-      ? { model: await siameseModel(opts.run, pooling), weights: paths.siameseEncoder }
-      : await trainedEncoder(opts.run, settings, pooling).then((t) => ({ model: t.encoder, weights: t.weights }));
+      ? { model: await loadRunSiamese(opts.run, pooling), weights: paths.siameseEncoder }
+      : await loadRunTrainedEncoder(opts.run, settings, pooling).then((t) => ({
+          model: t.encoder,
+          weights: t.weights,
+        }));
   try {
     const tokenizerDir = await tokenizerFolder(opts, settings, stage === 'siamese' ? paths.siameseEncoder : undefined);
     const folder = await writeOnnxFolder(model.model, opts.to, {
