@@ -84,7 +84,10 @@ export async function loadRunTrainedEncoder(
   if (typeof model !== 'string')
     throw new Error(`exportRun: the run's settings name no 'model' (report.json config.model); cannot rebuild it.`);
   const config = await loadConfig(await resolveModelDir(model));
-  const path = join(dir, manifest.files.weights);
+  // The best epoch's weights (what the pipeline evaluates): `files.weights`, or `files.best.weights` in manifests
+  // that also keep the last state for resuming.
+  const files = manifest.files as { weights?: string; best?: { weights: string } };
+  const path = join(dir, files.best?.weights ?? files.weights!);
   const encoderArrays = new Map<string, NamedArray>();
   for (const [name, a] of await readSafetensors(path))
     if (name.startsWith('encoder.')) encoderArrays.set(name.slice('encoder.'.length), a);
