@@ -47,3 +47,35 @@ export async function createEmbedder(
     return { embedder: tfjsEmbedder(model, opts.backend), fallbackReason: (e as Error).message };
   }
 }
+
+/** Which engine ran a forward-only job, for the log and the report. */
+export interface EngineUsed {
+  choice: InferenceChoice;
+  /** The embedder's name, e.g. 'onnx (onnxruntime-node 1.30.0, cpu)' or 'tfjs (wasm)'. */
+  engine: string;
+  fallbackReason?: string;
+}
+
+/**
+ * Run `job` with an embedder of `model` on the chosen engine and dispose the embedder afterwards (also on errors);
+ * returns the job's result and which engine ran it. `log` hears the engine (and why 'auto' fell back).
+ */
+export async function withEmbedder<T>(
+  choice: InferenceChoice,
+  model: TransformerEncoder | SiameseModel,
+  job: (embedder: SentenceEmbedder) => Promise<T>,
+  opts: CreateEmbedderOptions & { log?: (line: string) => void; label?: string } = {},
+): Promise<{ result: T; used: EngineUsed }> {
+  const { embedder, fallbackReason } = await createEmbedder(choice, model, opts);
+  const label = opts.label ? `${opts.label}: ` : '';
+  opts.log?.(
+    `${label}inference on ${embedder.name}` +
+      (fallbackReason ? ` (--inference auto: ONNX Runtime not used: ${fallbackReason})` : ''),
+  );
+  try {
+    const result = await job(embedder);
+    return { result, used: { choice, engine: embedder.name, ...(fallbackReason ? { fallbackReason } : {}) } };
+  } finally {
+    await embedder.dispose();
+  }
+}

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/index';
-import { tfjsEmbedder } from '../../lib/heads/embedder';
+import { tfjsEmbedder, type SentenceEmbedder } from '../../lib/heads/embedder';
 import { cachedFeatures, computeFeatures } from '../../lib/heads/features';
 import { SiameseModel } from '../../lib/heads/siamese';
 import { loadEncoder } from '../../lib/model/load';
 import type { Encoder } from '../../lib/model/types';
-import { createEmbedder } from '../../lib/onnx/engine';
+import { createEmbedder, withEmbedder } from '../../lib/onnx/engine';
 import { onnxEmbedder } from '../../lib/onnx/runtime';
 import { loadTokenizer } from '../../lib/tokenizer/tokenizer';
 import { TEST_BACKENDS } from '../helpers/backends';
@@ -127,4 +127,37 @@ test("createEmbedder: 'onnx' and 'auto' run ONNX Runtime; without an exportable 
   } finally {
     encoder.dispose();
   }
+});
+
+test('withEmbedder runs a job on the chosen engine, logs it, reports it, and disposes the embedder', async () => {
+  await initBackend(TEST_BACKENDS[0]);
+  const before = tf.memory().numTensors;
+  const encoder = await loadEncoder(TINY_BERT, { pooling: 'mean', trainable: false });
+  try {
+    const lines: string[] = [];
+    let kept: SentenceEmbedder | undefined;
+    const batch = paddedBatch([5, 3], 30522);
+    const { result, used } = await withEmbedder(
+      'auto',
+      encoder,
+      async (e) => {
+        kept = e;
+        return e.embed(batch);
+      },
+      { log: (l) => lines.push(l), label: 'frozen' },
+    );
+    assert.equal(result.length, 2 * 32);
+    assert.deepEqual(used, { choice: 'auto', engine: 'onnx (onnxruntime-node 1.30.0, cpu)' });
+    assert.deepEqual(lines, ['frozen: inference on onnx (onnxruntime-node 1.30.0, cpu)']);
+    await assert.rejects(kept!.embed(batch), /has been released/, 'disposed after the job');
+    await assert.rejects(
+      withEmbedder('tfjs', encoder, async () => {
+        throw new Error('job failed');
+      }),
+      /job failed/,
+    );
+  } finally {
+    encoder.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
 });
