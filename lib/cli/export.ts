@@ -7,7 +7,8 @@ import { initBackend } from '../backend/index';
 import { POOLINGS, type Pooling } from '../model/types';
 import { EXPORT_STAGES, exportRun, type ExportStage } from '../pipeline/export';
 
-const HELP = `Usage: npm run export -- --run <out> [--stage siamese|trained] --to <folder> [--pooling P] [--tokenizer DIR]
+const HELP = `Usage: npm run export -- --run <out> [--stage siamese|trained] --to <folder>
+                              [--pooling P] [--tokenizer DIR]
 
 Writes a run's tuned encoder as ONNX (opset 17, standard ops) into a folder that transformers.js
 (@huggingface/transformers) and ONNX Runtime load as is: config.json, the tokenizer files, onnx/model.onnx.

@@ -96,22 +96,30 @@ export class OnnxModel {
 
   /**
    * A SentenceEmbedder over one `[batch, dim]` output ('sentence_embedding', 'siamese_embedding' or
-   * 'pooler_output'). With `owner`, disposing the embedder releases this model's session.
+   * 'pooler_output'). With `owner`, disposing the embedder releases this model's session; `maxLength` (the model's
+   * max_position_embeddings) turns a too-long batch into a clear error instead of ONNX Runtime's Gather error.
    */
-  embedder(output: OutputName, dim: number, opts: { owner?: boolean } = {}): SentenceEmbedder {
+  embedder(output: OutputName, dim: number, opts: { owner?: boolean; maxLength?: number } = {}): SentenceEmbedder {
     if (!this.session.outputNames.includes(output))
       throw new Error(
-        `OnnxModel.embedder: '${this.source}' has no output '${output}'; it has ${this.session.outputNames.join(', ')}.`,
+        `OnnxModel.embedder: '${this.source}' has no output '${output}'; it has ` +
+          `${this.session.outputNames.join(', ')}.`,
       );
     return {
       engine: 'onnx',
       name: this.name,
       dim,
       embed: async (batch: EncodedBatch): Promise<Float32Array> => {
+        if (opts.maxLength !== undefined && batch.seqLength > opts.maxLength)
+          throw new Error(
+            `OnnxModel.embedder: sequence length must be <= max_position_embeddings (${opts.maxLength}); got ` +
+              `${batch.seqLength}.`,
+          );
         const y = (await this.run(batch, [output]))[output];
         if (y.dims.length !== 2 || y.dims[0] !== batch.batchSize || y.dims[1] !== dim)
           throw new Error(
-            `OnnxModel.embedder: '${output}' of '${this.source}' is [${y.dims}]; expected [${batch.batchSize}, ${dim}].`,
+            `OnnxModel.embedder: '${output}' of '${this.source}' is [${y.dims}]; expected ` +
+              `[${batch.batchSize}, ${dim}].`,
           );
         return y.data;
       },
@@ -166,7 +174,9 @@ export async function onnxEmbedder(
 ): Promise<SentenceEmbedder> {
   const bytes = await toOnnx(model, opts);
   const onnx = await loadOnnxModel(bytes, { ...opts, label: `in-memory ${model.constructor.name}` });
+  const encoder = (model instanceof SiameseModel ? model.encoder : model) as TransformerEncoder;
+  const own = { owner: true, maxLength: encoder.config.maxPositionEmbeddings };
   return model instanceof SiameseModel
-    ? onnx.embedder('siamese_embedding', model.options.embeddingSize, { owner: true })
-    : onnx.embedder('sentence_embedding', model.hiddenSize, { owner: true });
+    ? onnx.embedder('siamese_embedding', model.options.embeddingSize, own)
+    : onnx.embedder('sentence_embedding', model.hiddenSize, own);
 }

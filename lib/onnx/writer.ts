@@ -9,6 +9,7 @@ import { TransformerEncoder } from '../model/encoder';
 import type { Pooling } from '../model/types';
 import { encoderGraph, IR_VERSION, OPSET, type DenseWeights, type WeightArray } from './encoder-graph';
 import { encodeModel, type ModelProto } from './proto';
+import packageJson from '../../package.json';
 
 export const PRODUCER_NAME = 'siamese-albert-ts';
 
@@ -60,7 +61,7 @@ export async function toOnnx(
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: PRODUCER_NAME,
-    producerVersion: '0.1.0',
+    producerVersion: packageJson.version,
     docString: 'Sentence encoder exported from TF.js variables by siamese-albert-ts (lib/onnx).',
     graph,
     metadataProps: Object.entries({

@@ -43,6 +43,8 @@ test('tfjs and onnx embedders give the same sentence vectors and siamese embeddi
       assert.equal(a.length, b.batchSize * ours.dim);
       assert.ok(maxAbsDiff(a, c) <= TOL, `${model.constructor.name}: ${maxAbsDiff(a, c)}`);
     }
+    const tooLong = paddedBatch([encoder.config.maxPositionEmbeddings + 1], 30000);
+    await assert.rejects(theirs.embed(tooLong), /sequence length must be <= max_position_embeddings \(\d+\); got \d+/);
     await theirs.dispose();
     await assert.rejects(theirs.embed(batches[0]), /the session of 'in-memory .*' has been released/);
   }
