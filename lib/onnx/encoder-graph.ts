@@ -108,7 +108,7 @@ function checkHead(fn: string, head: readonly DenseWeights[], inputSize: number)
   });
 }
 
-/** The encoder (and optional siamese head) as an ONNX graph; weights are referenced, not copied. */
+/** The encoder (and optional siamese head) as an ONNX graph; weights are referenced (linear ones copied transposed). */
 export function encoderGraph(
   config: EncoderConfig,
   weights: ReadonlyMap<string, WeightArray>,

@@ -98,8 +98,8 @@ export class GraphBuilder {
   }
 
   /**
-   * Add a node `opType(inputs)` in `scope`; returns its output names (one unless `outputs` > 1).
-   * `out` names the (single) output instead of the generated `/scope/Op_n_output_0`.
+   * Add a single-output node `opType(inputs)` in `scope`; returns its output's name, `out` when given, else the
+   * generated `/scope/Op_n_output_0`. Every input must exist already (the graph stays topologically sorted).
    */
   node(
     scope: string,
