@@ -10,11 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/index';
 import { SiameseModel } from '../../lib/heads/siamese';
 import { parseConfig, type HiddenAct } from '../../lib/model/config';
-import { TransformerEncoder } from '../../lib/model/encoder';
+import { buildEncoder, TransformerEncoder } from '../../lib/model/encoder';
 import { loadConfig, loadEncoder } from '../../lib/model/load';
 import { POOLINGS, type Pooling } from '../../lib/model/types';
 import { loadOnnxModel, type OnnxModel } from '../../lib/onnx/runtime';
 import { toOnnx } from '../../lib/onnx/writer';
+import { decodeModel } from '../../lib/onnx/proto';
 import { toHfConfig } from '../../lib/model/config';
 import { disposeTokenBatch, toTokenBatch, type EncodedBatch } from '../../lib/tokenizer/types';
 import { TEST_BACKENDS } from '../helpers/backends';
@@ -87,6 +88,27 @@ for (const backend of TEST_BACKENDS) {
         });
       }
     }
+
+    test(`ALBERT with 3 layer groups of 2 inner layers (random weights): within ${TOL}`, async (t) => {
+      await initBackend(backend);
+      const before = tf.memory().numTensors;
+      const base = await loadConfig(TINY_ALBERT);
+      const config = parseConfig({ ...toHfConfig(base), num_hidden_groups: 3, inner_group_num: 2 });
+      const model = new SiameseModel(buildEncoder(config, { pooling: 'mean', seed: 7, trainable: false }));
+      const bytes = await toOnnx(model);
+      const onnx = await loadOnnxModel(bytes);
+      try {
+        const m = decodeModel(bytes);
+        assert.equal(m.graph.initializer.filter((i) => i.name.includes('.albert_layers.')).length, 3 * 2 * 16);
+        const diffs = await compare(model, onnx, BATCHES(config.vocabSize)[1]);
+        t.diagnostic(`max |diff| ${JSON.stringify(diffs)}`);
+        for (const [name, d] of Object.entries(diffs)) assert.ok(d <= TOL, `${name}: max |diff| ${d}`);
+      } finally {
+        await onnx.release();
+        model.dispose();
+      }
+      assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+    });
 
     test(`tiny BERT with relu, tanh, silu and gelu_pytorch_tanh activations: within ${TOL}`, async (t) => {
       await initBackend(backend);
