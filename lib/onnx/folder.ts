@@ -3,7 +3,7 @@
  * files, `onnx/model.onnx` (transformers.js's fp32 file name). Layout as in the hub's `onnx-community` repositories.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/safetensors';
 import type { SiameseModel } from '../heads/siamese';
@@ -61,7 +61,9 @@ export async function writeOnnxFolder(
   const files = ['config.json', ONNX_FILE];
   for (const f of TOKENIZER_FILES) {
     if (!existsSync(join(opts.tokenizerDir, f))) continue;
-    await copyFile(join(opts.tokenizerDir, f), join(dir, f));
+    // Not copyFile: it keeps a read-only source's mode (../shared, a pip package), and the next export then
+    // cannot overwrite the file; an atomic write replaces it whatever its mode.
+    await writeFileAtomic(join(dir, f), await readFile(join(opts.tokenizerDir, f)));
     files.push(f);
   }
   return { dir, files, onnxBytes: bytes.length };

@@ -8,7 +8,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -203,6 +212,27 @@ describe('a run folder fine-tuned by the pipeline, exported', () => {
     assert.ok(!existsSync(to), 'nothing written on failure');
     assert.ok(readdirSync(exportsDir).length > 0);
   });
+});
+
+test('writeOnnxFolder exports again into the same folder when the tokenizer files are read-only', async () => {
+  await initBackend(TEST_BACKENDS[0]);
+  const root = mkdtempSync(join(tmpdir(), 'onnx-readonly-'));
+  const tokenizerDir = join(root, 'tokenizer');
+  mkdirSync(tokenizerDir);
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
+    copyFileSync(join(TINY_TOKENIZER, f), join(tokenizerDir, f));
+    chmodSync(join(tokenizerDir, f), 0o444);
+  }
+  const encoder = await loadEncoder(TINY_BERT, { trainable: false });
+  try {
+    await writeOnnxFolder(encoder, join(root, 'out'), { tokenizerDir });
+    const again = await writeOnnxFolder(encoder, join(root, 'out'), { tokenizerDir });
+    assert.deepEqual(again.files, ['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.equal(statSync(join(root, 'out', 'tokenizer.json')).mode & 0o200, 0o200, 'the copy is writable');
+  } finally {
+    encoder.dispose();
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 for (const [label, tokenizerDir] of [
