@@ -6,6 +6,7 @@
 import { tfjsEmbedder, type SentenceEmbedder } from '../heads/embedder';
 import type { SiameseModel } from '../heads/siamese';
 import type { TransformerEncoder } from '../model/encoder';
+import type { Encoder } from '../model/types';
 import { onnxEmbedder, type OnnxSessionOptions } from './runtime';
 
 export const INFERENCE_CHOICES = ['auto', 'tfjs', 'onnx'] as const;
@@ -24,19 +25,19 @@ export interface CreateEmbedderOptions extends OnnxSessionOptions {
 
 /**
  * A SentenceEmbedder for `model` (an encoder's sentence vectors or a siamese model's embeddings) on the chosen
- * engine. 'onnx' throws when ONNX Runtime cannot run the model; 'auto' then falls back to tfjs. The caller disposes
- * the embedder (which does not dispose `model`).
+ * engine. ONNX needs a TransformerEncoder (or a SiameseModel on one): 'onnx' throws when ONNX Runtime cannot run
+ * the model, 'auto' then falls back to tfjs. The caller disposes the embedder (which does not dispose `model`).
  */
 export async function createEmbedder(
   choice: InferenceChoice,
-  model: TransformerEncoder | SiameseModel,
+  model: Encoder | SiameseModel,
   opts: CreateEmbedderOptions = {},
 ): Promise<ChosenEmbedder> {
   if (!INFERENCE_CHOICES.includes(choice))
     throw new Error(`createEmbedder: 'choice' must be one of ${INFERENCE_CHOICES.join(', ')}; got '${choice}'.`);
   if (choice === 'tfjs') return { embedder: tfjsEmbedder(model, opts.backend) };
   try {
-    return { embedder: await onnxEmbedder(model, opts) };
+    return { embedder: await onnxEmbedder(model as TransformerEncoder | SiameseModel, opts) };
   } catch (e) {
     if (choice === 'onnx') {
       throw new Error(
@@ -62,7 +63,7 @@ export interface EngineUsed {
  */
 export async function withEmbedder<T>(
   choice: InferenceChoice,
-  model: TransformerEncoder | SiameseModel,
+  model: Encoder | SiameseModel,
   job: (embedder: SentenceEmbedder) => Promise<T>,
   opts: CreateEmbedderOptions & { log?: (line: string) => void; label?: string } = {},
 ): Promise<{ result: T; used: EngineUsed }> {

@@ -113,13 +113,13 @@ test("createEmbedder: 'onnx' and 'auto' run ONNX Runtime; without an exportable 
       embed: encoder.embed.bind(encoder),
       forward: encoder.forward.bind(encoder),
     } as unknown as Encoder;
-    const auto = await createEmbedder('auto', wrapped as never, { backend: 'wasm' });
+    const auto = await createEmbedder('auto', wrapped, { backend: 'wasm' });
     assert.equal(auto.embedder.engine, 'tfjs');
     assert.match(auto.fallbackReason!, /must be a TransformerEncoder/);
     const b = paddedBatch([4, 6], 30522);
     assert.ok(maxAbsDiff(await auto.embedder.embed(b), await tfjs.embedder.embed(b)) === 0);
     await assert.rejects(
-      createEmbedder('onnx', wrapped as never),
+      createEmbedder('onnx', wrapped),
       /createEmbedder: ONNX Runtime cannot run this model \(--inference onnx\): .*must be a TransformerEncoder.*; choose tfjs or auto/,
     );
     await assert.rejects(
