@@ -59,8 +59,8 @@ async function runSettings(run: string, checkpointDir: string): Promise<Record<s
   return (await readManifest(checkpointDir))?.config ?? {};
 }
 
-function need(path: string, what: string, command: string): void {
-  if (!existsSync(path)) throw new Error(`exportRun: no ${what} at '${path}'; make it with: ${command}`);
+function need(fn: string, path: string, what: string, command: string): void {
+  if (!existsSync(path)) throw new Error(`${fn}: no ${what} at '${path}'; make it with: ${command}`);
 }
 
 /** The trained classifier's checkpoint folder (the trainer writes it in `<run>/trained`, or a checkpoint/ in it). */
@@ -78,11 +78,14 @@ export async function loadRunTrainedEncoder(
 ): Promise<{ encoder: TransformerEncoder; weights: string }> {
   const dir = trainedCheckpointDir(run);
   const rerun = `npm run pipeline -- --stages trained --out ${run} (with the run's other options)`;
-  need(join(dir, 'checkpoint.json'), 'trained-classifier checkpoint', rerun);
+  need('loadRunTrainedEncoder', join(dir, 'checkpoint.json'), 'trained-classifier checkpoint', rerun);
   const manifest = (await readManifest(dir))!;
   const model = settings.model;
   if (typeof model !== 'string')
-    throw new Error(`exportRun: the run's settings name no 'model' (report.json config.model); cannot rebuild it.`);
+    throw new Error(
+      `loadRunTrainedEncoder: the run's settings name no 'model' (report.json config.model), so its architecture is ` +
+        `unknown; rerun the pipeline into this folder to write report.json.`,
+    );
   const config = await loadConfig(await resolveModelDir(model));
   // The best epoch's weights (what the pipeline evaluates): `files.weights`, or `files.best.weights` in manifests
   // that also keep the last state for resuming.
@@ -92,7 +95,9 @@ export async function loadRunTrainedEncoder(
   for (const [name, a] of await readSafetensors(path))
     if (name.startsWith('encoder.')) encoderArrays.set(name.slice('encoder.'.length), a);
   if (encoderArrays.size === 0)
-    throw new Error(`exportRun: '${path}' holds no 'encoder.*' weights (was the encoder trained?); ${rerun}.`);
+    throw new Error(
+      `loadRunTrainedEncoder: '${path}' holds no 'encoder.*' weights (was the encoder trained?); ${rerun}.`,
+    );
   const weights = variablesFromCheckpoint(encoderArrays, config, path, false);
   return { encoder: new TransformerEncoder(config, weights, { pooling, trainable: false }), weights: path };
 }
@@ -101,20 +106,20 @@ export async function loadRunTrainedEncoder(
 export async function loadRunSiamese(run: string, pooling: Pooling): Promise<SiameseModel> {
   const paths = runPaths(run);
   const rerun = `npm run pipeline -- --stages siamese --out ${run} (with the run's other options)`;
-  need(join(paths.siameseEncoder, 'model.safetensors'), 'tuned siamese encoder', rerun);
-  need(paths.siameseHead, 'siamese head', rerun);
+  need('loadRunSiamese', join(paths.siameseEncoder, 'model.safetensors'), 'tuned siamese encoder', rerun);
+  need('loadRunSiamese', paths.siameseHead, 'siamese head', rerun);
   const head = await readSafetensors(paths.siameseHead);
   const k1 = head.get('head.dense1.kernel');
   const k2 = head.get('head.dense2.kernel');
   if (!k1 || !k2)
-    throw new Error(`exportRun: '${paths.siameseHead}' lacks head.dense1.kernel or head.dense2.kernel; ${rerun}.`);
+    throw new Error(`loadRunSiamese: '${paths.siameseHead}' lacks head.dense1.kernel or head.dense2.kernel; ${rerun}.`);
   const encoder = await loadEncoder(paths.siameseEncoder, { pooling, trainable: false });
   const model = new SiameseModel(encoder, { hiddenUnits: k1.shape[1], embeddingSize: k2.shape[1] });
   for (const [name, v] of model.headWeights()) {
     const a = head.get(name);
     if (!a || a.shape.join('x') !== v.shape.join('x')) {
       model.dispose();
-      throw new Error(`exportRun: '${paths.siameseHead}' lacks '${name}' of shape [${v.shape}]; ${rerun}.`);
+      throw new Error(`loadRunSiamese: '${paths.siameseHead}' lacks '${name}' of shape [${v.shape}]; ${rerun}.`);
     }
     tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
   }
