@@ -70,7 +70,9 @@ export class TrainingBench {
   /** One optimizer step; returns the loss before the update. */
   async step(): Promise<number> {
     const vars = this.model.trainableVariables();
-    const { value, grads } = tf.variableGrads(() => this.model.lossFn(this.batch, true), vars);
+    // Dropout masks seeded per step, as the trainer does (models with dropout > 0 need a seed).
+    const seed = `${this.model.options.seed}:${this.optimizer.iterations}`;
+    const { value, grads } = tf.variableGrads(() => this.model.lossFn(this.batch, true, undefined, seed), vars);
     try {
       this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
       return (await value.data())[0];
