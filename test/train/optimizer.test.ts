@@ -44,7 +44,11 @@ function toyModel(seed: string) {
       tf.dispose([value, ...Object.values(grads)]);
       return out;
     },
-    bits: () => list.map((v) => Buffer.from(v.dataSync().buffer).toString('hex')),
+    bits: () =>
+      list.map((v) => {
+        const a = v.dataSync();
+        return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+      }),
     dispose: () => tf.dispose([...list, x, y]),
   };
 }
