@@ -8,13 +8,24 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
-import { readManifest, train, type EpochRecord, type TrainResult } from '../../lib/train/index';
+import { SiameseModel } from '../../lib/heads/index';
+import { loadEncoder } from '../../lib/model/load';
+import { loadTokenizer } from '../../lib/tokenizer/tokenizer';
+import {
+  pkSampler,
+  readManifest,
+  textBatchLoader,
+  train,
+  type EpochRecord,
+  type TrainResult,
+} from '../../lib/train/index';
 import { TEST_BACKENDS } from '../helpers/backends';
 import { blobsSetup, dropoutSiameseSetup, weightBits } from '../helpers/toy-training';
 
@@ -318,3 +329,58 @@ for (const backend of TEST_BACKENDS) {
     });
   });
 }
+
+const MINILM = process.env.MINILM_DIR;
+// Without the pure-JS cpu backend, too slow for a 22M-parameter model (as test/model/minilm.test.ts).
+const MINILM_BACKENDS = TEST_BACKENDS.length > 1 ? TEST_BACKENDS.filter((b) => b !== 'cpu') : TEST_BACKENDS;
+describe(
+  'seeded dropout with a real encoder (all-MiniLM-L6-v2, dropout 0.1)',
+  {
+    skip: MINILM ? false : 'MINILM_DIR is not set: skipping the real MiniLM encoder',
+  },
+  () => {
+    for (const backend of MINILM_BACKENDS) {
+      test(`two identical siamese trainings (3 steps) are bit-identical on ${backend}`, async () => {
+        await initBackend(backend);
+        const before = tf.memory().numTensors;
+        const golden = JSON.parse(readFileSync(new URL('../fixtures/minilm-headlines.json', import.meta.url), 'utf8'));
+        const texts: string[] = golden.headlines;
+        const labels = Int32Array.from(texts, (_, i) => i % 4);
+        const tokenizer = await loadTokenizer(MINILM!);
+        const loader = textBatchLoader(texts, labels, tokenizer, { maxLength: 16 });
+        const run = async () => {
+          const model = new SiameseModel(await loadEncoder(MINILM!, { pooling: 'mean' }), { seed: 1 });
+          const losses: number[] = [];
+          try {
+            await train({
+              model,
+              sampler: pkSampler(labels, { classesPerBatch: 2, examplesPerClass: 4, seed: 1 }),
+              loadBatch: (idx) => loader.loadBatch(idx),
+              disposeBatch: loader.disposeBatch,
+              epochs: 1,
+              maxSteps: 3,
+              learningRate: 1e-4,
+              seed: 3,
+              onStep: (s) => {
+                losses.push(s.loss);
+              },
+            });
+            const hash = createHash('sha256');
+            for (const v of model.trainableVariables()) {
+              const a = v.dataSync();
+              hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+            }
+            return { losses, weights: hash.digest('hex') };
+          } finally {
+            model.dispose();
+          }
+        };
+        const a = await run();
+        const b = await run();
+        assert.equal(a.losses.length, 3);
+        assert.deepEqual(b, a);
+        assert.equal(tf.memory().numTensors, before);
+      });
+    }
+  },
+);
