@@ -25,25 +25,23 @@ import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../io/safetensors';
 import {
   cleanCheckpointDir,
   MANIFEST_FILE,
-  readCheckpointJson,
   readManifest,
   restoreOptimizer,
   restoreWeights,
   saveCheckpoint,
-  type CheckpointManifest,
 } from './checkpoint';
-import { recordFromJson, recordToJson, type EpochRecord, type EpochRecordJson } from './history';
+import { recordFromJson, recordToJson, type EpochRecord } from './history';
 import { killPoint } from './kill-points';
 import { makeAdam, type LearningRate, type ParamGroup } from './optimizer';
 import { silentReporter, type ProgressReporter } from './progress';
+import { planRerun, RESULT_FILE, writeResult, type StopReason } from './rerun';
 import type { BatchSampler } from './sampler';
 import type { StepOutputs, TrainableModel } from './types';
 
-export const RESULT_FILE = 'result.json';
+export { RESULT_FILE, type StopReason };
 
 /** A loss that is NaN or ±Inf. Training stops; the last good checkpoint is kept. */
 export class NonFiniteLossError extends Error {
@@ -112,8 +110,6 @@ export interface TrainOptions<B extends { size: number }> {
   onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
 }
 
-export type StopReason = 'completed' | 'early-stopping' | 'max-steps';
-
 export interface TrainResult {
   /** Every epoch of the run, including those of earlier (resumed or reloaded) sessions. */
   history: EpochRecord[];
@@ -130,15 +126,6 @@ export interface TrainResult {
   checkpoint?: string;
 }
 
-interface ResultJson {
-  stop_reason: StopReason;
-  monitor: 'val_loss' | 'loss';
-  best_epoch: number;
-  best_value: number;
-  global_step: number;
-  history: EpochRecordJson[];
-}
-
 function checkOptions<B extends { size: number }>(o: TrainOptions<B>): void {
   if (!(Number.isInteger(o.epochs) && o.epochs > 0))
     throw new Error(`train: 'epochs' must be a positive integer; got ${o.epochs}.`);
@@ -148,13 +135,6 @@ function checkOptions<B extends { size: number }>(o: TrainOptions<B>): void {
     throw new Error(`train: 'maxSteps' must be a non-negative integer; got ${o.maxSteps}.`);
   if (o.validationBatches && o.validationBatches.length === 0)
     throw new Error("train: 'validationBatches' must hold at least one batch when given; got none.");
-}
-
-function configMismatch(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(saved), ...Object.keys(now)]);
-  return [...keys]
-    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
-    .map((k) => `${k}: checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(now[k])}`);
 }
 
 interface Totals {
@@ -185,54 +165,6 @@ async function evaluate<B extends { size: number }>(o: TrainOptions<B>, batches:
     }
   }
   return t;
-}
-
-/** How a run continues from the checkpoint in its folder. */
-type Start = { kind: 'resume'; message: string } | { kind: 'reload'; stopReason: StopReason; message: string };
-
-async function planStart<B extends { size: number }>(
-  o: TrainOptions<B>,
-  dir: string,
-  manifest: CheckpointManifest,
-  monitor: string,
-): Promise<Start> {
-  const diff = configMismatch(manifest.config, o.config ?? {});
-  if (diff.length > 0)
-    throw new Error(
-      `train: the checkpoint in '${dir}' was made with other settings (${diff.join('; ')}). Use another ` +
-        `output folder or resume: false.`,
-    );
-  if (manifest.epoch > o.epochs)
-    throw new Error(
-      `train: '${dir}' holds a run of ${manifest.epoch} epochs; 'epochs' is ${o.epochs}. Its best epoch may lie ` +
-        `beyond ${o.epochs}: ask for at least ${manifest.epoch} epochs to reuse it, or use another output folder.`,
-    );
-  const resultPath = join(dir, RESULT_FILE);
-  const saved = existsSync(resultPath) ? ((await readCheckpointJson(resultPath, dir)) as ResultJson) : undefined;
-  const best = `best ${monitor} ${manifest.best.value.toFixed(4)} at epoch ${manifest.best.epoch}`;
-  if (manifest.epoch === o.epochs)
-    return {
-      kind: 'reload',
-      stopReason: 'completed',
-      message: `train: '${dir}' holds a finished run (${manifest.epoch} epochs, ${best}); loaded its best weights.`,
-    };
-  if (o.patience !== undefined && manifest.since_improvement >= o.patience)
-    return {
-      kind: 'reload',
-      stopReason: 'early-stopping',
-      message:
-        `train: '${dir}' holds a run that stopped early after epoch ${manifest.epoch} of ${o.epochs} (no ` +
-        `${monitor} improvement for ${manifest.since_improvement} epochs, ${best}); not training further, loaded ` +
-        `its best weights. A patience above ${manifest.since_improvement} lets it train on.`,
-    };
-  const at = `from its epoch ${manifest.epoch} (step ${manifest.step}, ${best})`;
-  return {
-    kind: 'resume',
-    message: saved
-      ? `train: '${dir}' holds a finished run of ${manifest.epoch} epochs (${saved.stop_reason}); training on to ` +
-        `${o.epochs} epochs ${at}.`
-      : `train: resuming '${dir}' at epoch ${manifest.epoch + 1} of ${o.epochs} ${at}.`,
-  };
 }
 
 /** Train `model`; see {@link TrainOptions} and the module comment for what a rerun in `outDir` does. */
@@ -269,7 +201,7 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
         );
     }
     if (manifest && o.outDir && (o.resume ?? true)) {
-      const start = await planStart(o, o.outDir, manifest, monitor);
+      const start = await planRerun(o.outDir, manifest, { epochs: o.epochs, patience: o.patience, config, monitor });
       history = manifest.history.map(recordFromJson);
       globalStep = manifest.step;
       startEpoch = manifest.epoch;
@@ -387,15 +319,14 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
     if (o.outDir && checkpointPath && stopReason !== 'max-steps') {
       const resultPath = join(o.outDir, RESULT_FILE);
       if (!reloaded || !existsSync(resultPath)) {
-        const result: ResultJson = {
+        await writeResult(o.outDir, {
           stop_reason: stopReason,
           monitor,
           best_epoch: best.epoch,
           best_value: best.value,
           global_step: globalStep,
           history: history.map(recordToJson),
-        };
-        await writeFileAtomic(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+        });
         killPoint('result');
       }
       const m = await readManifest(o.outDir);

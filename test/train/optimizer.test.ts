@@ -159,6 +159,13 @@ describe('Adam options', () => {
       () => makeAdam(1e-3, { paramGroups: [{ variables: [v] }, { variables: [v], learningRate: 1 }] }),
       /Adam: variable '.*' is in more than one of 'paramGroups'/,
     );
+    const schedule = makeAdam((step) => 0.1 * (step + 1));
+    assert.equal(schedule.currentLearningRate(), 0.1);
+    const g0 = tf.ones([2]);
+    schedule.applyGradients([{ name: v.name, tensor: g0 }]);
+    assert.equal(schedule.currentLearningRate(), 0.2, 'the rate of the next update (step 1)');
+    schedule.dispose();
+    g0.dispose();
     const opt = makeAdam(() => NaN);
     const g = tf.ones([2]);
     assert.throws(
