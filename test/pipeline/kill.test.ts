@@ -60,36 +60,37 @@ async function inPairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
 
 describe('kill -9 during the siamese stage, then the same command again (CLI, tiny ALBERT, wasm)', { skip }, () => {
   let dir = '';
-  let args: (out: string) => string[];
+  let ref = '';
+  let args: (out: string, epochs?: number) => string[];
+  const encoder = (out: string) => join(out, 'siamese', 'encoder', 'model.safetensors');
+  const head = (out: string) => join(out, 'siamese', 'head.safetensors');
+  const history = (out: string) =>
+    JSON.parse(readFileSync(join(out, 'siamese', 'checkpoint', 'result.json'), 'utf8')).history.map(
+      (h: { seconds?: number }) => ({ ...h, seconds: 0 }),
+    );
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kill-'));
     const { texts, labels } = toyTexts(90, 'kill');
     const lines = texts.map((t, i) => JSON.stringify({ category: ['a', 'b', 'c'][labels[i]], headline: t }));
     writeFileSync(join(dir, 'data.jsonl'), `${lines.join('\n')}\n`);
     // 72 training texts in P×K 3×4 batches: 6 steps an epoch, 24 in all.
-    args = (out) => [
+    args = (out, epochs = 4) => [
       ...['--data', join(dir, 'data.jsonl'), '--text', 'headline', '--min-words', '0'],
       ...['--model', 'test/fixtures/tiny-albert', '--tokenizer', 'test/tokenizer/fixtures/tiny-wordpiece'],
-      ...['--max-length', '12', '--siamese-epochs', '4', '--siamese-lr', '1e-3', '--siamese-batch-size', '12'],
-      ...['--stages', 'siamese', '--backend', 'wasm', '--out', out],
+      ...['--max-length', '12', '--siamese-epochs', String(epochs), '--siamese-lr', '1e-3'],
+      ...['--siamese-batch-size', '12', '--stages', 'siamese', '--backend', 'wasm', '--out', out],
     ];
+    ref = join(dir, 'reference');
+    const r = await pipeline(args(ref));
+    assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
   test('the exported encoder and head equal an uninterrupted run’s, and no leftover files remain', async () => {
-    const ref = join(dir, 'reference');
-    const r = await pipeline(args(ref));
-    assert.equal(r.code, 0, r.stderr);
-    const encoder = (out: string) => join(out, 'siamese', 'encoder', 'model.safetensors');
-    const head = (out: string) => join(out, 'siamese', 'head.safetensors');
     const checkpointFiles = (out: string) => readdirSync(join(out, 'siamese', 'checkpoint')).sort();
     const report = (out: string) => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    const history = (out: string) =>
-      JSON.parse(readFileSync(join(out, 'siamese', 'checkpoint', 'result.json'), 'utf8')).history.map(
-        (h: { seconds?: number }) => ({ ...h, seconds: 0 }),
-      );
 
     // After a step mid-epoch 1 (no checkpoint yet: the rerun starts afresh) and mid-epoch 3; in each phase of a
     // checkpoint write; after result.json (before the exports).
@@ -130,6 +131,20 @@ describe('kill -9 during the siamese stage, then the same command again (CLI, ti
       outcomes.some((o) => o.point === 'checkpoint-partial@2' && /removed 1 leftover file/.test(o.rerun.stderr)),
       'the torn temporary file of checkpoint-partial is removed and reported',
     );
+  });
+
+  test('more --siamese-epochs on a finished siamese stage train on, say so, and equal the longer run', async () => {
+    const out = join(dir, 'epochs-2-then-4');
+    const short = await pipeline(args(out, 2));
+    assert.equal(short.code, 0, short.stderr);
+    const shortEncoder = sha256(encoder(out));
+    const longer = await pipeline(args(out, 4));
+    assert.equal(longer.code, 0, longer.stderr);
+    assert.match(longer.stderr, /holds a finished run of 2 epochs \(completed\); training on to 4 epochs/);
+    assert.notEqual(sha256(encoder(out)), shortEncoder, 'the export is rewritten');
+    assert.equal(sha256(encoder(out)), sha256(encoder(ref)));
+    assert.equal(sha256(head(out)), sha256(head(ref)));
+    assert.deepEqual(history(out), history(ref));
   });
 });
 
