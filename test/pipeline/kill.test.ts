@@ -73,16 +73,21 @@ describe('kill -9 during the siamese stage, then the same command again (CLI, ti
     const { texts, labels } = toyTexts(90, 'kill');
     const lines = texts.map((t, i) => JSON.stringify({ category: ['a', 'b', 'c'][labels[i]], headline: t }));
     writeFileSync(join(dir, 'data.jsonl'), `${lines.join('\n')}\n`);
-    // 72 training texts in P×K 3×4 batches: 6 steps an epoch, 24 in all.
+    // 72 training texts in P×K 3×4 batches: 6 steps an epoch, 24 in all; at lr 3e-3 epoch 2 does not improve the
+    // validation loss (its checkpoint's last state differs from its best), epochs 3 and 4 do.
     args = (out, epochs = 4) => [
       ...['--data', join(dir, 'data.jsonl'), '--text', 'headline', '--min-words', '0'],
       ...['--model', 'test/fixtures/tiny-albert', '--tokenizer', 'test/tokenizer/fixtures/tiny-wordpiece'],
-      ...['--max-length', '12', '--siamese-epochs', String(epochs), '--siamese-lr', '1e-3'],
+      ...['--max-length', '12', '--siamese-epochs', String(epochs), '--siamese-lr', '3e-3'],
       ...['--siamese-batch-size', '12', '--stages', 'siamese', '--backend', 'wasm', '--out', out],
     ];
     ref = join(dir, 'reference');
     const r = await pipeline(args(ref));
     assert.equal(r.code, 0, r.stderr);
+    const improved = history(ref).map((h: { val_loss: number }, i: number, all: { val_loss: number }[]) =>
+      all.slice(0, i).every((p) => h.val_loss < p.val_loss),
+    );
+    assert.deepEqual(improved, [true, false, true, true], 'the scenario needs a non-improving epoch 2');
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
