@@ -163,8 +163,8 @@ export async function saveCheckpoint(
 function checkManifest(m: Record<string, unknown>, path: string, dir: string): CheckpointManifest {
   if (m.format !== CHECKPOINT_FORMAT)
     throw new Error(
-      `checkpoint: '${path}' is not a ${CHECKPOINT_FORMAT} manifest (format ${JSON.stringify(m.format)}). Use another ` +
-        `output folder.`,
+      `checkpoint: '${path}' is not a ${CHECKPOINT_FORMAT} manifest (format ${JSON.stringify(m.format)}). Use ` +
+        `another output folder.`,
     );
   if (m.version !== CHECKPOINT_VERSION)
     throw new Error(
@@ -233,7 +233,7 @@ export async function restoreWeights(
   }
 }
 
-/** Load the last state's Adam state into `optimizer` exactly (step, beta powers, every trainable variable's moments). */
+/** Load the last state's Adam state into `optimizer` exactly: step, beta powers, every trainable variable's moments. */
 export async function restoreOptimizer(
   dir: string,
   manifest: CheckpointManifest,

@@ -39,7 +39,7 @@ function target(): { point: KillPoint; n: number } | undefined {
   return { point: m[1] as KillPoint, n: Number(m[2]) };
 }
 
-/** SIGKILL this process if `SIAMESE_TEST_KILL_AT` names this point and count; `before` runs first (e.g. a torn file). */
+/** SIGKILL this process if `SIAMESE_TEST_KILL_AT` names this point and count; `before` runs first (a torn file). */
 export function killPoint(point: KillPoint, before?: () => void): void {
   const t = target();
   if (!t || t.point !== point) return;
