@@ -16,9 +16,10 @@
  * (`<name>/m`, `<name>/v`), with `step`, `beta1_power` and `beta2_power`.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { readJsonFile } from '../io/json';
 import {
   ATOMIC_TEMP_FILE,
   atomicTempPath,
@@ -63,21 +64,23 @@ export interface CheckpointManifest {
   created_at: string;
 }
 
-/** What a damaged checkpoint folder error says to do. */
+/** What to do about a damaged file of checkpoint folder `dir`. */
+const FIX = (dir: string) =>
+  `Delete the folder '${dir}' to train this stage again from the start, or use another output folder.`;
+
 function damaged(path: string, dir: string, detail: string): Error {
-  return new Error(
-    `checkpoint: '${path}' is damaged (${detail}). Delete the folder '${dir}' to train this stage again from the ` +
-      `start, or use another output folder.`,
-  );
+  return new Error(`checkpoint: '${path}' is damaged (${detail}). ${FIX(dir)}`);
 }
 
-/** Parse a JSON file of a checkpoint folder; a file that does not parse is reported as damaged, naming it. */
-export async function readCheckpointJson(path: string, dir: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+/**
+ * The JSON object in `path` of checkpoint folder `dir` (`what` it should be, e.g. "a training result"); a file
+ * that does not parse is an error naming it (lib/io/json) and saying what to do.
+ */
+export async function readCheckpointJson(path: string, dir: string, what: string): Promise<Record<string, unknown>> {
   try {
-    return JSON.parse(text) as unknown;
+    return await readJsonFile(path, what);
   } catch (e) {
-    throw damaged(path, dir, `not valid JSON: ${(e as Error).message}`);
+    throw new Error(`checkpoint: ${(e as Error).message} ${FIX(dir)}`);
   }
 }
 
@@ -197,9 +200,7 @@ function checkManifest(m: Record<string, unknown>, path: string, dir: string): C
 export async function readManifest(dir: string): Promise<CheckpointManifest | undefined> {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
-  const m = await readCheckpointJson(path, dir);
-  if (!m || typeof m !== 'object' || Array.isArray(m)) throw damaged(path, dir, 'not a JSON object');
-  return checkManifest(m as Record<string, unknown>, path, dir);
+  return checkManifest(await readCheckpointJson(path, dir, `a ${CHECKPOINT_FORMAT} manifest`), path, dir);
 }
 
 async function readState(dir: string, file: string): Promise<Map<string, NamedArray>> {

@@ -58,7 +58,9 @@ export async function planRerun(dir: string, manifest: CheckpointManifest, req: 
         `beyond ${req.epochs}: ask for at least ${manifest.epoch} epochs to reuse it, or use another output folder.`,
     );
   const resultPath = join(dir, RESULT_FILE);
-  const saved = existsSync(resultPath) ? ((await readCheckpointJson(resultPath, dir)) as ResultJson) : undefined;
+  const saved = existsSync(resultPath)
+    ? ((await readCheckpointJson(resultPath, dir, "a finished training's result")) as unknown as ResultJson)
+    : undefined;
   const best = `best ${req.monitor} ${manifest.best.value.toFixed(4)} at epoch ${manifest.best.epoch}`;
   if (manifest.epoch === req.epochs)
     return {

@@ -273,13 +273,17 @@ describe('checkpoint folder hygiene and damaged files', () => {
 
     writeFileSync(manifestPath, manifestText.slice(0, 100));
     await assert.rejects(run(dir), (e: Error) => {
-      assert.match(e.message, /^checkpoint: '.*checkpoint\.json' is damaged \(not valid JSON: /);
+      assert.match(e.message, /^checkpoint: .*checkpoint\.json: not valid JSON \(.*\); expected a .* manifest\. /);
       assert.match(e.message, fix);
       return true;
     });
     writeFileSync(manifestPath, manifestText);
     writeFileSync(join(dir, 'result.json'), resultText.slice(0, 50));
-    await assert.rejects(run(dir), /^Error: checkpoint: '.*result\.json' is damaged \(not valid JSON: /);
+    await assert.rejects(run(dir), (e: Error) => {
+      assert.match(e.message, /^checkpoint: .*result\.json: not valid JSON \(.*\); expected a finished training's /);
+      assert.match(e.message, fix);
+      return true;
+    });
     writeFileSync(join(dir, 'result.json'), resultText);
     const manifest = JSON.parse(manifestText);
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: { ...manifest.files, best: { weights: 'x' } } }));
