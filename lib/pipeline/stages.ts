@@ -19,6 +19,7 @@ import { SiameseModel } from '../heads/siamese';
 
 import type { ProgressReporter } from '../train/progress';
 import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import { removeStaleTempFiles } from '../train/checkpoint';
 import { RESULT_FILE, train, type TrainResult } from '../train/trainer';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
@@ -108,11 +109,9 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
   ctx.log?.(
     `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
   );
-  // A finished run only reloads its best weights; its exports are already on disk.
-  const exported =
-    existsSync(join(paths.siameseCheckpoint, RESULT_FILE)) &&
-    existsSync(join(paths.siameseEncoder, 'model.safetensors')) &&
-    existsSync(paths.siameseHead);
+  // A reloaded finished run keeps its exports; a run that trained (or was killed while exporting) writes them.
+  const exported = existsSync(join(paths.siameseEncoder, 'model.safetensors')) && existsSync(paths.siameseHead);
+  for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
   const result = await train({
     model,
     sampler,
@@ -121,6 +120,7 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
     disposeBatch: loader.disposeBatch,
     epochs: cfg.siameseEpochs,
     learningRate: cfg.siameseLr,
+    seed: cfg.seed,
     patience: cfg.patience,
     outDir: paths.siameseCheckpoint,
     reporter: ctx.reporter,
@@ -139,7 +139,7 @@ export async function siameseStage(ctx: StageContext): Promise<{ model: SiameseM
       pooling: cfg.pooling,
     },
   });
-  if (!exported) {
+  if (!exported || !result.reloaded) {
     await saveEncoder(encoder, paths.siameseEncoder, { tokenizerDir: cfg.tokenizer });
     await writeSafetensors(paths.siameseHead, await variablesToArrays(model.headWeights()));
   }
@@ -212,6 +212,7 @@ async function headStage(
     disposeBatch: loader.disposeBatch,
     epochs: cfg.classifierEpochs,
     learningRate: cfg.classifierLr,
+    seed: cfg.seed,
     patience: cfg.patience,
     outDir: classifierFolder(cfg, name),
     reporter: ctx.reporter,
@@ -299,6 +300,7 @@ export async function trainedStage(ctx: StageContext): Promise<TrainedClassifier
     disposeBatch: loader.disposeBatch,
     epochs: cfg.trainedEpochs,
     learningRate: cfg.trainedLr,
+    seed: cfg.seed,
     patience: cfg.patience,
     outDir: classifierFolder(cfg, 'trained'),
     reporter: ctx.reporter,
