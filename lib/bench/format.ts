@@ -57,6 +57,7 @@ export function formatReports(reports: BenchReport[]): string {
       }
     }
   }
+  out.push(...formatPythonPeers(reports));
   const skips = reports.flatMap((r) => r.skipped.map((s) => ({ ...s, model: `${s.model} (${r.backend.name})` })));
   if (skips.length) out.push('', 'Skipped:', ...skips.map(skipLine));
   return out.join('\n');
@@ -68,4 +69,43 @@ export function lossAgreement(a: readonly number[], b: readonly number[]): { ste
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return { steps: n, maxAbsDiff: m };
+}
+
+/** The Python peer's table: each engine next to ours from the same interleaved rounds. */
+export function formatPythonPeers(reports: BenchReport[]): string[] {
+  const rows: string[] = [];
+  for (const r of reports) {
+    for (const m of r.models) {
+      const cases = [
+        ...m.inference.map((c) => ({ c, workload: 'inference', unit: 'texts/s', steps: 0 })),
+        ...m.training.map((c) => ({ c, workload: 'training', unit: 'samples/s', steps: c.losses.length })),
+      ];
+      for (const { c, workload, unit, steps } of cases) {
+        for (const p of c.pythonPeers ?? []) {
+          const diff =
+            p.maxAbsDiffPooled !== undefined
+              ? `pooled ${p.maxAbsDiffPooled.toExponential(1)}`
+              : `losses ${p.maxAbsDiffLoss?.toExponential(1)} over ${Math.min(p.losses?.length ?? 0, steps)} steps`;
+          rows.push(
+            `| ${m.name} | ${workload} | ${c.seqLength} x ${c.batchSize} | ${r.backend.name} ${f(c.perSecond, 2)} | ` +
+              `${p.engine} ${f(p.perSecond, 2)} | **${f(p.ratio, 2)}** | ${diff} | ${unit} |`,
+          );
+        }
+      }
+    }
+  }
+  if (rows.length === 0) return [];
+  const versions = reports.flatMap((r) => r.models).find((m) => m.pythonPeerVersions)?.pythonPeerVersions ?? {};
+  return [
+    '',
+    '### Python peer, interleaved with ours in the same run (median per engine)',
+    '',
+    `Versions: ${Object.entries(versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+    '| model | workload | tokens x batch | ours | peer | ours/peer | max abs diff vs ours | unit |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }

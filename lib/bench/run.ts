@@ -11,13 +11,19 @@ import type { BackendInfo } from '../backend/index';
 import type { EncoderConfig } from '../model/config';
 import { parseConfig } from '../model/config';
 import { buildEncoder, type TransformerEncoder } from '../model/encoder';
-import { loadEncoder } from '../model/load';
+import { loadEncoder, saveEncoder } from '../model/load';
+import { writeSafetensors } from '../io/safetensors';
+import { variablesToArrays } from '../io/tensors';
+import { TRAINING_DEFAULTS } from '../heads/defaults';
 import { disposeTokenBatch, toTokenBatch } from '../tokenizer/types';
 import { encoderForwardFlops, TRAIN_FLOPS_FACTOR } from './flops';
+import { lossAgreement } from './format';
 import { memorySnapshot, type MemorySnapshot } from './memory';
 import { loadPeer, maxAbsDiff, onnxExportDir, onnxExportProblem, type PeerModel } from './peer';
+import { interleaved, wallTimed, type TimedRun } from './interleave';
+import { pythonPeerProblem, PythonPeer, type PeerEngine } from './python-peer';
 import { timeRepeated } from './stats';
-import { inferOnce, syntheticBatch, TrainingBench } from './workloads';
+import { inferOnce, pkLabels, syntheticBatch, TrainingBench } from './workloads';
 
 export interface BenchCase {
   seqLength: number;
@@ -48,7 +54,8 @@ export interface BenchSettings {
   /** Seconds one case may take (warm-up + timed runs); later repeats are dropped to fit. */
   caseBudgetS: number;
   maxRepeats: number;
-  /** Run the ONNX Runtime peer where an export exists. */
+  /** Run the peers: transformers.js where an ONNX export exists, and the Python peer (PyTorch, ONNX Runtime)
+   * when `npm run setup:peer` made its venv. */
   peer: boolean;
   train: boolean;
 }
@@ -85,10 +92,24 @@ export interface CaseResult extends BenchCase {
   gflops: number;
 }
 
+/** A Python peer engine's figures for one case, measured interleaved with ours. */
+export interface PythonPeerResult extends CaseResult {
+  engine: PeerEngine;
+  /** ours / peer throughput, both from the same interleaved rounds. */
+  ratio: number;
+  /** Inference: largest |ours - peer| of the pooled outputs. */
+  maxAbsDiffPooled?: number;
+  /** Training: the peer's loss of every step (warm-up first) and the largest |ours - peer| over them. */
+  losses?: number[];
+  maxAbsDiffLoss?: number;
+}
+
 export interface InferenceResult extends CaseResult {
   peer?: CaseResult & { maxAbsDiffPooled: number };
   /** ours / peer throughput. */
   ratio?: number;
+  /** PyTorch and ONNX Runtime (Python peer), interleaved with ours. */
+  pythonPeers?: PythonPeerResult[];
 }
 
 export interface TrainingResult extends CaseResult {
@@ -98,11 +119,13 @@ export interface TrainingResult extends CaseResult {
   tensorsAfterFirstStep: number;
   tensorsAfterLastStep: number;
   memory: MemorySnapshot;
+  /** PyTorch + sentence-transformers (Python peer), interleaved with ours. */
+  pythonPeers?: PythonPeerResult[];
 }
 
 export interface Skip {
   model: string;
-  workload: 'inference' | 'training' | 'peer';
+  workload: 'inference' | 'training' | 'peer' | 'python-peer';
   case?: BenchCase;
   reason: string;
 }
@@ -113,6 +136,8 @@ export interface ModelReport {
   inference: InferenceResult[];
   training: TrainingResult[];
   peerProvider?: string;
+  /** Versions of the Python peer's packages, when it ran. */
+  pythonPeerVersions?: Record<string, string>;
 }
 
 export interface BenchReport {
@@ -208,142 +233,14 @@ export async function runBench(
   const matMulPeak = await measureMatMulPeak();
   log(`  ${matMulPeak.gflops.toFixed(1)} GFLOP/s`);
   const reports: ModelReport[] = [];
-  for (const model of models) {
-    const exportProblem = onnxExportProblem(onnxExportDir(model.name));
-    const useExport = exportProblem === undefined;
-    const encoder = await makeEncoder(model, useExport);
-    const config = encoder.config;
-    const report: ModelReport = {
-      name: model.name,
-      parameters: [...encoder.weights.values()].reduce((n, v) => n + v.size, 0),
-      inference: [],
-      training: [],
-    };
-    let peer: PeerModel | undefined;
-    if (settings.peer) {
-      if (exportProblem) skipped.push({ model: model.name, workload: 'peer', reason: exportProblem });
-      else {
-        peer = await loadPeer(onnxExportDir(model.name));
-        report.peerProvider = 'transformers.js 4.3.1 (onnxruntime-node, CPU, fp32)';
-      }
-    }
-    encoder.trainable = false;
-    const tooLong = (c: BenchCase, workload: Skip['workload']): boolean => {
-      if (c.seqLength <= config.maxPositionEmbeddings) return false;
-      skipped.push({
-        model: model.name,
-        workload,
-        case: c,
-        reason: `${c.seqLength} tokens exceed the model's max_position_embeddings (${config.maxPositionEmbeddings})`,
-      });
-      return true;
-    };
-    for (const c of settings.cases) {
-      if (tooLong(c, 'inference')) continue;
-      const est = estimateMs(report.inference.at(-1), c, config, 1);
-      if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
-        skipped.push({
-          model: model.name,
-          workload: 'inference',
-          case: c,
-          reason: `estimated ${(est / 1000).toFixed(0)} s per run; budget ${settings.caseBudgetS} s per case`,
-        });
-        continue;
-      }
-      log(`${model.name} inference ${c.seqLength} tokens x ${c.batchSize}`);
-      const encoded = syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 1);
-      const batch = toTokenBatch(encoded);
-      let ours: Float32Array = new Float32Array();
-      const t = await budgeted(
-        async () => {
-          ours = await inferOnce(encoder, batch);
-        },
-        settings.caseBudgetS,
-        settings.maxRepeats,
-      );
-      disposeTokenBatch(batch);
-      const r: InferenceResult = caseResult(c, t, encoderForwardFlops(config, c.seqLength));
-      if (peer) {
-        let theirs: Float32Array = new Float32Array();
-        const p = await budgeted(
-          async () => {
-            theirs = await peer!.infer(encoded);
-          },
-          settings.caseBudgetS,
-          settings.maxRepeats,
-        );
-        r.peer = {
-          ...caseResult(c, p, encoderForwardFlops(config, c.seqLength)),
-          maxAbsDiffPooled: maxAbsDiff(ours, theirs),
-        };
-        r.ratio = r.perSecond / r.peer.perSecond;
-      }
-      report.inference.push(r);
-      log(
-        `  ${r.perSecond.toFixed(1)} ` +
-          `texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}`,
-      );
-    }
-    await peer?.dispose();
-    encoder.trainable = true;
-    if (settings.train) {
-      const tokenLimit = trainingTokenLimit(info.name, config);
-      let bench: TrainingBench | undefined;
-      for (const c of settings.trainCases ?? settings.cases) {
-        if (tooLong(c, 'training')) continue;
-        const est = estimateMs(report.training.at(-1), c, config, TRAIN_FLOPS_FACTOR);
-        if (c.seqLength * c.batchSize > tokenLimit) {
-          skipped.push({
-            model: model.name,
-            workload: 'training',
-            case: c,
-            reason:
-              `${c.seqLength * c.batchSize} tokens per batch exceed the memory limit of ~${tokenLimit} on ` +
-              `${info.name}`,
-          });
-          continue;
-        }
-        if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
-          skipped.push({
-            model: model.name,
-            workload: 'training',
-            case: c,
-            reason: `estimated ${(est / 1000).toFixed(0)} s per step; budget ${settings.caseBudgetS} s per case`,
-          });
-          continue;
-        }
-        log(`${model.name} training ${c.seqLength} tokens x ${c.batchSize}`);
-        // A fresh model per case (same seed), so every backend sees the same loss sequence.
-        bench?.dispose();
-        bench = new TrainingBench(
-          await makeEncoder(model, useExport),
-          syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 2),
-        );
-        const losses: number[] = [];
-        const counts: number[] = [];
-        const b = bench;
-        const t = await budgeted(
-          async () => {
-            losses.push(await b.step());
-            counts.push(tf.memory().numTensors);
-          },
-          settings.caseBudgetS,
-          settings.maxRepeats,
-        );
-        const r: TrainingResult = {
-          ...caseResult(c, t, TRAIN_FLOPS_FACTOR * encoderForwardFlops(config, c.seqLength)),
-          losses,
-          tensorsAfterFirstStep: counts[0],
-          tensorsAfterLastStep: counts[counts.length - 1],
-          memory: memorySnapshot(),
-        };
-        report.training.push(r);
-        log(`  ${r.perSecond.toFixed(2)} samples/s (losses ${losses.map((l) => l.toFixed(6)).join(', ')})`);
-      }
-      bench?.dispose();
-    }
-    encoder.dispose();
-    reports.push(report);
+  const pyProblem = settings.peer ? pythonPeerProblem() : undefined;
+  let py: PythonPeer | undefined;
+  if (settings.peer && pyProblem) skipped.push({ model: 'all', workload: 'python-peer', reason: pyProblem });
+  else if (settings.peer) py = PythonPeer.start();
+  try {
+    for (const model of models) reports.push(await benchModel(model, info, settings, skipped, py, log));
+  } finally {
+    await py?.close();
   }
   const cpuList = cpus();
   return {
@@ -363,4 +260,223 @@ export async function runBench(
     memory: memorySnapshot(),
     totalSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Where the bench writes a model's weights for the Python peer (gitignored). */
+function peerScratchDir(model: string): string {
+  return join(process.cwd(), '.bench-scratch', 'peer', model);
+}
+
+/** Inference and training of one model on the active backend, with its peers. */
+async function benchModel(
+  model: BenchModel,
+  info: BackendInfo,
+  settings: BenchSettings,
+  skipped: Skip[],
+  py: PythonPeer | undefined,
+  log: (s: string) => void,
+): Promise<ModelReport> {
+  const exportProblem = onnxExportProblem(onnxExportDir(model.name));
+  const useExport = exportProblem === undefined;
+  const encoder = await makeEncoder(model, useExport);
+  const config = encoder.config;
+  const report: ModelReport = {
+    name: model.name,
+    parameters: [...encoder.weights.values()].reduce((n, v) => n + v.size, 0),
+    inference: [],
+    training: [],
+  };
+  let peer: PeerModel | undefined;
+  if (settings.peer) {
+    if (exportProblem) skipped.push({ model: model.name, workload: 'peer', reason: exportProblem });
+    else {
+      peer = await loadPeer(onnxExportDir(model.name));
+      report.peerProvider = 'transformers.js 4.3.1 (onnxruntime-node, CPU, fp32)';
+    }
+  }
+  let pyReady = false;
+  if (py) {
+    const dir = peerScratchDir(model.name);
+    log(`${model.name}: Python peer (PyTorch, ONNX export for ONNX Runtime)`);
+    try {
+      await saveEncoder(encoder, dir);
+      const { onnxExportSeconds } = await py.load(dir, { threads: cpus().length, onnx: true });
+      report.pythonPeerVersions = py.versions;
+      log(`  loaded; ONNX export ${onnxExportSeconds?.toFixed(1)} s`);
+      pyReady = true;
+    } catch (e) {
+      skipped.push({ model: model.name, workload: 'python-peer', reason: (e as Error).message });
+    }
+  }
+  encoder.trainable = false;
+  const tooLong = (c: BenchCase, workload: Skip['workload']): boolean => {
+    if (c.seqLength <= config.maxPositionEmbeddings) return false;
+    skipped.push({
+      model: model.name,
+      workload,
+      case: c,
+      reason: `${c.seqLength} tokens exceed the model's max_position_embeddings (${config.maxPositionEmbeddings})`,
+    });
+    return true;
+  };
+  for (const c of settings.cases) {
+    if (tooLong(c, 'inference')) continue;
+    const est = estimateMs(report.inference.at(-1), c, config, 1);
+    if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
+      skipped.push({
+        model: model.name,
+        workload: 'inference',
+        case: c,
+        reason: `estimated ${(est / 1000).toFixed(0)} s per run; budget ${settings.caseBudgetS} s per case`,
+      });
+      continue;
+    }
+    log(`${model.name} inference ${c.seqLength} tokens x ${c.batchSize}`);
+    const encoded = syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 1);
+    const batch = toTokenBatch(encoded);
+    let ours: Float32Array = new Float32Array();
+    const oursRun = async (): Promise<void> => {
+      ours = await inferOnce(encoder, batch);
+    };
+    const flops = encoderForwardFlops(config, c.seqLength);
+    let t: { medianMs: number; runsMs: number[] };
+    let pythonPeers: PythonPeerResult[] | undefined;
+    if (py && pyReady) {
+      await py.setBatch(encoded);
+      const pooled: Partial<Record<PeerEngine, Float32Array>> = {};
+      const peerRun =
+        (e: PeerEngine): TimedRun =>
+        async () => {
+          const out = await py.infer(e);
+          pooled[e] = out.pooled;
+          return out.ms;
+        };
+      const times = await interleaved(
+        { ours: wallTimed(oursRun), pytorch: peerRun('pytorch'), onnxruntime: peerRun('onnxruntime') },
+        { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
+      );
+      t = times.ours;
+      const oursPerSecond = caseResult(c, t, flops).perSecond;
+      pythonPeers = (['pytorch', 'onnxruntime'] as const).map((engine) => {
+        const p = caseResult(c, times[engine], flops);
+        return {
+          ...p,
+          engine,
+          ratio: oursPerSecond / p.perSecond,
+          maxAbsDiffPooled: maxAbsDiff(ours, pooled[engine]!),
+        };
+      });
+    } else t = await budgeted(oursRun, settings.caseBudgetS, settings.maxRepeats);
+    disposeTokenBatch(batch);
+    const r: InferenceResult = caseResult(c, t, flops);
+    if (pythonPeers) r.pythonPeers = pythonPeers;
+    if (peer) {
+      let theirs: Float32Array = new Float32Array();
+      const p = await budgeted(
+        async () => {
+          theirs = await peer!.infer(encoded);
+        },
+        settings.caseBudgetS,
+        settings.maxRepeats,
+      );
+      r.peer = {
+        ...caseResult(c, p, encoderForwardFlops(config, c.seqLength)),
+        maxAbsDiffPooled: maxAbsDiff(ours, theirs),
+      };
+      r.ratio = r.perSecond / r.peer.perSecond;
+    }
+    report.inference.push(r);
+    log(
+      `  ${r.perSecond.toFixed(1)} ` +
+        `texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}`,
+    );
+  }
+  await peer?.dispose();
+  encoder.trainable = true;
+  if (settings.train) {
+    const tokenLimit = trainingTokenLimit(info.name, config);
+    let bench: TrainingBench | undefined;
+    for (const c of settings.trainCases ?? settings.cases) {
+      if (tooLong(c, 'training')) continue;
+      const est = estimateMs(report.training.at(-1), c, config, TRAIN_FLOPS_FACTOR);
+      if (c.seqLength * c.batchSize > tokenLimit) {
+        skipped.push({
+          model: model.name,
+          workload: 'training',
+          case: c,
+          reason:
+            `${c.seqLength * c.batchSize} tokens per batch exceed the memory limit of ~${tokenLimit} on ` +
+            `${info.name}`,
+        });
+        continue;
+      }
+      if (est !== undefined && est * 2 > settings.caseBudgetS * 1000) {
+        skipped.push({
+          model: model.name,
+          workload: 'training',
+          case: c,
+          reason: `estimated ${(est / 1000).toFixed(0)} s per step; budget ${settings.caseBudgetS} s per case`,
+        });
+        continue;
+      }
+      log(`${model.name} training ${c.seqLength} tokens x ${c.batchSize}`);
+      // A fresh model per case (same seed), so every backend sees the same loss sequence.
+      bench?.dispose();
+      const encoded = syntheticBatch(c.batchSize, c.seqLength, config.vocabSize, 2);
+      bench = new TrainingBench(await makeEncoder(model, useExport), encoded);
+      const losses: number[] = [];
+      const counts: number[] = [];
+      const b = bench;
+      const oursStep = async (): Promise<void> => {
+        losses.push(await b.step());
+        counts.push(tf.memory().numTensors);
+      };
+      const flops = TRAIN_FLOPS_FACTOR * encoderForwardFlops(config, c.seqLength);
+      let t: { medianMs: number; runsMs: number[] };
+      let pythonPeers: PythonPeerResult[] | undefined;
+      if (py && pyReady) {
+        // The peer starts from the same weights: the saved encoder and this bench's head.
+        const headPath = join(peerScratchDir(model.name), 'head.safetensors');
+        await writeSafetensors(headPath, await variablesToArrays(b.model.headWeights()));
+        await py.trainReset(headPath, TRAINING_DEFAULTS.siamese.learningRate, b.model.options.margin);
+        await py.setBatch(encoded, pkLabels(c.batchSize));
+        const peerLosses: number[] = [];
+        const times = await interleaved(
+          {
+            ours: wallTimed(oursStep),
+            pytorch: async () => {
+              const out = await py.trainStep();
+              peerLosses.push(out.loss);
+              return out.ms;
+            },
+          },
+          { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
+        );
+        t = times.ours;
+        const p = caseResult(c, times.pytorch, flops);
+        pythonPeers = [
+          {
+            ...p,
+            engine: 'pytorch',
+            ratio: caseResult(c, t, flops).perSecond / p.perSecond,
+            losses: peerLosses,
+            maxAbsDiffLoss: lossAgreement(losses, peerLosses).maxAbsDiff,
+          },
+        ];
+      } else t = await budgeted(oursStep, settings.caseBudgetS, settings.maxRepeats);
+      const r: TrainingResult = {
+        ...caseResult(c, t, flops),
+        losses,
+        tensorsAfterFirstStep: counts[0],
+        tensorsAfterLastStep: counts[counts.length - 1],
+        memory: memorySnapshot(),
+        ...(pythonPeers ? { pythonPeers } : {}),
+      };
+      report.training.push(r);
+      log(`  ${r.perSecond.toFixed(2)} samples/s (losses ${losses.map((l) => l.toFixed(6)).join(', ')})`);
+    }
+    bench?.dispose();
+  }
+  encoder.dispose();
+  return report;
 }
