@@ -206,6 +206,16 @@ class Peer:
 
 
 def serve():
+    import warnings
+
+    # The bench reads stdout; keep stderr for real errors (no export warnings or progress bars).
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
     peer = Peer()
     commands = {
         "load": peer.load,
