@@ -140,10 +140,20 @@ export class TransformerEncoder implements Encoder {
     this.checkBatch(batch);
     const training = opts.training ?? false;
     return tf.tidy(() => {
-      if (this.pooling === 'pooler') return this.forward(batch, { training }).pooledOutput;
       const maskAdd = additiveMask(batch.attentionMask);
       const stack = this.modelType === 'albert' ? albertStack : bertStack;
-      const last = stack(this.get, this.config, this.embeddings(batch, training), maskAdd, training);
+      // pooler and cls read the first token only: the last layer computes just that row ([B, 1, H]).
+      const firstOnly = this.pooling !== 'mean';
+      const last = stack(
+        this.get,
+        this.config,
+        this.embeddings(batch, training),
+        maskAdd,
+        training,
+        undefined,
+        firstOnly,
+      );
+      if (this.pooling === 'pooler') return this.pool(last);
       return this.pooling === 'cls' ? firstToken(last) : maskedMean(last, batch.attentionMask);
     });
   }

@@ -7,8 +7,8 @@
  *   - matMul [768, 768] @ [768, 2048] (2.42 GFLOP),
  *   - an ALBERT-base (random init) siamese training step: pooled output -> Dense 64 relu
  *     -> Dense 64 -> L2, batch semi-hard triplet loss, Adam; 32 tokens x batch 32.
- * Besides wall time, each step's process CPU time (user + system): other processes' load does not add
- * to it, so it compares the work two versions do when the machine is busy.
+ * Besides wall time, each step's process CPU time (user + system) and minor page faults: other
+ * processes' load does not add to them, so they compare the work two versions do on a busy machine.
  * Prints one JSON line at the end. Not a test: nothing here asserts timings.
  */
 import { parseArgs } from 'node:util';
@@ -43,23 +43,31 @@ for (const [name, v] of [
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function timeIt(label: string, fn: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+async function timeIt(
+  label: string,
+  fn: () => Promise<void>,
+): Promise<{ wall: number; cpu: number; sys: number; faults: number }> {
   await fn(); // warm-up (kernel compilation, allocations)
   const ms: number[] = [];
   const cpu: number[] = [];
+  const sys: number[] = [];
+  const faults: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    const c0 = process.cpuUsage();
+    const r0 = process.resourceUsage();
     await fn();
-    const c = process.cpuUsage(c0);
+    const r1 = process.resourceUsage();
     ms.push(performance.now() - t0);
-    cpu.push((c.user + c.system) / 1000);
+    cpu.push((r1.userCPUTime + r1.systemCPUTime - r0.userCPUTime - r0.systemCPUTime) / 1000);
+    sys.push((r1.systemCPUTime - r0.systemCPUTime) / 1000);
+    faults.push(r1.minorPageFault - r0.minorPageFault);
   }
   console.log(
     `${label}: ${ms.map((m) => m.toFixed(0)).join(', ')} ms -> median ${median(ms).toFixed(0)} ms; ` +
-      `CPU ${cpu.map((m) => m.toFixed(0)).join(', ')} ms`,
+      `CPU ${cpu.map((m) => m.toFixed(0)).join(', ')} ms (system ${sys.map((m) => m.toFixed(0)).join(', ')}); ` +
+      `minor page faults ${faults.join(', ')}`,
   );
-  return { wall: median(ms), cpu: median(cpu) };
+  return { wall: median(ms), cpu: median(cpu), sys: median(sys), faults: median(faults) };
 }
 
 const info = await initBackend(values.backend as BackendChoice);
@@ -102,6 +110,8 @@ if (!values['no-train']) {
   Object.assign(result, {
     trainStepMs: step.wall,
     trainStepCpuMs: step.cpu,
+    trainStepSystemMs: step.sys,
+    trainStepMinorFaults: step.faults,
     trainSamplesPerS: B / (step.wall / 1000),
     lastLoss,
     tokens: T,
