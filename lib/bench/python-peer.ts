@@ -22,7 +22,10 @@ export type PeerEngine = 'pytorch' | 'onnxruntime';
 export function pythonPeerProblem(root: string = process.cwd()): string | undefined {
   const py = join(resolve(root), PEER_VENV, 'bin', 'python');
   if (!existsSync(join(resolve(root), PEER_VENV, 'stamp')) || !existsSync(py))
-    return `no Python peer environment at ${PEER_VENV}; run 'npm run setup:peer' (PyTorch, sentence-transformers, onnxruntime)`;
+    return (
+      `no Python peer environment at ${PEER_VENV}; run 'npm run setup:peer' ` +
+      `(PyTorch, sentence-transformers, onnxruntime)`
+    );
   return undefined;
 }
 

@@ -102,7 +102,8 @@ export function batchMatMul<T extends tf.Tensor>(a: T, b: T): T {
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-// The tanh GELU as x * sigmoid(u), u = x (A + B x^2): 0.5 (1 + tanh(z)) = sigmoid(2 z), z = sqrt(2/pi) (x + 0.044715 x^3).
+// The tanh GELU as x * sigmoid(u), u = x (A + B x^2):
+// 0.5 (1 + tanh(z)) = sigmoid(2 z) with z = sqrt(2/pi) (x + 0.044715 x^3).
 const GELU_A = 2 * SQRT_2_OVER_PI;
 const GELU_B = 2 * SQRT_2_OVER_PI * 0.044715;
 
