@@ -88,7 +88,9 @@ export function formatPythonPeers(reports: BenchReport[]): string[] {
               : `losses ${p.maxAbsDiffLoss?.toExponential(1)} over ${Math.min(p.losses?.length ?? 0, steps)} steps`;
           rows.push(
             `| ${m.name} | ${workload} | ${c.seqLength} x ${c.batchSize} | ${r.backend.name} ${f(c.perSecond, 2)} | ` +
-              `${p.engine} ${f(p.perSecond, 2)} | **${f(p.ratio, 2)}** | ${diff} | ${unit} |`,
+              `${p.engine} ${f(p.perSecond, 2)} | **${f(p.ratio, 2)}** | ` +
+              `${f(p.cpuMs.ours / 1000, 2)} / ${f(p.cpuMs.peer / 1000, 2)} (${f(p.cpuMs.peer / p.cpuMs.ours, 2)}) | ` +
+              `${diff} | ${unit} |`,
           );
         }
       }
@@ -104,8 +106,12 @@ export function formatPythonPeers(reports: BenchReport[]): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
     '',
-    '| model | workload | tokens x batch | ours | peer | ours/peer | max abs diff vs ours | unit |',
-    '|---|---|---|---|---|---|---|---|',
+    'CPU s: median CPU time per batch of each process (all threads); machine load does not add to it, so',
+    'peer/ours in brackets compares the work each does when the machine is busy (threads that spin count).',
+    '',
+    '| model | workload | tokens x batch | ours | peer | ours/peer | CPU s ours / peer (peer/ours) | ' +
+      'max abs diff vs ours | unit |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ];
 }

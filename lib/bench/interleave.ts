@@ -5,27 +5,43 @@
  */
 import { median, type Timing } from './stats';
 
-/** One timed run; resolves to its own duration in ms (a peer process reports the time it measured). */
-export type TimedRun = () => Promise<number>;
+/** A run's wall time and the CPU time of the process that did the work (all its threads), ms. */
+export interface RunTime {
+  ms: number;
+  cpuMs: number;
+}
 
-/** Wrap `fn` as a TimedRun measured here (wall time until it resolves). */
+/** One timed run; resolves to its own times (a peer process reports the times it measured). */
+export type TimedRun = () => Promise<RunTime>;
+
+/**
+ * Wrap `fn` as a TimedRun measured here: wall time until it resolves and this process's CPU time (user +
+ * system; other processes' load does not add to it, threads that spin while waiting do).
+ */
 export function wallTimed(fn: () => Promise<void>): TimedRun {
   return async () => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await fn();
-    return performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
   };
+}
+
+/** A Timing plus the median CPU time of the same runs. */
+export interface InterleavedTiming extends Timing {
+  cpuMedianMs: number;
 }
 
 /**
  * One warm-up run of each engine, then rounds in which every engine runs once, in the given order.
  * Rounds: as many as fit `budgetS` (estimated from the warm-ups), at least 1, at most `maxRounds`.
- * Returns each engine's Timing (median of its timed runs).
+ * Returns each engine's Timing (median of its timed runs) with the median CPU time of those runs.
  */
 export async function interleaved(
   runs: Record<string, TimedRun>,
   opts: { budgetS: number; maxRounds: number },
-): Promise<Record<string, Timing>> {
+): Promise<Record<string, InterleavedTiming>> {
   const { budgetS, maxRounds } = opts;
   if (!(Number.isInteger(maxRounds) && maxRounds >= 1))
     throw new Error(`interleaved: 'maxRounds' must be an integer >= 1; got ${maxRounds}.`);
@@ -35,7 +51,12 @@ export async function interleaved(
   for (const n of names) await runs[n]();
   const roundMs = performance.now() - t0;
   const rounds = Math.max(1, Math.min(maxRounds, Math.floor((budgetS * 1000 - roundMs) / roundMs)));
-  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const times: Record<string, RunTime[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) for (const n of names) times[n].push(await runs[n]());
-  return Object.fromEntries(names.map((n) => [n, { medianMs: median(times[n]), runsMs: times[n], warmup: 1 }]));
+  return Object.fromEntries(
+    names.map((n) => {
+      const runsMs = times[n].map((t) => t.ms);
+      return [n, { medianMs: median(runsMs), runsMs, warmup: 1, cpuMedianMs: median(times[n].map((t) => t.cpuMs)) }];
+    }),
+  );
 }

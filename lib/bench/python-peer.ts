@@ -110,10 +110,10 @@ export class PythonPeer {
     });
   }
 
-  /** One forward pass of the current batch: the peer's own time (ms) and its pooled output [B, H]. */
-  async infer(engine: PeerEngine): Promise<{ ms: number; pooled: Float32Array }> {
+  /** One forward pass of the current batch: the peer's own wall and CPU time (ms) and its pooled output [B, H]. */
+  async infer(engine: PeerEngine): Promise<{ ms: number; cpuMs: number; pooled: Float32Array }> {
     const r = await this.request({ cmd: 'infer', engine });
-    return { ms: r.ms as number, pooled: floats(r.pooled as string) };
+    return { ms: r.ms as number, cpuMs: r.cpu_ms as number, pooled: floats(r.pooled as string) };
   }
 
   /** Fresh copy of the loaded weights, the head from `headPath` (safetensors, Keras layout) and a new Adam. */
@@ -121,10 +121,10 @@ export class PythonPeer {
     await this.request({ cmd: 'train_reset', head: resolve(headPath), learning_rate: learningRate, margin });
   }
 
-  /** One training step on the current batch: the peer's own time (ms) and the loss before the update. */
-  async trainStep(): Promise<{ ms: number; loss: number }> {
+  /** One training step on the current batch: the peer's own wall and CPU time (ms) and the loss before the update. */
+  async trainStep(): Promise<{ ms: number; cpuMs: number; loss: number }> {
     const r = await this.request({ cmd: 'train_step' });
-    return { ms: r.ms as number, loss: r.loss as number };
+    return { ms: r.ms as number, cpuMs: r.cpu_ms as number, loss: r.loss as number };
   }
 
   async close(): Promise<void> {

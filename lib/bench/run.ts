@@ -97,6 +97,9 @@ export interface PythonPeerResult extends CaseResult {
   engine: PeerEngine;
   /** ours / peer throughput, both from the same interleaved rounds. */
   ratio: number;
+  /** Median CPU time per batch (all threads of each process), ms: ours and the peer's, from the same rounds.
+   * Machine load does not add to it, so peer / ours compares the work done when the machine is busy. */
+  cpuMs: { ours: number; peer: number };
   /** Inference: largest |ours - peer| of the pooled outputs. */
   maxAbsDiffPooled?: number;
   /** Training: the peer's loss of every step (warm-up first) and the largest |ours - peer| over them. */
@@ -349,7 +352,7 @@ async function benchModel(
         async () => {
           const out = await py.infer(e);
           pooled[e] = out.pooled;
-          return out.ms;
+          return out;
         };
       const times = await interleaved(
         { ours: wallTimed(oursRun), pytorch: peerRun('pytorch'), onnxruntime: peerRun('onnxruntime') },
@@ -363,6 +366,7 @@ async function benchModel(
           ...p,
           engine,
           ratio: oursPerSecond / p.perSecond,
+          cpuMs: { ours: times.ours.cpuMedianMs, peer: times[engine].cpuMedianMs },
           maxAbsDiffPooled: maxAbsDiff(ours, pooled[engine]!),
         };
       });
@@ -447,7 +451,7 @@ async function benchModel(
             pytorch: async () => {
               const out = await py.trainStep();
               peerLosses.push(out.loss);
-              return out.ms;
+              return out;
             },
           },
           { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
@@ -459,6 +463,7 @@ async function benchModel(
             ...p,
             engine: 'pytorch',
             ratio: caseResult(c, t, flops).perSecond / p.perSecond,
+            cpuMs: { ours: times.ours.cpuMedianMs, peer: times.pytorch.cpuMedianMs },
             losses: peerLosses,
             maxAbsDiffLoss: lossAgreement(losses, peerLosses).maxAbsDiff,
           },

@@ -15,8 +15,8 @@ Requests (one JSON object per line; every reply has "ok", and "error" when ok is
     {"cmd": "batch", "shape": [B, T], "input_ids": b64, "attention_mask": b64, "token_type_ids": b64,
      "labels": b64}    int32 little-endian arrays, base64; labels may be absent (inference only).
     {"cmd": "infer", "engine": "pytorch" | "onnxruntime"}
-        one forward pass of the current batch, no gradients; replies "ms" and "pooled" (float32 [B, H],
-        base64: pooler_output, as TF.js's encoder.embed with pooling 'pooler').
+        one forward pass of the current batch, no gradients; replies "ms", "cpu_ms" (process CPU time, all
+        threads) and "pooled" (float32 [B, H], base64: pooler_output, as TF.js's embed with pooling 'pooler').
     {"cmd": "train_reset", "head": H, "learning_rate": 1e-5}
         a fresh copy of the loaded weights plus the siamese head from H (safetensors with
         head.dense1.kernel [768, 64], head.dense1.bias, head.dense2.kernel, head.dense2.bias in Keras'
@@ -24,7 +24,7 @@ Requests (one JSON object per line; every reply has "ok", and "error" when ok is
     {"cmd": "train_step"}
         one step as the TF.js trainer: pooled output -> Dense 64 relu -> Dense 64 -> L2 normalise ->
         sentence-transformers' BatchSemiHardTripletLoss (margin 1.0, euclidean), backward, Adam step;
-        replies "ms" and the "loss" before the update.
+        replies "ms", "cpu_ms" and the "loss" before the update.
     {"cmd": "quit"}
 """
 import argparse
@@ -152,7 +152,7 @@ class Peer:
         if self.batch is None:
             raise ValueError("no batch: send a 'batch' request first")
         engine = req.get("engine")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if engine == "pytorch":
             with torch.inference_mode():
                 pooled = self.model(**self.batch["torch"]).pooler_output.numpy()
@@ -162,8 +162,8 @@ class Peer:
             pooled = self.session.run(["pooler_output"], self.batch["numpy"])[0]
         else:
             raise ValueError(f"'engine' must be 'pytorch' or 'onnxruntime'; got {engine!r}")
-        ms = (time.perf_counter() - t0) * 1000
-        return {"ms": ms, "pooled": self._b64(pooled), "shape": list(pooled.shape)}
+        ms, cpu_ms = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+        return {"ms": ms, "cpu_ms": cpu_ms, "pooled": self._b64(pooled), "shape": list(pooled.shape)}
 
     def train_reset(self, req):
         import torch
@@ -193,7 +193,7 @@ class Peer:
         if self.train is None or self.batch is None or self.batch["labels"] is None:
             raise ValueError("send 'train_reset' and a 'batch' with labels before 'train_step'")
         t = self.train
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         pooled = t["encoder"](**self.batch["torch"]).pooler_output
         z = t["dense2"](torch.relu(t["dense1"](pooled)))
         z = torch.nn.functional.normalize(z, p=2, dim=1, eps=1e-6)
@@ -202,7 +202,8 @@ class Peer:
         loss.backward()
         t["optimizer"].step()
         value = float(loss.detach())
-        return {"ms": (time.perf_counter() - t0) * 1000, "loss": value}
+        ms, cpu_ms = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+        return {"ms": ms, "cpu_ms": cpu_ms, "loss": value}
 
 
 def serve():

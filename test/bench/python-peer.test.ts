@@ -27,19 +27,25 @@ describe('interleaved', () => {
     const calls: string[] = [];
     const run = (name: string, ms: number) => async () => {
       calls.push(name);
-      return ms;
+      return { ms, cpuMs: ms / 2 };
     };
     const t = await interleaved({ a: run('a', 5), b: run('b', 7) }, { budgetS: 10, maxRounds: 3 });
     assert.deepEqual(calls, ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
     assert.deepEqual(t.a.runsMs, [5, 5, 5]);
     assert.equal(t.b.medianMs, 7);
+    assert.equal(t.b.cpuMedianMs, 3.5);
     await assert.rejects(interleaved({}, { budgetS: 1, maxRounds: 1 }), /'runs' must name at least one engine/);
     await assert.rejects(interleaved({ a: run('a', 1) }, { budgetS: 1, maxRounds: 0 }), /'maxRounds' must be an/);
   });
 
-  test('wallTimed measures the wrapped call', async () => {
-    const ms = await wallTimed(() => new Promise((r) => setTimeout(r, 20)))();
-    assert.ok(ms >= 15, `${ms}`);
+  test('wallTimed measures the wrapped call: wall time, and CPU time only while computing', async () => {
+    const idle = await wallTimed(() => new Promise((r) => setTimeout(r, 50)))();
+    assert.ok(idle.ms >= 45 && idle.cpuMs < idle.ms, JSON.stringify(idle));
+    const busy = await wallTimed(async () => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < 30);
+    })();
+    assert.ok(busy.cpuMs > 0, JSON.stringify(busy));
   });
 });
 
@@ -72,7 +78,16 @@ describe('python peer: availability and report', () => {
               ...peer,
               perSecond: 8,
               losses: [1, 0.9],
-              pythonPeers: [{ ...peer, engine: 'pytorch', ratio: 0.5, losses: [1, 0.9], maxAbsDiffLoss: 2e-7 }],
+              pythonPeers: [
+                {
+                  ...peer,
+                  engine: 'pytorch',
+                  ratio: 0.5,
+                  cpuMs: { ours: 6000, peer: 3000 },
+                  losses: [1, 0.9],
+                  maxAbsDiffLoss: 2e-7,
+                },
+              ],
             },
           ],
         },
@@ -82,7 +97,7 @@ describe('python peer: availability and report', () => {
     assert.match(text, /Versions: torch 2\.13\.0\./);
     assert.match(
       text,
-      /\| m \| training \| 32 x 32 \| tensorflow 8\.00 \| pytorch 16\.00 \| \*\*0\.50\*\* \| losses 2\.0e-7 over 2 steps/,
+      /\| m \| training \| 32 x 32 \| tensorflow 8\.00 \| pytorch 16\.00 \| \*\*0\.50\*\* \| 6\.00 \/ 3\.00 \(0\.50\) \| losses 2\.0e-7 over 2 steps/,
     );
   });
 });
