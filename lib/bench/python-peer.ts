@@ -53,13 +53,15 @@ export class PythonPeer {
   private constructor(child: ChildProcessWithoutNullStreams) {
     this.child = child;
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const p = this.pending.shift();
-      if (!p) return;
+      let reply: Reply;
       try {
-        p.resolve(JSON.parse(line) as Reply);
+        reply = JSON.parse(line) as Reply;
       } catch {
-        p.reject(new Error(`PythonPeer: the peer printed a line that is not JSON: ${line.slice(0, 200)}`));
+        // A library printing to stdout: not a reply, so it must not take a pending request's place.
+        process.stderr.write(`[peer stdout] ${line}\n`);
+        return;
       }
+      this.pending.shift()?.resolve(reply);
     });
     child.stderr.on('data', (d: Buffer) => process.stderr.write(`[peer] ${d.toString()}`));
     child.on('exit', (code, signal) => {

@@ -342,35 +342,42 @@ async function benchModel(
       ours = await inferOnce(encoder, batch);
     };
     const flops = encoderForwardFlops(config, c.seqLength);
-    let t: { medianMs: number; runsMs: number[] };
+    let t: { medianMs: number; runsMs: number[] } | undefined;
     let pythonPeers: PythonPeerResult[] | undefined;
     if (py && pyReady) {
-      await py.setBatch(encoded);
-      const pooled: Partial<Record<PeerEngine, Float32Array>> = {};
-      const peerRun =
-        (e: PeerEngine): TimedRun =>
-        async () => {
-          const out = await py.infer(e);
-          pooled[e] = out.pooled;
-          return out;
-        };
-      const times = await interleaved(
-        { ours: wallTimed(oursRun), pytorch: peerRun('pytorch'), onnxruntime: peerRun('onnxruntime') },
-        { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
-      );
-      t = times.ours;
-      const oursPerSecond = caseResult(c, t, flops).perSecond;
-      pythonPeers = (['pytorch', 'onnxruntime'] as const).map((engine) => {
-        const p = caseResult(c, times[engine], flops);
-        return {
-          ...p,
-          engine,
-          ratio: oursPerSecond / p.perSecond,
-          cpuMs: { ours: times.ours.cpuMedianMs, peer: times[engine].cpuMedianMs },
-          maxAbsDiffPooled: maxAbsDiff(ours, pooled[engine]!),
-        };
-      });
-    } else t = await budgeted(oursRun, settings.caseBudgetS, settings.maxRepeats);
+      try {
+        await py.setBatch(encoded);
+        const pooled: Partial<Record<PeerEngine, Float32Array>> = {};
+        const peerRun =
+          (e: PeerEngine): TimedRun =>
+          async () => {
+            const out = await py.infer(e);
+            pooled[e] = out.pooled;
+            return out;
+          };
+        const times = await interleaved(
+          { ours: wallTimed(oursRun), pytorch: peerRun('pytorch'), onnxruntime: peerRun('onnxruntime') },
+          { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
+        );
+        t = times.ours;
+        const oursPerSecond = caseResult(c, t, flops).perSecond;
+        pythonPeers = (['pytorch', 'onnxruntime'] as const).map((engine) => {
+          const p = caseResult(c, times[engine], flops);
+          return {
+            ...p,
+            engine,
+            ratio: oursPerSecond / p.perSecond,
+            cpuMs: { ours: times.ours.cpuMedianMs, peer: times[engine].cpuMedianMs },
+            maxAbsDiffPooled: maxAbsDiff(ours, pooled[engine]!),
+          };
+        });
+      } catch (e) {
+        pyReady = false; // the peer is gone or broken: say why once, go on without it
+        skipped.push({ model: model.name, workload: 'python-peer', case: c, reason: (e as Error).message });
+        t = undefined;
+      }
+    }
+    t ??= await budgeted(oursRun, settings.caseBudgetS, settings.maxRepeats);
     disposeTokenBatch(batch);
     const r: InferenceResult = caseResult(c, t, flops);
     if (pythonPeers) r.pythonPeers = pythonPeers;
@@ -436,39 +443,46 @@ async function benchModel(
         counts.push(tf.memory().numTensors);
       };
       const flops = TRAIN_FLOPS_FACTOR * encoderForwardFlops(config, c.seqLength);
-      let t: { medianMs: number; runsMs: number[] };
+      let t: { medianMs: number; runsMs: number[] } | undefined;
       let pythonPeers: PythonPeerResult[] | undefined;
       if (py && pyReady) {
-        // The peer starts from the same weights: the saved encoder and this bench's head.
-        const headPath = join(peerScratchDir(model.name), 'head.safetensors');
-        await writeSafetensors(headPath, await variablesToArrays(b.model.headWeights()));
-        await py.trainReset(headPath, TRAINING_DEFAULTS.siamese.learningRate, b.model.options.margin);
-        await py.setBatch(encoded, pkLabels(c.batchSize));
-        const peerLosses: number[] = [];
-        const times = await interleaved(
-          {
-            ours: wallTimed(oursStep),
-            pytorch: async () => {
-              const out = await py.trainStep();
-              peerLosses.push(out.loss);
-              return out;
+        try {
+          // The peer starts from the same weights: the saved encoder and this bench's head.
+          const headPath = join(peerScratchDir(model.name), 'head.safetensors');
+          await writeSafetensors(headPath, await variablesToArrays(b.model.headWeights()));
+          await py.trainReset(headPath, TRAINING_DEFAULTS.siamese.learningRate, b.model.options.margin);
+          await py.setBatch(encoded, pkLabels(c.batchSize));
+          const peerLosses: number[] = [];
+          const times = await interleaved(
+            {
+              ours: wallTimed(oursStep),
+              pytorch: async () => {
+                const out = await py.trainStep();
+                peerLosses.push(out.loss);
+                return out;
+              },
             },
-          },
-          { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
-        );
-        t = times.ours;
-        const p = caseResult(c, times.pytorch, flops);
-        pythonPeers = [
-          {
-            ...p,
-            engine: 'pytorch',
-            ratio: caseResult(c, t, flops).perSecond / p.perSecond,
-            cpuMs: { ours: times.ours.cpuMedianMs, peer: times.pytorch.cpuMedianMs },
-            losses: peerLosses,
-            maxAbsDiffLoss: lossAgreement(losses, peerLosses).maxAbsDiff,
-          },
-        ];
-      } else t = await budgeted(oursStep, settings.caseBudgetS, settings.maxRepeats);
+            { budgetS: 2 * settings.caseBudgetS, maxRounds: settings.maxRepeats },
+          );
+          t = times.ours;
+          const p = caseResult(c, times.pytorch, flops);
+          pythonPeers = [
+            {
+              ...p,
+              engine: 'pytorch',
+              ratio: caseResult(c, t, flops).perSecond / p.perSecond,
+              cpuMs: { ours: times.ours.cpuMedianMs, peer: times.pytorch.cpuMedianMs },
+              losses: peerLosses,
+              maxAbsDiffLoss: lossAgreement(losses, peerLosses).maxAbsDiff,
+            },
+          ];
+        } catch (e) {
+          pyReady = false;
+          skipped.push({ model: model.name, workload: 'python-peer', case: c, reason: (e as Error).message });
+          t = undefined;
+        }
+      }
+      t ??= await budgeted(oursStep, settings.caseBudgetS, settings.maxRepeats);
       const r: TrainingResult = {
         ...caseResult(c, t, flops),
         losses,
