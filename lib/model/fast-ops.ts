@@ -11,8 +11,8 @@
  *   its normalised input and 1/std (as much memory as its input).
  * - Every elementwise op is one pass over memory and one kernel dispatch: the tanh GELU is written as
  *   x sigmoid(x (A + B x^2)) and LayerNorm's backward reuses the forward's xhat, which cuts their passes
- *   by a third (forward 9 -> 6 and backward 18 -> 13 for GELU, 9 where it also keeps its sigmoid;
- *   backward 16 -> 11 for LayerNorm).
+ *   by a third (forward 9 -> 6 and backward 18 -> 13 for the tanh GELU, 9 where it also keeps its sigmoid;
+ *   backward 16 -> 11 for LayerNorm; the exact GELU's backward 11 -> 7 where it keeps its CDF).
  *
  * Forward values are the same functions (float32 rounding aside); gradients are the analytic
  * derivatives (equal to autodiff's within float rounding: test/model/fast-ops.test.ts).
@@ -147,45 +147,68 @@ export function preferKeepingActivations(): boolean {
   return tf.getBackend() !== 'wasm';
 }
 
+/** A GELU that keeps one activation besides x for a shorter backward pass. */
+interface KeepingGelu {
+  /** The value and the activation kept for the backward pass. */
+  forward(x: tf.Tensor): { kept: tf.Tensor; value: tf.Tensor };
+  /** dy * d/dx from x and the kept activation. */
+  backward(x: tf.Tensor, kept: tf.Tensor, dy: tf.Tensor): tf.Tensor;
+}
+
+/** The tanh GELU keeping s = sigmoid(u): backward dx = s (dy + (1 - s) dy x u') in 9 passes instead of 13. */
+const TANH_KEEPING_SIGMOID: KeepingGelu = {
+  forward(x) {
+    const s = tf.sigmoid(x.square().mul(GELU_B).add(GELU_A).mul(x));
+    return { kept: s, value: x.mul(s) };
+  },
+  backward(x, s, dy) {
+    const w = dy.mul(x).mul(
+      x
+        .square()
+        .mul(3 * GELU_B)
+        .add(GELU_A),
+    ); // dy x u'
+    return s.mul(dy.add(tf.scalar(1).sub(s).mul(w)));
+  },
+};
+
+/** The exact GELU keeping cdf = 0.5 (1 + erf(x / sqrt 2)): backward dy (cdf + x pdf(x)) in 7 passes instead of 11. */
+const ERF_KEEPING_CDF: KeepingGelu = {
+  forward(x) {
+    const cdf = tf.erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
+    return { kept: cdf, value: x.mul(cdf) };
+  },
+  backward(x, cdf, dy) {
+    return dy.mul(cdf.add(x.mul(tf.exp(x.square().mul(-0.5))).mul(INV_SQRT_2PI)));
+  },
+};
+
 /**
- * The tanh GELU keeping x and s = sigmoid(u) for the backward pass, which then needs 9 passes instead of 13
- * (CPU time of forward + backward over [32, 32, 3072] on the native backend: 59.6 -> 49.6 ms, identical values),
- * at one more [B, T, F] tensor per layer (12 MB at 32 x 32 for ALBERT-base).
+ * GELU keeping x and one activation for the backward pass (forward + backward CPU time over [32, 32, 3072]
+ * on the native backend, tanh: 59.6 -> 49.6 ms; identical values), at one more [B, T, F] tensor per layer
+ * (12 MB at 32 x 32 for ALBERT-base).
  */
-function geluTanhKeepingSigmoid<T extends tf.Tensor>(x: T): T {
+function geluKeeping<T extends tf.Tensor>(x: T, form: KeepingGelu): T {
   const op = tf.customGrad((...args: unknown[]) => {
     const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const { s, value } = tf.tidy(() => {
-      const s = tf.sigmoid(xi.square().mul(GELU_B).add(GELU_A).mul(xi));
-      return { s, value: xi.mul(s) };
-    });
-    save([xi, s]);
-    s.dispose(); // save() kept its own reference
+    const { kept, value } = tf.tidy(() => form.forward(xi));
+    save([xi, kept]);
+    kept.dispose(); // save() kept its own reference
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const [xs, ss] = saved;
-          const w = dy.mul(xs).mul(
-            xs
-              .square()
-              .mul(3 * GELU_B)
-              .add(GELU_A),
-          ); // dy x u'
-          return ss.mul(dy.add(tf.scalar(1).sub(ss).mul(w)));
-        }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => form.backward(saved[0], saved[1], dy)),
     };
   });
   return op(x) as T;
 }
 
 /**
- * GELU (`kind` 'tanh' = gelu_new, 'erf' = exact). Keeps only x for the backward pass, except the tanh GELU
- * where keeping activations is cheap (preferKeepingActivations: every backend but wasm), which also keeps
- * its sigmoid.
+ * GELU (`kind` 'tanh' = gelu_new, 'erf' = exact). Keeps only x for the backward pass where memory is tight
+ * (wasm); elsewhere (preferKeepingActivations) also its sigmoid (tanh) or normal CDF (erf), for a shorter
+ * backward pass.
  */
 export function gelu<T extends tf.Tensor>(x: T, kind: 'tanh' | 'erf'): T {
-  if (kind === 'tanh' && preferKeepingActivations()) return geluTanhKeepingSigmoid(x);
+  if (preferKeepingActivations()) return geluKeeping(x, kind === 'tanh' ? TANH_KEEPING_SIGMOID : ERF_KEEPING_CDF);
   const value = kind === 'tanh' ? geluTanhValue : geluErfValue;
   const backward = kind === 'tanh' ? geluTanhBackward : geluErfBackward;
   const op = tf.customGrad((...args: unknown[]) => {
