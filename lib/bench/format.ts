@@ -57,7 +57,7 @@ export function formatReports(reports: BenchReport[]): string {
       }
     }
   }
-  out.push(...formatPythonPeers(reports));
+  for (const line of formatPythonPeers(reports)) out.push(line);
   const skips = reports.flatMap((r) => r.skipped.map((s) => ({ ...s, model: `${s.model} (${r.backend.name})` })));
   if (skips.length) out.push('', 'Skipped:', ...skips.map(skipLine));
   return out.join('\n');
