@@ -58,6 +58,7 @@ export function formatReports(reports: BenchReport[]): string {
       }
     }
   }
+  for (const line of formatPythonPeers(reports)) out.push(line);
   const engines = reports.flatMap((r) =>
     r.models.flatMap((m) =>
       m.inference.flatMap((c) => (c.engines ? [{ model: m.name, backend: r.backend.name, c: c.engines }] : [])),
@@ -75,4 +76,49 @@ export function lossAgreement(a: readonly number[], b: readonly number[]): { ste
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return { steps: n, maxAbsDiff: m };
+}
+
+/** The Python peer's table: each engine next to ours from the same interleaved rounds. */
+export function formatPythonPeers(reports: BenchReport[]): string[] {
+  const rows: string[] = [];
+  for (const r of reports) {
+    for (const m of r.models) {
+      const cases = [
+        ...m.inference.map((c) => ({ c, workload: 'inference', unit: 'texts/s', steps: 0 })),
+        ...m.training.map((c) => ({ c, workload: 'training', unit: 'samples/s', steps: c.losses.length })),
+      ];
+      for (const { c, workload, unit, steps } of cases) {
+        for (const p of c.pythonPeers ?? []) {
+          const diff =
+            p.maxAbsDiffPooled !== undefined
+              ? `pooled ${p.maxAbsDiffPooled.toExponential(1)}`
+              : `losses ${p.maxAbsDiffLoss?.toExponential(1)} over ${Math.min(p.losses?.length ?? 0, steps)} steps`;
+          rows.push(
+            `| ${m.name} | ${workload} | ${c.seqLength} x ${c.batchSize} | ${r.backend.name} ${f(c.perSecond, 2)} | ` +
+              `${p.engine} ${f(p.perSecond, 2)} | **${f(p.ratio, 2)}** | ` +
+              `${f(p.cpuMs.ours / 1000, 2)} / ${f(p.cpuMs.peer / 1000, 2)} (${f(p.cpuMs.peer / p.cpuMs.ours, 2)}) | ` +
+              `${diff} | ${unit} |`,
+          );
+        }
+      }
+    }
+  }
+  if (rows.length === 0) return [];
+  const versions = reports.flatMap((r) => r.models).find((m) => m.pythonPeerVersions)?.pythonPeerVersions ?? {};
+  return [
+    '',
+    '### Python peer, interleaved with ours in the same run (median per engine)',
+    '',
+    `Versions: ${Object.entries(versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+    'CPU s: median CPU time per batch of each process (all threads); machine load does not add to it, so',
+    'peer/ours in brackets compares the work each does when the machine is busy (threads that spin count).',
+    '',
+    '| model | workload | tokens x batch | ours | peer | ours/peer | CPU s ours / peer (peer/ours) | ' +
+      'max abs diff vs ours | unit |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }

@@ -11,7 +11,7 @@ import { buildEncoder, type TransformerEncoder } from '../model/encoder';
 import { loadEncoder } from '../model/load';
 import { loadTokenizer } from '../tokenizer/index';
 import { disposeTokenBatch, toTokenBatch, type EncodedBatch } from '../tokenizer/types';
-import { lengthBuckets, paddingOverhead } from './buckets';
+import { lengthBuckets, paddingOverhead } from '../data/buckets';
 import { loadPeer, maxAbsDiff, onnxExportDir, onnxExportProblem } from './peer';
 import { inferOnce } from './workloads';
 

@@ -16,9 +16,10 @@ const HELP = `Usage: npm run bench -- [--quick] [--json] [--backend LIST] [--mod
 Measures, on the TF.js backend(s), for ALBERT-base (random weights) and the tiny golden models:
 encoder inference texts/s and siamese training samples/s (forward + backward + Adam, batch
 semi-hard loss) at 32 and 128 tokens x batch 32 and 64 (medians after a warm-up), peak memory,
-effective GFLOP/s against a [2048, 2048] matMul on the same backend; and the peer, transformers.js
-(ONNX Runtime), on the same inputs and weights where an ONNX export exists (scripts/export-onnx.py
-writes .cache/onnx/<model>; without it the peer is skipped, with the reason).
+effective GFLOP/s against a [2048, 2048] matMul on the same backend; and the peers on the same inputs
+and weights: transformers.js (ONNX Runtime) where an ONNX export exists (scripts/export-onnx.py writes
+.cache/onnx/<model>), and the Python peer (PyTorch training and inference, ONNX Runtime inference,
+interleaved with ours; 'npm run setup:peer' installs it). A missing peer is skipped, with the reason.
   --quick          32 tokens x batch 32 only, fewer repeats (under 2 minutes on the native backend)
   --json           print one JSON document on stdout (progress goes to stderr)
   --backend LIST   comma-separated: ${BACKEND_CHOICES.join(', ')} (default auto = the fastest that loads);
@@ -27,7 +28,7 @@ writes .cache/onnx/<model>; without it the peer is skipped, with the reason).
   --models LIST    comma-separated subset of: ${defaultModels()
     .map((m) => m.name)
     .join(', ')}
-  --no-peer        skip transformers.js;  --no-train  skip training
+  --no-peer        skip both peers;  --no-train  skip training
   --no-onnx        skip ONNX Runtime on our own TypeScript export (by default timed against TF.js,
                    interleaved, on every inference case)
   --headlines [N]  instead: embed N (default all 36,900) HuffPost headlines with the ALBERT-base

@@ -1,7 +1,7 @@
 /** The BERT transformer stack (BERT, MiniLM, bge-small): num_hidden_layers post-LayerNorm layers. */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderConfig } from './config';
-import { activation, layerNorm, linear, selfAttention, type Dropout } from './layers';
+import { activation, firstTokenSeq, layerNorm, linear, selfAttention, type Dropout } from './layers';
 import { bertLayerPrefix } from './layout';
 import type { WeightGetter } from './albert';
 
@@ -12,8 +12,10 @@ function bertLayer(
   maskAdd: tf.Tensor4D,
   c: EncoderConfig,
   drop: Dropout,
+  firstOnly: boolean,
 ): tf.Tensor3D {
   const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
+  const rows = firstOnly ? firstTokenSeq(x) : x; // the tokens whose output is computed: [B, T or 1, H]
   const ctx = selfAttention(
     x,
     {
@@ -25,15 +27,19 @@ function bertLayer(
     c.numAttentionHeads,
     c.attentionProbsDropoutProb,
     drop,
+    rows,
   );
   const projected = drop(linear(ctx, ...pair(`${p}.attention.output.dense`)), c.hiddenDropoutProb);
-  const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.output.LayerNorm`), c.layerNormEps);
+  const attnOut = layerNorm(projected.add(rows), ...pair(`${p}.attention.output.LayerNorm`), c.layerNormEps);
   const inter = activation(linear(attnOut, ...pair(`${p}.intermediate.dense`)), c.hiddenAct); // [B, T, F]
   const out = drop(linear(inter, ...pair(`${p}.output.dense`)), c.hiddenDropoutProb); // [B, T, H]
   return layerNorm(out.add(attnOut), ...pair(`${p}.output.LayerNorm`), c.layerNormEps) as tf.Tensor3D;
 }
 
-/** Embedding output [B, T, H] -> final hidden state [B, T, H]; `hidden` collects [embedding output, each layer]. */
+/**
+ * Embedding output [B, T, H] -> final hidden state [B, T, H]; `hidden` collects [embedding output, each layer].
+ * With `firstTokenOnly`, the last layer computes the first token's output only ([B, 1, H]), as albertStack.
+ */
 export function bertStack(
   get: WeightGetter,
   c: EncoderConfig,
@@ -41,13 +47,15 @@ export function bertStack(
   maskAdd: tf.Tensor4D,
   drop: Dropout,
   hidden?: tf.Tensor3D[],
+  firstTokenOnly = false,
 ): tf.Tensor3D {
   let x = embedded;
   hidden?.push(x);
   for (let i = 0; i < c.numHiddenLayers; i++) {
     const input = x;
     // One tidy per layer frees its intermediates at once (the gradient tape keeps what backprop needs).
-    x = tf.tidy(() => bertLayer(get, bertLayerPrefix(i), input, maskAdd, c, drop));
+    const last = firstTokenOnly && i === c.numHiddenLayers - 1;
+    x = tf.tidy(() => bertLayer(get, bertLayerPrefix(i), input, maskAdd, c, drop, last));
     hidden?.push(x);
   }
   return x;

@@ -142,11 +142,13 @@ export class TransformerEncoder implements Encoder {
   embed(batch: TokenBatch, opts: EmbedOptions = {}): tf.Tensor2D {
     this.checkBatch(batch);
     return tf.tidy(() => {
-      if (this.pooling === 'pooler') return this.forward(batch, opts).pooledOutput;
       const drop = makeDropout(opts.training ?? false, opts.seed, 'TransformerEncoder.embed');
       const maskAdd = additiveMask(batch.attentionMask);
       const stack = this.modelType === 'albert' ? albertStack : bertStack;
-      const last = stack(this.get, this.config, this.embeddings(batch, drop), maskAdd, drop);
+      // pooler and cls read the first token only: the last layer computes just that row ([B, 1, H]).
+      const firstOnly = this.pooling !== 'mean';
+      const last = stack(this.get, this.config, this.embeddings(batch, drop), maskAdd, drop, undefined, firstOnly);
+      if (this.pooling === 'pooler') return this.pool(last);
       return this.pooling === 'cls' ? firstToken(last) : maskedMean(last, batch.attentionMask);
     });
   }

@@ -82,7 +82,11 @@ export interface AttentionWeights {
   value: [tf.Tensor, tf.Tensor];
 }
 
-/** Multi-head scaled dot-product self-attention, before the output projection: [B, T, H] -> [B, T, H]. */
+/**
+ * Multi-head scaled dot-product self-attention, before the output projection: [B, T, H] -> [B, Tq, H].
+ * `queries` (default `x`, Tq = T) are the rows that attend: a prefix of x's tokens, e.g. the first token
+ * alone when only it is needed downstream (keys and values always come from all of x).
+ */
 export function selfAttention(
   x: tf.Tensor3D,
   w: AttentionWeights,
@@ -90,22 +94,25 @@ export function selfAttention(
   numHeads: number,
   probsDropout: number,
   drop: Dropout,
+  queries: tf.Tensor3D = x,
 ): tf.Tensor3D {
   const [b, t, h] = x.shape;
+  const tq = queries.shape[1];
   const d = h / numHeads;
   // [B, T, H] -> [B, T, nH, d] -> [B, nH, T, d]
-  const heads = (y: tf.Tensor): tf.Tensor4D => y.reshape([b, t, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-  const q = heads(linear(x, ...w.query));
+  const heads = (y: tf.Tensor): tf.Tensor4D =>
+    y.reshape([b, y.shape[1]!, numHeads, d]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  const q = heads(linear(queries, ...w.query)); // [B, nH, Tq, d]
   const kT = linear(x, ...w.key)
     .reshape([b, t, numHeads, d])
     .transpose([0, 2, 3, 1]) as tf.Tensor4D; // [B, T, nH, d] -> [B, nH, d, T]
   const v = heads(linear(x, ...w.value));
   const scores = batchMatMul(q, kT)
     .mul(1 / Math.sqrt(d))
-    .add(maskAdd); // [B, nH, T, T]
+    .add(maskAdd); // [B, nH, Tq, T]
   const probs = drop(tf.softmax(scores, -1), probsDropout);
-  const ctx = batchMatMul(probs as tf.Tensor4D, v); // [B, nH, T, d]
-  return ctx.transpose([0, 2, 1, 3]).reshape([b, t, h]) as tf.Tensor3D; // [B, T, nH, d] -> [B, T, H]
+  const ctx = batchMatMul(probs as tf.Tensor4D, v); // [B, nH, Tq, d]
+  return ctx.transpose([0, 2, 1, 3]).reshape([b, tq, h]) as tf.Tensor3D; // [B, Tq, nH, d] -> [B, Tq, H]
 }
 
 /** Masked mean over tokens: sum(h * m) / max(sum(m), 1e-9), as sentence-transformers' mean pooling. [B, T, H] -> [B,
@@ -115,6 +122,12 @@ export function maskedMean(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D): tf.
   const sum = hidden.mul(m).sum(1); // [B, H]
   const count = m.sum(1).maximum(1e-9); // [B, 1]
   return sum.div(count) as tf.Tensor2D;
+}
+
+/** The first token as a length-1 sequence: [B, T, H] -> [B, 1, H]. */
+export function firstTokenSeq(hidden: tf.Tensor3D): tf.Tensor3D {
+  const [b, , h] = hidden.shape;
+  return hidden.slice([0, 0, 0], [b, 1, h]);
 }
 
 /** First token's state: [B, T, H] -> [B, H]. */

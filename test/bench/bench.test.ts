@@ -1,5 +1,5 @@
 /**
- * The benchmark's pieces (no timings asserted): medians, length buckets, FLOP counts, synthetic
+ * The benchmark's pieces (no timings asserted): medians, interleaving, FLOP counts, synthetic
  * batches, the peer's skip message, and that a training step leaks no tensors over many steps.
  */
 import { test, describe, before } from 'node:test';
@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
-import { lengthBuckets, paddingOverhead } from '../../lib/bench/buckets';
 import { lossAgreement } from '../../lib/bench/format';
 import { encoderForwardFlops } from '../../lib/bench/flops';
 import { loadPeer, maxAbsDiff, onnxExportProblem } from '../../lib/bench/peer';
@@ -41,50 +40,6 @@ describe('stats', () => {
     await assert.rejects(
       timeRepeated(async () => {}, { warmup: 0, repeats: 0 }),
       /'repeats' must be an integer >= 1; got 0/,
-    );
-  });
-});
-
-describe('lengthBuckets', () => {
-  test('sorts rows by length (stable), cuts batches, keeps every row once', () => {
-    const lengths = [5, 2, 9, 2, 7, 1, 5];
-    const batches = lengthBuckets(lengths, { batchSize: 3 });
-    assert.deepEqual(
-      batches.map((b) => [...b]),
-      [[5, 1, 3], [0, 6, 4], [2]],
-    );
-    const seen = batches.flatMap((b) => [...b]).sort((a, b) => a - b);
-    assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6]);
-  });
-
-  test('shuffling reorders batches, not their contents; padding overhead drops against file order', () => {
-    const lengths = Array.from({ length: 100 }, (_, i) => 3 + ((i * 37) % 29));
-    const plain = lengthBuckets(lengths, { batchSize: 10 });
-    let s = 1;
-    const shuffled = lengthBuckets(lengths, {
-      batchSize: 10,
-      random: () => (s = (s * 16807) % 2147483647) / 2147483647,
-    });
-    const key = (bs: Int32Array[]) => bs.map((b) => [...b].join(',')).sort();
-    assert.deepEqual(key(shuffled), key(plain));
-    assert.notDeepEqual(
-      shuffled.map((b) => b[0]),
-      plain.map((b) => b[0]),
-    );
-    const fileOrder = Array.from({ length: 10 }, (_, b) => Int32Array.from({ length: 10 }, (_, i) => b * 10 + i));
-    const bucketed = paddingOverhead(lengths, plain).ratio;
-    assert.ok(bucketed < paddingOverhead(lengths, fileOrder).ratio, `bucketed ${bucketed}`);
-    assert.ok(bucketed >= 1);
-  });
-
-  test('errors name the parameter', () => {
-    assert.throws(
-      () => lengthBuckets([1], { batchSize: 0 }),
-      /lengthBuckets: 'batchSize' must be a positive integer; got 0/,
-    );
-    assert.throws(
-      () => lengthBuckets([1, -2], { batchSize: 2 }),
-      /'lengths' must be non-negative numbers; got -2 at 1/,
     );
   });
 });
