@@ -7,3 +7,4 @@ export * from './split';
 export * from './batches';
 export * from './rng';
 export * from './dataset';
+export * from './sample';
