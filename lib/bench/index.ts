@@ -1,0 +1,10 @@
+/** Benchmarks of encoder inference and siamese training (`npm run bench`): workloads, timing, peers, reports. */
+export * from './run';
+export * from './workloads';
+export * from './stats';
+export * from './memory';
+export * from './flops';
+export * from './buckets';
+export * from './peer';
+export * from './headlines';
+export * from './format';
