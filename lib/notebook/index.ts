@@ -2,3 +2,4 @@
 export * from './show';
 export * from './run-info';
 export * from './figures';
+export * from './setup';
