@@ -24,6 +24,7 @@ import { sha256Hex } from '../io/hash';
 export const HUB_URL = 'https://huggingface.co';
 /** Files an encoder folder needs; tokenizer files are fetched too when the hub has them. */
 export const REQUIRED_FILES = ['config.json', 'model.safetensors'] as const;
+/** Tokenizer files downloaded with the encoder when the hub has them (loadTokenizer reads them). */
 export const OPTIONAL_FILES = ['tokenizer.json', 'tokenizer_config.json'] as const;
 /** The revision used when none is given (a branch; pin a commit hash for reproducible downloads). */
 export const DEFAULT_REVISION = 'main';
@@ -55,6 +56,7 @@ export function repoCacheDir(id: string, cacheDir: string = defaultCacheDir()): 
   return join(cacheDir, getRepoFolderName({ type: 'model', name: id }));
 }
 
+/** Where and what to download for a hub id (see {@link resolveModelDir}). */
 export interface ResolveOptions {
   /** Hub cache root in Hugging Face layout (default {@link defaultCacheDir}). */
   cacheDir?: string;
@@ -126,8 +128,9 @@ async function downloadChecked(
     const blob = realpathSync(pointer);
     await rm(pointer, { force: true });
     await rm(blob, { force: true });
+    const what = expected.kind === 'sha256' ? 'sha256' : 'git blob id';
     throw new Error(
-      `loadEncoder: '${info.path}' of '${id}' (commit ${commit}) has ${expected.kind === 'sha256' ? 'sha256' : 'git blob id'} ` +
+      `loadEncoder: '${info.path}' of '${id}' (commit ${commit}) has ${what} ` +
         `${actual} but ${expected.source} is ${expected.hex}; the download is corrupt and was deleted: retry, or ` +
         `use a local folder.`,
     );

@@ -22,6 +22,7 @@ export type NotebookParams = Partial<RunConfig>;
 /** What an earlier notebook leaves in the run folder: 01 the siamese encoder, 02 the three classifiers. */
 export type NotebookOutput = 'siamese' | 'classifiers';
 
+/** Options of {@link setupNotebook}. */
 export interface SetupOptions {
   /** Outputs of earlier notebooks this one reads (checked before anything loads). */
   needs?: readonly NotebookOutput[];
@@ -31,6 +32,7 @@ export interface SetupOptions {
   show?: boolean;
 }
 
+/** What {@link setupNotebook} returns: everything the notebook's later cells use. */
 export interface NotebookSetup {
   cfg: RunConfig;
   backend: BackendInfo;
