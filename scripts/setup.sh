@@ -37,4 +37,4 @@ if [ "${SIAMESE_NATIVE:-1}" != 0 ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64
   echo "[setup] native TensorFlow backend (scripts/setup-native.sh; SIAMESE_NATIVE=0 skips it)"
   bash scripts/setup-native.sh || echo "[setup] WARNING: the native backend did not build; everything still runs on the wasm backend (slower). See the README's Performance section." >&2
 fi
-echo "[setup] done: kernels: $(.venv/bin/jupyter kernelspec list | grep -c siamese-albert-ts) project kernel; run the main job with 'npm start'; open JupyterLab with: .venv/bin/jupyter lab notebooks/"
+echo "[setup] done: kernels: $(.venv/bin/jupyter kernelspec list | grep -c "^ *siamese-albert-ts ") project kernel; run the main job with 'npm start'; open JupyterLab with: .venv/bin/jupyter lab notebooks/"
