@@ -4,14 +4,16 @@
  * Order for `auto`: `tensorflow` (native libtensorflow via @tensorflow/tfjs-node-gpu
  * or @tensorflow/tfjs-node, optional: they cannot install without libtensorflow;
  * or the build `npm run setup:native` makes from the TensorFlow wheel, found at
- * `.cache/native/node_modules/@tensorflow/tfjs-node` above the working directory
- * or at SIAMESE_TFJS_NODE), then `wasm` (SIMD, one thread in Node), then `cpu`
+ * `.cache/native/node_modules/@tensorflow/tfjs-node` above the library's own code, else
+ * above the working directory, or at SIAMESE_TFJS_NODE), then `wasm` (SIMD, one thread
+ * in Node), then `cpu`
  * (pure JS, ~40x slower).
  * Override with the `backend` option or the SIAMESE_BACKEND environment variable.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { findUpward, searchStarts } from '../io/package-root';
 import { registerUnsortedSegmentSum } from './unsorted-segment-sum';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -38,16 +40,25 @@ function parseChoice(value: string, source: string): BackendChoice {
 export const LOCAL_NATIVE_DIR = '.cache/native/node_modules/@tensorflow/tfjs-node';
 
 /**
- * The folder of the local tfjs-node build: SIAMESE_TFJS_NODE when set, else the
- * first `<dir>/.cache/native/node_modules/@tensorflow/tfjs-node` walking up from `start`.
+ * The folder of the local tfjs-node build: SIAMESE_TFJS_NODE when set, else the first
+ * `<dir>/.cache/native/node_modules/@tensorflow/tfjs-node` walking up from `start`, or by
+ * default from the library's own code (so a program in another folder that imports the
+ * package finds the build beside it), then from the working directory.
  */
-export function findLocalNative(start: string = process.cwd()): string | undefined {
+export function findLocalNative(start?: string): string | undefined {
   const env = process.env.SIAMESE_TFJS_NODE;
   if (env) return resolve(env);
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, LOCAL_NATIVE_DIR, 'package.json'))) return join(dir, LOCAL_NATIVE_DIR);
-    if (dirname(dir) === dir) return undefined;
-  }
+  const dir = findUpward(
+    (d) => existsSync(join(d, LOCAL_NATIVE_DIR, 'package.json')),
+    start === undefined ? searchStarts() : [start],
+  );
+  return dir === undefined ? undefined : join(dir, LOCAL_NATIVE_DIR);
+}
+
+/** The build's path for reports: relative to the working directory when inside it, else absolute. */
+function displayNative(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }
 
 /** The candidate that registered 'tensorflow' in this process (a module loads once). */
@@ -60,7 +71,7 @@ async function tryNative(skipped: string[]): Promise<string | undefined> {
   // An absolute path works for import() under tsx and for require() under tslab.
   if (local)
     candidates.push({
-      label: `@tensorflow/tfjs-node (local build: ${relative(process.cwd(), local) || '.'})`,
+      label: `@tensorflow/tfjs-node (local build: ${displayNative(local)})`,
       specifier: join(local, 'dist', 'index.js'),
     });
   else skipped.push(`local build: none (run 'npm run setup:native')`);

@@ -8,3 +8,4 @@ export * from './batches';
 export * from './rng';
 export * from './dataset';
 export * from './buckets';
+export * from './sample';

@@ -1,41 +1,71 @@
 /**
- * Resolving a model source: a local folder in Hugging Face layout, or a hub id downloaded once
- * into a cache folder with every file's sha256 checked against the hub's LFS etag.
+ * Resolving a model source: a local folder in Hugging Face layout, or a hub id downloaded once into the
+ * standard Hugging Face cache through `@huggingface/hub` (`downloadFileToCacheDir`: `blobs/<etag>`,
+ * `snapshots/<commit>/<file>` links and `refs/<revision>`, the layout Python's huggingface_hub shares).
+ * The library does not check what it downloaded, so every file is checked here: its sha256 against a
+ * pinned digest or the hub's LFS oid, or, for small files kept in git, its git blob id. Once a revision
+ * is cached, loading needs no network.
  */
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  downloadFileToCacheDir,
+  getHFHubCachePath,
+  getRepoFolderName,
+  modelInfo,
+  pathsInfo,
+  type PathInfo,
+} from '@huggingface/hub';
 import { sha256Hex } from '../io/hash';
-import { writeFileAtomic } from '../io/safetensors';
 
+/** The Hugging Face hub (override per call with `hubUrl`). */
 export const HUB_URL = 'https://huggingface.co';
 /** Files an encoder folder needs; tokenizer files are fetched too when the hub has them. */
 export const REQUIRED_FILES = ['config.json', 'model.safetensors'] as const;
+/** Tokenizer files downloaded with the encoder when the hub has them (loadTokenizer reads them). */
 export const OPTIONAL_FILES = ['tokenizer.json', 'tokenizer_config.json'] as const;
+/** The revision used when none is given (a branch; pin a commit hash for reproducible downloads). */
+export const DEFAULT_REVISION = 'main';
 
-/** sha256 of files whose digest we know independently of the download (hub id -> file -> hex). */
+/**
+ * sha256 of files whose digest we know independently of the download (hub id -> file -> hex). It takes
+ * precedence over the hub's own LFS oid.
+ */
 export const PINNED_SHA256: Record<string, Record<string, string>> = {};
 
 const HUB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+const COMMIT = /^[0-9a-f]{40}$/;
 
+/** Whether `source` is shaped like a hub id (`albert-base-v2`, `org/name`). */
 export function isHubId(source: string): boolean {
   return HUB_ID.test(source) && !source.includes('..');
 }
 
-/** Default cache folder of a hub id: ~/.cache/siamese-albert-ts/<id>. */
-export function defaultCacheDir(id: string): string {
-  return join(homedir(), '.cache', 'siamese-albert-ts', id);
+/**
+ * The Hugging Face hub cache: HF_HUB_CACHE, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`
+ * (`@huggingface/hub`'s getHFHubCachePath, the same rule as Python's huggingface_hub).
+ */
+export function defaultCacheDir(): string {
+  return getHFHubCachePath();
 }
 
-function isModelFolder(dir: string): boolean {
-  return REQUIRED_FILES.every((f) => existsSync(join(dir, f)));
+/** The cache folder of model `id` under `cacheDir`: `<cacheDir>/models--<owner>--<name>`. */
+export function repoCacheDir(id: string, cacheDir: string = defaultCacheDir()): string {
+  return join(cacheDir, getRepoFolderName({ type: 'model', name: id }));
 }
 
+/** Where and what to download for a hub id (see {@link resolveModelDir}). */
 export interface ResolveOptions {
+  /** Hub cache root in Hugging Face layout (default {@link defaultCacheDir}). */
   cacheDir?: string;
-  /** Injected for tests; defaults to global fetch. */
-  fetchImpl?: typeof fetch;
+  /** Branch, tag or commit hash (default 'main'); a commit hash pins the download. */
+  revision?: string;
+  /** The fetch to use (default the global one); tests inject a fake hub. */
+  fetch?: typeof fetch;
+  /** Hub address (default {@link HUB_URL}). */
+  hubUrl?: string;
 }
 
 function hint(id: string): string {
@@ -46,47 +76,113 @@ function hint(id: string): string {
   );
 }
 
-async function download(
+/** Git's object id of a file's bytes (sha1 of `blob <size>\0<bytes>`): the hub's `oid` of a non-LFS file. */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** What a downloaded file must hash to, and the name of that source for messages. */
+export function expectedDigest(
   id: string,
-  file: string,
-  dir: string,
-  fetchImpl: typeof fetch,
-  required: boolean,
+  info: Pick<PathInfo, 'path' | 'oid' | 'lfs'>,
+): { kind: 'sha256' | 'git'; hex: string; source: string } | undefined {
+  const pinned = PINNED_SHA256[id]?.[info.path];
+  if (pinned) return { kind: 'sha256', hex: pinned, source: 'the pinned sha256' };
+  if (info.lfs?.oid) return { kind: 'sha256', hex: info.lfs.oid, source: "the hub's LFS sha256" };
+  if (info.oid) return { kind: 'git', hex: info.oid, source: "the hub's git blob id" };
+  return undefined;
+}
+
+/** The commit a revision points at in the cache (`refs/<revision>`), or the revision itself when a commit. */
+function cachedCommit(repoDir: string, revision: string): string | undefined {
+  if (COMMIT.test(revision)) return revision;
+  const ref = join(repoDir, 'refs', revision);
+  return existsSync(ref) ? readFileSync(ref, 'utf8').trim() : undefined;
+}
+
+function hasRequired(dir: string): boolean {
+  return REQUIRED_FILES.every((f) => existsSync(join(dir, f)));
+}
+
+/** Download `file` of `id` at `commit` into the cache and check it; a mismatch deletes it and throws. */
+async function downloadChecked(
+  id: string,
+  info: PathInfo,
+  commit: string,
+  cacheDir: string,
+  opts: ResolveOptions,
 ): Promise<void> {
-  const url = `${HUB_URL}/${id}/resolve/main/${file}`;
-  let res: Response;
+  const pointer = await downloadFileToCacheDir({
+    repo: { type: 'model', name: id },
+    path: info.path,
+    revision: commit,
+    cacheDir,
+    fetch: opts.fetch,
+    hubUrl: opts.hubUrl,
+  });
+  const expected = expectedDigest(id, info);
+  if (!expected) return;
+  const bytes = new Uint8Array(await readFile(pointer));
+  const actual = expected.kind === 'sha256' ? sha256Hex(bytes) : gitBlobId(bytes);
+  if (actual !== expected.hex) {
+    const blob = realpathSync(pointer);
+    await rm(pointer, { force: true });
+    await rm(blob, { force: true });
+    const what = expected.kind === 'sha256' ? 'sha256' : 'git blob id';
+    throw new Error(
+      `loadEncoder: '${info.path}' of '${id}' (commit ${commit}) has ${what} ` +
+        `${actual} but ${expected.source} is ${expected.hex}; the download is corrupt and was deleted: retry, or ` +
+        `use a local folder.`,
+    );
+  }
+}
+
+/** Download the encoder files of `id` at `revision` into the cache; returns the snapshot folder. */
+async function download(id: string, revision: string, cacheDir: string, opts: ResolveOptions): Promise<string> {
+  const repoDir = repoCacheDir(id, cacheDir);
+  const hubUrl = opts.hubUrl ?? HUB_URL;
+  let commit = cachedCommit(repoDir, revision);
+  let infos: PathInfo[];
   try {
-    res = await fetchImpl(url, { redirect: 'follow' });
+    if (commit === undefined) {
+      const info = await modelInfo({ name: id, revision, additionalFields: ['sha'], fetch: opts.fetch, hubUrl });
+      commit = String(info.sha);
+      const ref = join(repoDir, 'refs', revision);
+      await mkdir(dirname(ref), { recursive: true });
+      await writeFile(ref, commit);
+    }
+    infos = await pathsInfo({
+      repo: { type: 'model', name: id },
+      paths: [...REQUIRED_FILES, ...OPTIONAL_FILES],
+      revision: commit,
+      fetch: opts.fetch,
+      hubUrl,
+    });
   } catch (e) {
     const cause = (e as { cause?: { message?: string } }).cause?.message;
     throw new Error(
-      `loadEncoder: cannot download '${url}': ${(e as Error).message}${cause ? ` (${cause})` : ''}. ${hint(id)}`,
+      `loadEncoder: cannot download '${id}' (revision ${revision}) from ${hubUrl}: ${(e as Error).message}` +
+        `${cause ? ` (${cause})` : ''}. ${hint(id)}`,
     );
   }
-  if (!res.ok) {
-    if (!required && res.status === 404) return;
-    throw new Error(`loadEncoder: downloading '${url}' failed with HTTP ${res.status} ${res.statusText}. ${hint(id)}`);
-  }
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const digest = sha256Hex(bytes);
-  const pinned = PINNED_SHA256[id]?.[file];
-  // For LFS files the hub sends the sha256 of the content as X-Linked-Etag (also on redirects' final response as ETag).
-  const etag = (res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '')
-    .replace(/^W\//, '')
-    .replace(/"/g, '');
-  const expected = pinned ?? (/^[0-9a-f]{64}$/.test(etag) ? etag : undefined);
-  if (expected && expected !== digest) {
+  const byPath = new Map(infos.filter((i) => i.type === 'file').map((i) => [i.path, i]));
+  const absent = REQUIRED_FILES.filter((f) => !byPath.has(f));
+  if (absent.length > 0)
     throw new Error(
-      `loadEncoder: '${url}' has sha256 ${digest} but ${pinned ? 'the pinned checksum' : 'the hub etag'} is ` +
-        `${expected}; the download is corrupt, retry or use a local folder.`,
+      `loadEncoder: '${id}' (commit ${commit}) has no ${absent.join(' and ')} on the hub; an encoder needs ` +
+        `${REQUIRED_FILES.join(' and ')} (safetensors weights). ${hint(id)}`,
     );
+  for (const file of [...REQUIRED_FILES, ...OPTIONAL_FILES]) {
+    const info = byPath.get(file);
+    if (info) await downloadChecked(id, info, commit, cacheDir, { ...opts, hubUrl });
   }
-  await writeFileAtomic(join(dir, file), bytes);
+  return join(repoDir, 'snapshots', commit);
 }
 
 /**
- * The local folder holding `source`: the folder itself, or the cache folder of a hub id
- * (downloading it when absent). Errors say how to use a local folder instead.
+ * The local folder holding `source`: the folder itself, or the cached snapshot of a hub id at
+ * `opts.revision` (downloading and checking it when not cached). Errors say how to use a local
+ * folder instead.
  */
 export async function resolveModelDir(source: string, opts: ResolveOptions = {}): Promise<string> {
   if (typeof source !== 'string' || source.length === 0) {
@@ -111,13 +207,12 @@ export async function resolveModelDir(source: string, opts: ResolveOptions = {})
         `which is neither.`,
     );
   }
-  const dir = opts.cacheDir ?? defaultCacheDir(source);
-  if (isModelFolder(dir)) return dir;
-  await mkdir(dir, { recursive: true });
-  const fetchImpl = opts.fetchImpl ?? fetch;
-  for (const f of REQUIRED_FILES) if (!existsSync(join(dir, f))) await download(source, f, dir, fetchImpl, true);
-  for (const f of OPTIONAL_FILES) if (!existsSync(join(dir, f))) await download(source, f, dir, fetchImpl, false);
-  return dir;
+  const revision = opts.revision ?? DEFAULT_REVISION;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const commit = cachedCommit(repoCacheDir(source, cacheDir), revision);
+  const snapshot = commit && join(repoCacheDir(source, cacheDir), 'snapshots', commit);
+  if (snapshot && hasRequired(snapshot)) return snapshot;
+  return download(source, revision, cacheDir, opts);
 }
 
 /** Read and parse a JSON file, naming it in errors. */

@@ -10,4 +10,14 @@ export { matchCheckpoint, describeMismatch, variablesFromCheckpoint } from './we
 export type { CheckpointMatch } from './weights';
 export { loadEncoder, saveEncoder, loadConfig } from './load';
 export type { LoadOptions } from './load';
-export { resolveModelDir, defaultCacheDir, isHubId, HUB_URL } from './hub';
+export {
+  resolveModelDir,
+  defaultCacheDir,
+  repoCacheDir,
+  isHubId,
+  gitBlobId,
+  HUB_URL,
+  DEFAULT_REVISION,
+  PINNED_SHA256,
+} from './hub';
+export type { ResolveOptions } from './hub';

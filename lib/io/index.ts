@@ -1,0 +1,6 @@
+/** Files: safetensors read/write, tensors to arrays, hashing, HTML escaping, the package's own files. */
+export * from './safetensors';
+export * from './tensors';
+export * from './hash';
+export * from './html';
+export * from './package-root';

