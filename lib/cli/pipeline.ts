@@ -1,7 +1,8 @@
 /**
  * `npm run pipeline -- [options]`: the study end to end, headless. `--help` lists every option.
+ * Errors are one line naming the option, file or stage (never a stack); the exit code is 1.
  */
-import { configFromArgs, helpText } from '../pipeline/config';
+import { configFromArgs, helpText } from '../config/parse';
 import { runPipeline } from '../pipeline/run';
 import { terminalReporter } from '../train/progress';
 
@@ -12,7 +13,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const cfg = configFromArgs(argv);
   const started = Date.now();
-  const report = await runPipeline(cfg, { reporter: terminalReporter() });
+  const report = await runPipeline(cfg, { reporter: terminalReporter(), handleSignals: true });
   console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify({ results: report.results, timings: report.timings }, null, 2));
 }
