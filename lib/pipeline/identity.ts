@@ -228,8 +228,11 @@ function show(v: unknown): string {
   return v === null || v === undefined ? 'not set' : JSON.stringify(v);
 }
 
-/** `--pooling: "mean" in the run folder, "cls" now` (the data file by its content). */
-export function describeDiff(d: SettingDiff, savedDataPath?: string, dataPath?: string): string {
+/**
+ * `--pooling: "mean" in the run folder, "cls" now` (the data file by its content; for a stage built on
+ * another, an epoch count of that other stage says why it matters).
+ */
+export function describeDiff(d: SettingDiff, stage?: Stage, savedDataPath?: string, dataPath?: string): string {
   if ((OPTIONS[d.key as OptionKey] as { identity?: string } | undefined)?.identity === 'content') {
     const short = (v: unknown) =>
       String(v)
@@ -240,5 +243,11 @@ export function describeDiff(d: SettingDiff, savedDataPath?: string, dataPath?: 
       `${savedDataPath ? `, from '${savedDataPath}'` : ''}; ${short(d.now)}… now${dataPath ? `, '${dataPath}'` : ''})`
     );
   }
-  return `${flagOf(d.key)}: ${show(d.saved)} in the run folder, ${show(d.now)} now`;
+  const continues: readonly string[] =
+    (OPTIONS[d.key as OptionKey] as { continues?: readonly string[] }).continues ?? [];
+  const why =
+    continues.length > 0 && stage !== undefined && !continues.includes(stage)
+      ? `; more epochs continue the ${continues.join(', ')} stage, and the stages built on it must be made again`
+      : '';
+  return `${flagOf(d.key)}: ${show(d.saved)} in the run folder, ${show(d.now)} now${why}`;
 }

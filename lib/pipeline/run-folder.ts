@@ -127,7 +127,8 @@ function checkStage(
     savedPath = read.record?.data_file.path;
     check.finished = isFinished(cfg.out, stage, read.record);
   }
-  if (saved) check.problems.push(...diffSettings(saved, settings).map((d) => describeDiff(d, savedPath, cfg.data)));
+  if (saved)
+    check.problems.push(...diffSettings(saved, settings).map((d) => describeDiff(d, stage, savedPath, cfg.data)));
   for (const up of UPSTREAM[stage]) {
     const built = check.record?.state?.built_on?.[up];
     const now = records[up as TrainingStage]?.record?.state?.best_epoch;
@@ -151,7 +152,10 @@ export class StageMismatchError extends Error {
     readonly discard: readonly Stage[],
   ) {
     const lines = [`run folder '${out}' holds stages made with other settings; nothing was done.`];
-    for (const c of stale) lines.push(`  ${c.stage}:`, ...c.problems.map((p) => `    ${p}`));
+    // One line per difference, naming the stages it concerns (most differences concern several).
+    const stagesOf = new Map<string, Stage[]>();
+    for (const c of stale) for (const p of c.problems) stagesOf.set(p, [...(stagesOf.get(p) ?? []), c.stage]);
+    for (const [p, stages] of stagesOf) lines.push(`  ${p} (${stages.join(', ')})`);
     const evaluateOnly = stale.length === 1 && stale[0].stage === 'evaluate';
     lines.push(
       'To go on: run again with the settings the folder was made with; or use a new --out (SIAMESE_OUT); or ' +

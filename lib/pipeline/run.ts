@@ -163,7 +163,7 @@ async function runPlanned(
         continue;
       }
       if (!runs(stage) && !reload) continue;
-      log(`stage ${stage}: ${reload ? 'reloading the finished training for evaluation' : 'training'}`);
+      log(`stage ${stage}${reload ? ': reloading the finished training for evaluation' : ''}`);
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
