@@ -5,7 +5,7 @@
  * exist. `planRun` checks the whole folder for the command line (before data or models load);
  * `enterStage` checks one stage where the notebooks call the stage functions directly (before it trains).
  */
-import { constants, existsSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import { access, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { STAGES, TRAINING_STAGES, type RunConfig, type Stage, type TrainingStage } from '../config/options';
@@ -69,6 +69,8 @@ export async function prepareRunFolder(out: string): Promise<void> {
   } catch (e) {
     throw unusable(out, e);
   }
+  if (!statSync(out).isDirectory())
+    throw new Error(`--out '${out}' is a file, not a folder: choose another --out (SIAMESE_OUT) for the run folder.`);
   const p = runPaths(out);
   const items = [out, p.report, p.features, p.evaluation, p.embeddings, p.siameseCheckpoint, p.siameseEncoder];
   for (const s of TRAINING_STAGES) items.push(join(out, s));
