@@ -127,10 +127,7 @@ describe('run folders (issue 12 cases 1–3)', () => {
       q.lines.some((l) => /^--overwrite: discarding siamese \(--pooling: "pooler" in the run folder/.test(l)),
       q.lines.join('\n'),
     );
-    assert.ok(
-      q.lines.includes('discarded: siamese, frozen, trained and siamese-classifier'),
-      q.lines.join('\n'),
-    );
+    assert.ok(q.lines.includes('discarded: siamese, frozen, trained and siamese-classifier'), q.lines.join('\n'));
     for (const s of ['siamese', 'frozen', 'trained', 'siamese-classifier'])
       assert.equal((readRecord(out, s) as unknown as { settings: RunConfig }).settings.pooling, 'mean', s);
     const fresh = await runPipeline(args(join(root, 'fresh-mean'), '--pooling', 'mean'), quiet());
