@@ -5,13 +5,14 @@
  * or is reloaded), and its record state after.
  */
 import { flagOf, type TrainingStage } from '../config/options';
+import { validateConfig } from '../config/parse';
 import type { ProgressReporter } from '../train/progress';
 import type { TrainResult } from '../train/trainer';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
 import type { StageState } from './identity';
 import { withRunLock } from './lock';
-import { enterStage, type StageEntry } from './run-folder';
+import { enterStage, prepareRunFolder, type StageEntry } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
 
 /** What every stage function takes: the run's settings, its prepared data and tokenizer, and where to report. */
@@ -84,5 +85,7 @@ export async function inStage<T>(
   stage: TrainingStage,
   work: (entry: StageEntry) => Promise<T>,
 ): Promise<T> {
+  validateConfig(ctx.cfg);
+  await prepareRunFolder(ctx.cfg.out);
   return withRunLock(ctx.cfg.out, async () => work(await enterStage(ctx.cfg, stage, ctx.log)));
 }

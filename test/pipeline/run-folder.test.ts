@@ -16,7 +16,13 @@ import type { RunConfig } from '../../lib/config/options';
 import { prepareData, prepareTokenizer } from '../../lib/pipeline/prepare';
 import { runPipeline, type Report } from '../../lib/pipeline/run';
 import { StageMismatchError } from '../../lib/pipeline/run-folder';
-import { frozenStage, loadSiamese, reloadClassifier, siameseClassifierStage } from '../../lib/pipeline/stages';
+import {
+  frozenStage,
+  loadSiamese,
+  reloadClassifier,
+  siameseClassifierStage,
+  siameseStage,
+} from '../../lib/pipeline/stages';
 import { refreshStaleNotes } from '../../lib/pipeline/report';
 import { quiet, smallRunArgs, tempDir, writeNewsCsv } from './helpers';
 
@@ -330,6 +336,26 @@ describe('run folders (issue 12 cases 1–3)', () => {
     assert.equal(same.state.best_epoch, baseReport.training.frozen!.best_epoch);
     same.dispose();
     assert.equal(tf.memory().numTensors, start);
+  });
+
+  test('the notebooks: stage functions on a new run folder create it, record each stage and release the lock', async () => {
+    const out = join(root, 'notebook');
+    const cfg = args(out);
+    const ctx = { cfg, data: prepareData(cfg), tokenizer: await prepareTokenizer(cfg), log: () => undefined };
+    const start = tf.memory().numTensors;
+    const siamese = await siameseStage(ctx);
+    siamese.model.dispose();
+    const clf = await siameseClassifierStage(ctx);
+    clf.dispose();
+    assert.equal(tf.memory().numTensors, start);
+    assert.equal(
+      readRecord(out, 'siamese').fingerprint,
+      baseReport.stages.siamese!.fingerprint,
+      'same settings, same fingerprint',
+    );
+    assert.deepEqual(siamese.state.best_value, baseReport.training.siamese!.best_value, 'the same training as the CLI');
+    assert.equal(clf.state.built_on?.siamese, siamese.state.best_epoch);
+    assert.ok(!existsSync(join(out, 'run.lock')));
   });
 
   test('settings out of range are refused before the run folder is touched', async () => {
