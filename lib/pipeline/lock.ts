@@ -9,9 +9,11 @@
  *
  * Release: on `release()`, on process exit, and (with `handleSignals`) on SIGINT/SIGTERM, after which the
  * signal is raised again so the process still ends by it. A JavaScript signal handler only runs when the
- * event loop turns; the pipeline yields once per training step and evaluation batch, and runs feature
- * extraction (one long synchronous stretch) under {@link withDefaultSignals}, where Ctrl-C exits at once
- * and leaves the lock for the next run to take over.
+ * event loop turns: the pipeline yields once per training step and evaluation batch, and runs feature
+ * extraction (one long stretch that never yields) under {@link withDefaultSignals}, where Ctrl-C exits at
+ * once. Under `npm run pipeline`, tsx's wrapper SIGKILLs a child that does not answer a signal within
+ * about 60 ms, so a Ctrl-C in the middle of a step also ends the run at once. Either way a lock can be
+ * left behind; it names a process that no longer runs, and the next run takes it over and says so.
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
