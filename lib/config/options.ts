@@ -4,7 +4,8 @@
  * identity in a run folder all come from it, so a setting means the same everywhere and is documented once.
  *
  * Adding an option is one row. A row declares:
- * - `kind` (int, float, string, choice, list, flag, or alias of another option) and its `default`;
+ * - `kind` (int, float, string, choice, list of choices, list of ints, flag, or alias of another option) and
+ *   its `default`;
  *   a row without `default` is optional (undefined unless given);
  * - the valid `range` of a number (see {@link NumberRange}) or the `choices` of a choice or list;
  * - `help`, the `group` it is listed under, and
@@ -18,10 +19,12 @@
 
 /** The study's stages in run order; also the names of their folders in a run and of `--stages`. */
 export const STAGES = ['siamese', 'frozen', 'trained', 'siamese-classifier', 'evaluate'] as const;
+/** A stage name: `siamese`, `frozen`, `trained`, `siamese-classifier` or `evaluate`. */
 export type Stage = (typeof STAGES)[number];
 
 /** The stages that train (each keeps a checkpoint folder in the run). */
 export const TRAINING_STAGES = ['siamese', 'frozen', 'trained', 'siamese-classifier'] as const;
+/** A stage that trains (every stage but `evaluate`). */
 export type TrainingStage = (typeof TRAINING_STAGES)[number];
 
 /** Texts per class in a P×K siamese batch (P = batch size / K). */
@@ -48,29 +51,40 @@ interface SpecBase {
   /** 'content': the option names a file identified by the sha256 of its bytes, not by its path. */
   identity?: 'content';
 }
+/** An integer option (`--seed 3`), checked against `range`. */
 export interface IntSpec extends SpecBase {
   kind: 'int';
   default?: number;
   range: NumberRange;
 }
+/** A number option (`--siamese-lr 2e-5`), checked against `range`. */
 export interface FloatSpec extends SpecBase {
   kind: 'float';
   default?: number;
   range: NumberRange;
 }
+/** A free-text option (a path, a field name); must not be empty. */
 export interface StringSpec extends SpecBase {
   kind: 'string';
   default?: string;
 }
+/** One of `choices` (`--pooling mean`); RunConfig types it as their union. */
 export interface ChoiceSpec extends SpecBase {
   kind: 'choice';
   choices: readonly string[];
   default?: string;
 }
+/** A comma-separated, non-empty subset of `choices` (`--stages siamese,evaluate`), duplicates dropped. */
 export interface ListSpec extends SpecBase {
   kind: 'list';
   choices: readonly string[];
   default: readonly string[];
+}
+/** A comma-separated, non-empty list of integers in `range` (`--seeds 1,2,3`), in the order given. */
+export interface IntListSpec extends SpecBase {
+  kind: 'ints';
+  range: NumberRange;
+  default?: readonly number[];
 }
 /** A switch: `--overwrite` on the command line, SIAMESE_OVERWRITE=1 in the environment. */
 export interface FlagSpec extends SpecBase {
@@ -82,7 +96,8 @@ export interface AliasSpec extends SpecBase {
   kind: 'alias';
   of: string;
 }
-export type OptionSpec = IntSpec | FloatSpec | StringSpec | ChoiceSpec | ListSpec | FlagSpec | AliasSpec;
+/** One row of the options table. */
+export type OptionSpec = IntSpec | FloatSpec | StringSpec | ChoiceSpec | ListSpec | IntListSpec | FlagSpec | AliasSpec;
 
 const ALL = STAGES;
 const TRAINING = TRAINING_STAGES;
@@ -375,9 +390,11 @@ type ValueOf<S> = S extends { kind: 'int' | 'float' }
       ? C
       : S extends { kind: 'list'; choices: readonly (infer C)[] }
         ? C[]
-        : S extends { kind: 'flag' }
-          ? boolean
-          : never;
+        : S extends { kind: 'ints' }
+          ? number[]
+          : S extends { kind: 'flag' }
+            ? boolean
+            : never;
 type ConfigKey = { [K in OptionKey]: Options[K] extends { kind: 'alias' } ? never : K }[OptionKey];
 type WithDefault = { [K in ConfigKey]: Options[K] extends { default: unknown } ? K : never }[ConfigKey];
 type Simplify<T> = { [K in keyof T]: T[K] };

@@ -44,6 +44,8 @@ export function allowedValues(spec: OptionSpec): string {
       return `one of ${spec.choices.join(', ')}`;
     case 'list':
       return `a comma-separated list of ${spec.choices.join(', ')}`;
+    case 'ints':
+      return `a comma-separated list of ${describeRange('int', spec.range).replace(/^an integer/, 'integers')}`;
     case 'flag':
       return 'on or off (1/0, true/false, yes/no)';
     default:
@@ -65,6 +67,11 @@ export function parseValue(spec: OptionSpec, raw: string, where: string): unknow
     case 'float': {
       if (raw.trim() === '' || !checkValue(spec, Number(raw))) throw bad();
       return Number(raw);
+    }
+    case 'ints': {
+      const items = raw.split(',').map((s) => s.trim());
+      if (!items.every((s) => /^[+-]?\d+$/.test(s)) || !checkValue(spec, items.map(Number))) throw bad();
+      return items.map(Number);
     }
     case 'list': {
       const items = [
@@ -104,6 +111,12 @@ function checkValue(spec: OptionSpec, value: unknown): boolean {
         Array.isArray(value) &&
         value.length > 0 &&
         value.every((v) => typeof v === 'string' && spec.choices.includes(v))
+      );
+    case 'ints':
+      return (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((v) => Number.isSafeInteger(v) && inRange(v, spec.range))
       );
     case 'flag':
       return typeof value === 'boolean';

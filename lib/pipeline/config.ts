@@ -12,9 +12,9 @@ import type { Pooling } from '../model/types';
 export type { RunConfig } from '../config/options';
 export { configFromArgs, configFromEnv, helpText, validateConfig, settingName } from '../config/parse';
 
-/** Compile-time proof that the table's choices are the values the library accepts (both directions). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Check<T extends true> = T;
+/** Compile-time proof that the table's choices are the values the library accepts (both directions). */
 export type ChoicesMatchLibrary = [
   Check<Same<RunConfig['backend'], BackendChoice>>,
   Check<Same<NonNullable<RunConfig['format']>, FileFormat>>,

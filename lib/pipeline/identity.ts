@@ -18,7 +18,9 @@ import { OPTIONS, OPTION_ROWS, flagOf, type OptionKey, type RunConfig, type Stag
 import { readJson } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 
+/** The record's file name in each training stage's folder. */
 export const STAGE_RECORD_FILE = 'stage.json';
+/** The record's `format` field. */
 export const STAGE_RECORD_FORMAT = 'siamese-albert-ts/stage';
 
 /** The stages whose trained models a stage builds on. */
@@ -32,6 +34,7 @@ export const UPSTREAM: Readonly<Record<Stage, readonly Stage[]>> = {
 
 /** The study's three classifiers, by the name results use. */
 export const CLASSIFIERS = ['frozen', 'trained', 'siamese'] as const;
+/** `frozen`, `trained` or `siamese` (the siamese classifier). */
 export type ClassifierName = (typeof CLASSIFIERS)[number];
 
 /** The pipeline stage (`--stages`) that trains each classifier; also its folder in the run. */

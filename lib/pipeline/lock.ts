@@ -19,6 +19,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** The lock's file name in the run folder. */
 export const LOCK_FILE = 'run.lock';
 
 /** What a lock file holds. */
@@ -29,6 +30,7 @@ export interface LockInfo {
   command: string;
 }
 
+/** A held lock. */
 export interface RunLock {
   path: string;
   /** The stale lock this acquisition replaced (its process was gone). */
@@ -37,6 +39,7 @@ export interface RunLock {
   release(): void;
 }
 
+/** How to acquire a lock. */
 export interface LockOptions {
   /** Join a lock this process already holds (stage functions inside a pipeline run); default false. */
   reentrant?: boolean;

@@ -37,6 +37,7 @@ export interface StageSummary {
   updated_at: string;
 }
 
+/** `<out>/report.json` (snake_case, as written). */
 export interface Report {
   model: string;
   backend: string;

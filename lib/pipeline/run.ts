@@ -20,8 +20,10 @@ import { readReport, refreshStaleNotes, writeReport, type Report, type StageTrai
 import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
 import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
 
+/** The report's types (lib/pipeline/report.ts). */
 export type { Report, StageTraining } from './report';
 
+/** Where `runPipeline` logs and reports progress. */
 export interface PipelineOptions {
   log?: (line: string) => void;
   reporter?: ProgressReporter;

@@ -235,6 +235,7 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
   });
 }
 
+/** The stage function of each classifier. */
 export const CLASSIFIER_STAGES: Record<
   ClassifierName,
   (ctx: StageContext, opts?: StageOptions) => Promise<TrainedClassifier>

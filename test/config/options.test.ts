@@ -9,7 +9,15 @@ import {
   type RunConfig,
   type NumberRange,
 } from '../../lib/config/options';
-import { configFromArgs, configFromEnv, describeRange, helpText, validateConfig } from '../../lib/config/parse';
+import {
+  allowedValues,
+  configFromArgs,
+  configFromEnv,
+  describeRange,
+  helpText,
+  parseValue,
+  validateConfig,
+} from '../../lib/config/parse';
 import { TRAINING_DEFAULTS } from '../../lib/heads/defaults';
 import { TRIPLET_LOSS_DEFAULTS } from '../../lib/losses/options';
 
@@ -223,4 +231,14 @@ test('--help documents every option with its flag, value range or choices, defau
     /--siamese-epochs VALUE \[integer >= 1\] \(default 25\)\n.*affects siamese, siamese-classifier; more epochs continue siamese/,
   );
   assert.match(h, /--min-words .*\n.*affects every stage/);
+});
+
+test('a list of integers (for options such as --seeds) parses, keeps its order and checks every item', () => {
+  const seeds: OptionSpec = { kind: 'ints', range: { min: 0 }, group: 'run', stages: [], help: 'seeds' };
+  assert.deepEqual(parseValue(seeds, '3, 1,2', '--seeds'), [3, 1, 2]);
+  assert.equal(allowedValues(seeds), 'a comma-separated list of integers >= 0');
+  for (const bad of ['', '1,,2', '1,x', '1,-2', '1.5'])
+    assert.throws(() => parseValue(seeds, bad, '--seeds'), {
+      message: `--seeds must be a comma-separated list of integers >= 0; got '${bad}'.`,
+    });
 });
