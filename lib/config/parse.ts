@@ -133,7 +133,12 @@ const ROWS = new Map<string, OptionSpec>(OPTION_ROWS);
  * in the environment); by default both. Throws on the first problem.
  */
 export function validateConfig(cfg: RunConfig, name: (key: OptionKey) => string = settingName): RunConfig {
-  const values = cfg as unknown as Record<string, unknown>;
+  assertConfig(cfg, name);
+  return cfg;
+}
+
+/** validateConfig for settings of unknown type: afterwards TypeScript knows them as a RunConfig. */
+function assertConfig(values: Record<string, unknown>, name: (key: OptionKey) => string): asserts values is RunConfig {
   for (const key of Object.keys(values)) {
     const spec = ROWS.get(key);
     if (!spec || spec.kind === 'alias')
@@ -146,10 +151,9 @@ export function validateConfig(cfg: RunConfig, name: (key: OptionKey) => string 
     if (!checkValue(spec, v)) throw new Error(`${name(key)} must be ${allowedValues(spec)}; got ${show(v)}.`);
   }
   for (const c of CONSTRAINTS) {
-    const problem = c.check(cfg, name);
+    const problem = c.check(values as RunConfig, name); // every value was checked above
     if (problem) throw new Error(problem);
   }
-  return cfg;
 }
 
 /** `--seed (SIAMESE_SEED)`: how a setting is named when it may have come from either. */
@@ -178,7 +182,8 @@ function finish(values: Map<OptionKey, unknown>, name: (key: OptionKey) => strin
       throw new Error(`${name(key)} is a shorthand for ${name(spec.of as OptionKey)}: give one of them; got both.`);
     cfg[spec.of] = values.get(key);
   }
-  return validateConfig(cfg as RunConfig, name);
+  assertConfig(cfg, name);
+  return cfg;
 }
 
 /**

@@ -116,7 +116,7 @@ export type StageSettings = Record<string, unknown>;
 
 /** The settings in `stage`'s identity under `cfg`, the data file identified by `data`. */
 export function stageSettings(cfg: RunConfig, stage: Stage, data: DataFileIdentity): StageSettings {
-  const values = cfg as unknown as Record<string, unknown>;
+  const values: Record<string, unknown> = cfg;
   const out: StageSettings = {};
   for (const key of identityKeys(stage)) {
     const spec = OPTIONS[key] as { identity?: 'content' };
