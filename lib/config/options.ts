@@ -27,6 +27,30 @@ export const TRAINING_STAGES = ['siamese', 'frozen', 'trained', 'siamese-classif
 /** A stage that trains (every stage but `evaluate`). */
 export type TrainingStage = (typeof TRAINING_STAGES)[number];
 
+/** The stages whose trained models a stage builds on: their settings are part of its identity too. */
+export const UPSTREAM: Readonly<Record<Stage, readonly Stage[]>> = {
+  siamese: [],
+  frozen: [],
+  trained: [],
+  'siamese-classifier': ['siamese'],
+  evaluate: [],
+};
+
+/** `stages` and the stages built on them (upstream → downstream), in STAGES order. */
+export function withDownstream(stages: readonly Stage[]): Stage[] {
+  const out = new Set(stages);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of STAGES) {
+      if (out.has(s) || !UPSTREAM[s].some((u) => out.has(u))) continue;
+      out.add(s);
+      grew = true;
+    }
+  }
+  return STAGES.filter((s) => out.has(s));
+}
+
 /** Texts per class in a P×K siamese batch (P = batch size / K). */
 export const PK_EXAMPLES_PER_CLASS = 4;
 

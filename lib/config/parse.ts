@@ -10,12 +10,14 @@ import {
   OPTION_ROWS,
   STAGES,
   envOf,
+  withDownstream,
   flagOf,
   type NumberRange,
   type OptionGroup,
   type OptionKey,
   type OptionSpec,
   type RunConfig,
+  type Stage,
 } from './options';
 
 /** `an integer >= 1`, `a number in (0, 1)`, `a number > 0`. */
@@ -238,11 +240,14 @@ export function configFromEnv(
 
 const GROUP_TITLES: Record<OptionGroup, string> = { data: 'Data', model: 'Model', training: 'Training', run: 'Run' };
 
+/** `; affects siamese, siamese-classifier; more epochs continue siamese` (with the stages built on them). */
 function stagesNote(spec: OptionSpec): string {
   if (spec.stages.length === 0) return '';
-  const all = spec.stages.length === STAGES.length;
-  const cont = spec.continues?.length ? `; more epochs continue ${spec.continues.join(', ')}` : '';
-  return `; affects ${all ? 'every stage' : spec.stages.join(', ')}${cont}`;
+  const continues: readonly Stage[] = spec.continues ?? [];
+  const identity = spec.stages.filter((s) => !continues.includes(s));
+  const affected = STAGES.filter((s) => withDownstream(identity).includes(s) || continues.includes(s));
+  const cont = continues.length > 0 ? `; more epochs continue ${continues.join(', ')}` : '';
+  return `; affects ${affected.length === STAGES.length ? 'every stage' : affected.join(', ')}${cont}`;
 }
 
 /** The --help text: every option by group, with its value range or choices, default, environment name and stages. */

@@ -14,7 +14,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { OPTIONS, OPTION_ROWS, flagOf, type OptionKey, type RunConfig, type Stage } from '../config/options';
+import { OPTIONS, OPTION_ROWS, UPSTREAM, flagOf, type OptionKey, type RunConfig, type Stage } from '../config/options';
+
+export { UPSTREAM, withDownstream } from '../config/options';
 import { readJson } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 
@@ -22,15 +24,6 @@ import { writeFileAtomic } from '../io/safetensors';
 export const STAGE_RECORD_FILE = 'stage.json';
 /** The record's `format` field. */
 export const STAGE_RECORD_FORMAT = 'siamese-albert-ts/stage';
-
-/** The stages whose trained models a stage builds on. */
-export const UPSTREAM: Readonly<Record<Stage, readonly Stage[]>> = {
-  siamese: [],
-  frozen: [],
-  trained: [],
-  'siamese-classifier': ['siamese'],
-  evaluate: [],
-};
 
 /** The study's three classifiers, by the name results use. */
 export const CLASSIFIERS = ['frozen', 'trained', 'siamese'] as const;
@@ -43,21 +36,6 @@ export const STAGE_OF_CLASSIFIER = {
   trained: 'trained',
   siamese: 'siamese-classifier',
 } as const satisfies Record<ClassifierName, Stage>;
-
-/** `stages` and the stages built on them (upstream → downstream), in STAGES order. */
-export function withDownstream(stages: readonly Stage[]): Stage[] {
-  const out = new Set(stages);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [s, ups] of Object.entries(UPSTREAM) as [Stage, readonly Stage[]][]) {
-      if (out.has(s) || !ups.some((u) => out.has(u))) continue;
-      out.add(s);
-      grew = true;
-    }
-  }
-  return (Object.keys(UPSTREAM) as Stage[]).filter((s) => out.has(s));
-}
 
 /** The option keys in a stage's identity (its own, minus epoch counts that continue it, plus its upstream's). */
 export function identityKeys(stage: Stage): OptionKey[] {
