@@ -51,6 +51,15 @@ export function withDownstream(stages: readonly Stage[]): Stage[] {
   return STAGES.filter((s) => out.has(s));
 }
 
+/** The epoch-count option of a training stage: the int option whose `continues` names it. */
+export function epochsOptionOf(stage: TrainingStage): keyof RunConfig {
+  const row = Object.entries(OPTIONS).find(
+    ([, s]) => s.kind === 'int' && ((s as { continues?: readonly Stage[] }).continues ?? []).includes(stage),
+  );
+  if (!row) throw new Error(`epochsOptionOf: no option's 'continues' names the stage '${stage}'.`);
+  return row[0] as keyof RunConfig;
+}
+
 /** Texts per class in a P×K siamese batch (P = batch size / K). */
 export const PK_EXAMPLES_PER_CLASS = 4;
 
@@ -352,9 +361,11 @@ export const OPTIONS = {
     kind: 'int',
     range: { min: 1 },
     group: 'training',
-    // Identity, unlike epoch counts: another stopping rule makes another model.
-    stages: TRAINING,
-    help: 'early stopping: epochs without validation-loss improvement',
+    // Not identity, like the epoch counts: a higher patience lets a training that stopped early train on.
+    stages: [],
+    help:
+      'early stopping: epochs without validation-loss improvement (a higher patience lets a training that ' +
+      'stopped early train on)',
   },
   seed: {
     kind: 'int',

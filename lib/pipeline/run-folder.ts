@@ -8,7 +8,15 @@
 import { constants, existsSync, statSync } from 'node:fs';
 import { access, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { STAGES, TRAINING_STAGES, type RunConfig, type Stage, type TrainingStage } from '../config/options';
+import {
+  STAGES,
+  TRAINING_STAGES,
+  epochsOptionOf,
+  flagOf,
+  type RunConfig,
+  type Stage,
+  type TrainingStage,
+} from '../config/options';
 import { validateConfig } from '../config/parse';
 import {
   CLASSIFIERS,
@@ -102,13 +110,17 @@ function isFinished(out: string, stage: Stage, record: StageRecord | undefined):
   );
 }
 
-/** Compare one stage of the folder with `cfg`. */
+/**
+ * Compare one stage of the folder with `cfg`. `willTrain`: the stage is to train now, so a finished
+ * training longer than its epoch count asks for is a problem too (a finished training is not shortened).
+ */
 function checkStage(
   cfg: RunConfig,
   stage: Stage,
   data: DataFileIdentity,
   records: Record<TrainingStage, RecordRead>,
   report: Report | undefined,
+  willTrain = false,
 ): StageCheck {
   const settings = stageSettings(cfg, stage, data);
   const fingerprint = fingerprintOf(stage, settings);
@@ -131,6 +143,16 @@ function checkStage(
   }
   if (saved)
     check.problems.push(...diffSettings(saved, settings).map((d) => describeDiff(d, stage, savedPath, cfg.data)));
+  const ran = check.record?.state?.epochs_run;
+  if (willTrain && stage !== 'evaluate' && ran !== undefined) {
+    const key = epochsOptionOf(stage);
+    const asked = cfg[key] as number;
+    if (asked < ran)
+      check.problems.push(
+        `${flagOf(key)}: the run folder's ${stage} training ran ${ran} epochs, ${asked} now: a finished training ` +
+          `is not shortened (ask for at least ${ran})`,
+      );
+  }
   for (const up of UPSTREAM[stage]) {
     const built = check.record?.state?.built_on?.[up];
     const now = records[up as TrainingStage]?.record?.state?.best_epoch;
@@ -200,10 +222,9 @@ export async function planRun(cfg: RunConfig): Promise<RunPlan> {
     reportProblem = (e as Error).message;
   }
   const records = await readRecords(cfg.out);
-  const checks = Object.fromEntries(STAGES.map((s) => [s, checkStage(cfg, s, data, records, report)])) as Record<
-    Stage,
-    StageCheck
-  >;
+  const checks = Object.fromEntries(
+    STAGES.map((s) => [s, checkStage(cfg, s, data, records, report, cfg.stages.includes(s))]),
+  ) as Record<Stage, StageCheck>;
   const runs = (s: Stage) => cfg.stages.includes(s);
   const stale = STAGES.map((s) => checks[s]).filter((c) => c.present && c.problems.length > 0);
   const refused = stale.filter((c) => !(c.stage === 'evaluate' && runs('evaluate')));
@@ -294,6 +315,7 @@ export async function enterStage(
   cfg: RunConfig,
   stage: TrainingStage,
   log?: (line: string) => void,
+  opts: { reloadOnly?: boolean } = {},
 ): Promise<StageEntry> {
   validateConfig(cfg);
   await prepareRunFolder(cfg.out);
@@ -311,7 +333,7 @@ export async function enterStage(
       );
     upstreamEpochs[up] = u.record!.state!.best_epoch;
   }
-  let check = checkStage(cfg, stage, data, records, undefined);
+  let check = checkStage(cfg, stage, data, records, undefined, !opts.reloadOnly);
   if (check.present && check.problems.length > 0) {
     const discard = withDownstream([stage]);
     if (!cfg.overwrite) throw new StageMismatchError(cfg.out, [check], discard);

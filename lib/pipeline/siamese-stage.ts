@@ -60,7 +60,7 @@ export async function siameseStage(
   ctx: StageContext,
 ): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
   const { cfg, data, tokenizer } = ctx;
-  return inStage(ctx, 'siamese', async (entry) => {
+  return inStage(ctx, 'siamese', {}, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'siameseEpochs', {});
     const paths = runPaths(cfg.out);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });

@@ -43,7 +43,7 @@ export function splitLoader<B>(data: PreparedData, load: (rows: Int32Array) => B
 
 /**
  * The epochs to pass to the trainer, saying in the log what a finished training in the folder becomes:
- * more epochs continue it, fewer do not shorten it, reload-only keeps it as it is.
+ * more epochs continue it, reload-only keeps it as it is (fewer epochs are refused by the stage's check).
  */
 export function epochsFor(ctx: StageContext, entry: StageEntry, key: keyof RunConfig, opts: StageOptions): number {
   const asked = ctx.cfg[key] as number;
@@ -58,9 +58,7 @@ export function epochsFor(ctx: StageContext, entry: StageEntry, key: keyof RunCo
   if (asked > p.epochs_run && p.stop_reason === 'completed')
     ctx.log?.(`${entry.stage}: ${done}; ${flagOf(key)} ${asked} continues it to epoch ${asked}`);
   else if (asked > p.epochs_run)
-    ctx.log?.(`${entry.stage}: ${done}, stopped early (${p.stop_reason}); more epochs do not restart it`);
-  else if (asked < p.epochs_run)
-    ctx.log?.(`${entry.stage}: ${done}; ${flagOf(key)} ${asked} does not shorten it: it is reloaded`);
+    ctx.log?.(`${entry.stage}: ${done} that stopped early; it trains on only with a higher --patience`);
   else ctx.log?.(`${entry.stage}: ${done}; reloading it (best epoch ${p.best_epoch})`);
   return asked;
 }
@@ -83,9 +81,10 @@ export function stateAfter(result: TrainResult, entry: StageEntry): StageState {
 export async function inStage<T>(
   ctx: StageContext,
   stage: TrainingStage,
+  opts: StageOptions,
   work: (entry: StageEntry) => Promise<T>,
 ): Promise<T> {
   validateConfig(ctx.cfg);
   await prepareRunFolder(ctx.cfg.out);
-  return withRunLock(ctx.cfg.out, async () => work(await enterStage(ctx.cfg, stage, ctx.log)));
+  return withRunLock(ctx.cfg.out, async () => work(await enterStage(ctx.cfg, stage, ctx.log, opts)));
 }

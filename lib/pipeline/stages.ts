@@ -157,7 +157,7 @@ export async function datasetFeatures(
 
 /** Frozen pretrained encoder + softmax head (`frozenClassifier`; the head trained on cached features). */
 export async function frozenStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
-  return inStage(ctx, 'frozen', async (entry) => {
+  return inStage(ctx, 'frozen', opts, async (entry) => {
     const encoder = await loadEncoder(ctx.cfg.model, { pooling: ctx.cfg.pooling, trainable: false });
     return headStage(ctx, entry, 'frozen', frozenClassifier(encoder, classifierOptions(ctx)), opts);
   });
@@ -165,7 +165,7 @@ export async function frozenStage(ctx: StageContext, opts: StageOptions = {}): P
 
 /** The siamese-tuned encoder, frozen, its pooled output → softmax head (`siameseClassifier`). */
 export async function siameseClassifierStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
-  return inStage(ctx, 'siamese-classifier', async (entry) => {
+  return inStage(ctx, 'siamese-classifier', opts, async (entry) => {
     const siamese = await loadSiamese(ctx.cfg);
     // The classifier shares the siamese encoder; the siamese head's Dense layers are not needed.
     siamese.dense1.dispose();
@@ -177,7 +177,7 @@ export async function siameseClassifierStage(ctx: StageContext, opts: StageOptio
 /** Pretrained encoder + head, everything trained (`trainedClassifier`). */
 export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
   const { cfg, data, tokenizer } = ctx;
-  return inStage(ctx, 'trained', async (entry) => {
+  return inStage(ctx, 'trained', opts, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'trainedEpochs', opts);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = trainedClassifier(encoder, classifierOptions(ctx));

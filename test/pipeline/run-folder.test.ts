@@ -268,6 +268,18 @@ describe('run folders (issue 12 cases 1–3)', () => {
     );
     assert.ok(!existsSync(join(out, 'siamese-classifier')));
     assert.deepEqual(Object.keys(report.results), ['frozen', 'trained']);
+    await assert.rejects(
+      runPipeline(args(out, '--stages', 'frozen', '--siamese-epochs', '2', '--classifier-epochs', '1'), quiet()),
+      {
+        message:
+          `run folder '${out}' holds stages made with other settings; nothing was done.\n` +
+          "  --classifier-epochs: the run folder's frozen training ran 2 epochs, 1 now: a finished training is not " +
+          'shortened (ask for at least 2) (frozen)\n' +
+          'To go on: run again with the settings the folder was made with; or use a new --out (SIAMESE_OUT); or add ' +
+          '--overwrite (SIAMESE_OVERWRITE=1) to discard frozen (checkpoints, exports and report entries) and make them ' +
+          'again.',
+      },
+    );
     const q2 = quiet();
     await runPipeline(args(out, '--stages', 'frozen', '--siamese-epochs', '2', '--classifier-epochs', '3'), q2);
     assert.ok(
@@ -275,6 +287,18 @@ describe('run folders (issue 12 cases 1–3)', () => {
         'frozen: the run folder holds a finished 2-epoch frozen training; --classifier-epochs 3 continues it to epoch 3',
       ),
       q2.lines.join('\n'),
+    );
+  });
+
+  test('a siamese classifier built on another siamese training than the folder now holds is refused', async () => {
+    const out = copyOfBase();
+    const path = join(out, 'siamese-classifier', 'stage.json');
+    const record = JSON.parse(readFileSync(path, 'utf8'));
+    record.state.built_on.siamese = 7;
+    writeFileSync(path, JSON.stringify(record));
+    await assert.rejects(
+      runPipeline(args(out, '--stages', 'evaluate'), quiet()),
+      /it was trained on the siamese stage's model of epoch 7; the siamese stage's best epoch is 1 now \(it trained further\) \(siamese-classifier\)/,
     );
   });
 
