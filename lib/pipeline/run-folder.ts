@@ -309,7 +309,8 @@ export interface StageEntry {
  * Check one training stage against `cfg` where the stage functions start (the notebooks' path; after a
  * `planRun` this finds nothing to do): stale → StageMismatchError, or with --overwrite discard it and
  * what is built on it; a missing or stale upstream → an error naming what to run first. Writes the
- * stage's record before it trains, so that even an interrupted training knows its settings.
+ * stage's record before it trains, so that even an interrupted training knows its settings, and marks it
+ * unfinished until `finishStage` (unless `reloadOnly`).
  */
 export async function enterStage(
   cfg: RunConfig,
@@ -360,14 +361,13 @@ export async function enterStage(
     };
     await writeStageRecord(folder, record);
   }
-  return {
-    stage,
-    settings: check.settings,
-    fingerprint: check.fingerprint,
-    record,
-    previous: record.state,
-    upstreamEpochs,
-  };
+  const previous = record.state;
+  if (previous && !opts.reloadOnly) {
+    // Unfinished until the trainer returns: a run killed while training on must not pass for the earlier finish.
+    record = { ...record, state: undefined };
+    await writeStageRecord(folder, record);
+  }
+  return { stage, settings: check.settings, fingerprint: check.fingerprint, record, previous, upstreamEpochs };
 }
 
 /**

@@ -220,6 +220,36 @@ describe('run folders (issue 12 cases 1–3)', () => {
     assert.ok(!existsSync(join(empty, 'run.lock')), 'the lock is released after an error');
   });
 
+  test('an interrupted stage is unfinished: evaluation leaves it out, the same command resumes it', async () => {
+    const out = join(root, 'interrupted');
+    const interrupted = {
+      ...quiet(),
+      reporter: {
+        onEpochEnd: () => {
+          throw new Error('interrupted after epoch 1');
+        },
+      },
+    };
+    await assert.rejects(
+      runPipeline(args(out, '--stages', 'frozen,trained'), interrupted),
+      /interrupted after epoch 1/,
+    );
+    assert.equal(JSON.parse(readFileSync(join(out, 'frozen', 'stage.json'), 'utf8')).state, undefined);
+    assert.ok(!existsSync(join(out, 'run.lock')));
+    await assert.rejects(
+      runPipeline(args(out, '--stages', 'evaluate'), quiet()),
+      /--stages evaluate needs a trained classifier/,
+    );
+    const q = quiet();
+    const report = await runPipeline(args(out, '--stages', 'frozen,evaluate'), q);
+    assert.ok(
+      q.lines.includes(
+        'evaluate: the trained stage has no finished training in the run folder; its results are left out',
+      ),
+    );
+    assert.deepEqual(stripEvaluated(report.results), stripEvaluated({ frozen: baseReport.results.frozen }));
+  });
+
   test('evaluate settings: recomputed when evaluate runs, refused when it does not', async () => {
     const out = copyOfBase();
     await assert.rejects(
