@@ -8,18 +8,19 @@
  * the epoch counts), every setting of the stages it builds on (the siamese classifier: the siamese
  * stage's, so a change there changes both), and the data file by content: the sha256 of its bytes. A hash
  * rather than size + modification time, because a copy or a `touch` changes the time but not the data,
- * and a refused run would cost a retraining; hashing 80 MB took 1.0 s on the busy 2-core development machine,
- * less than the loader's own read of it as text (4.5 s in the same run).
+ * and a refused run would cost a retraining; hashing 80 MB took 1.0 s on the busy 2-core development
+ * machine, less than the loader's own read of it as text (4.5 s in the same run).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OPTIONS, OPTION_ROWS, UPSTREAM, flagOf, type OptionKey, type RunConfig, type Stage } from '../config/options';
-
-export { UPSTREAM, withDownstream } from '../config/options';
 import { readJson } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
+
+/** The stage graph lives with the options table (lib/config/options.ts). */
+export { UPSTREAM, withDownstream } from '../config/options';
 
 /** The record's file name in each training stage's folder. */
 export const STAGE_RECORD_FILE = 'stage.json';
