@@ -3,7 +3,7 @@
  * against transformers.js (ONNX Runtime) on the same model. See docs/performance.md.
  */
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseArgsOrExit } from './args';
 import { BACKEND_CHOICES, describeBackend, initBackend, type BackendChoice } from '../backend/index';
 import { formatReports, lossAgreement } from '../bench/format';
 import { encodeHeadlines, formatHeadlines } from '../bench/headlines';
@@ -31,19 +31,23 @@ writes .cache/onnx/<model>; without it the peer is skipped, with the reason).
                    export (length-bucketed batches of 64) on the backend and with ONNX Runtime;
                    reads SHARED_DIR (default ../shared)`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    quick: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    backend: { type: 'string', default: 'auto' },
-    models: { type: 'string' },
-    'no-peer': { type: 'boolean', default: false },
-    'no-train': { type: 'boolean', default: false },
-    headlines: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values, positionals } = parseArgsOrExit(
+  {
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'auto' },
+      models: { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
+      'no-train': { type: 'boolean', default: false },
+      headlines: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  'npm run bench',
+  HELP,
+);
 
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);

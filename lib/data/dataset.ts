@@ -44,12 +44,30 @@ export interface Dataset {
   droppedByCap: number;
 }
 
-/** Whitespace word count, as Python's `len(text.split())`. */
+/** Python's `str.isspace` characters, the separators of `str.split()` (JavaScript's `\s` adds U+FEFF and lacks
+ * U+001C–U+001F and U+0085). */
+function isPythonSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+/** Whitespace word count, as Python's `len(text.split())`: one pass over char codes, no string per character. */
 export function wordCount(text: string): number {
   let n = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = /\s/.test(text[i]);
+    const space = isPythonSpace(text.charCodeAt(i));
     if (!space && !inWord) n++;
     inWord = !space;
   }

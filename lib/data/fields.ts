@@ -50,10 +50,20 @@ function fieldValue(rec: RawRecord, field: string): { value: string } | { proble
   };
 }
 
+/** "field 'headline'" or "fields 'headline' and 'short_description'". */
+function fieldList(fields: readonly string[]): string {
+  const quoted = fields.map((f) => `'${f}'`);
+  if (quoted.length === 1) return `field ${quoted[0]}`;
+  return `fields ${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
 /**
  * Extract text and label from each record. Problems (missing field, wrong type,
- * empty text or label) go to `invalid`. Later text fields may be empty, as in the
- * study (an empty short_description gives "headline. ").
+ * empty text or label) go to `invalid`. The joined text is what is judged, as the
+ * study's pandas recipe `headline + ". " + short_description` keeps any record whose
+ * parts are not all empty: an empty headline with a real description gives
+ * ". description", an empty description "headline. ". A text is empty only when
+ * every field it joins is empty or whitespace.
  */
 export function toLabelledTexts(
   file: string,
@@ -77,16 +87,19 @@ export function toLabelledTexts(
       opts.invalid.report(file, rec.line, label.problem);
       continue;
     }
-    const text = parts.join(TEXT_SEPARATOR);
-    if (parts[0].trim() === '') {
-      opts.invalid.report(file, rec.line, `empty text field '${fields[0]}'`);
+    if (parts.every((p) => p.trim() === '')) {
+      opts.invalid.report(
+        file,
+        rec.line,
+        `empty text: ${fieldList(fields)} ${fields.length === 1 ? 'is' : 'are'} empty`,
+      );
       continue;
     }
     if (label.value.trim() === '') {
       opts.invalid.report(file, rec.line, `empty label field '${opts.labelField}'`);
       continue;
     }
-    out.push({ text, label: label.value, line: rec.line });
+    out.push({ text: parts.join(TEXT_SEPARATOR), label: label.value, line: rec.line });
   }
   return out;
 }

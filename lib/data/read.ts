@@ -104,15 +104,33 @@ function readJsonArray(file: string, text: string, invalid: InvalidRecords): Raw
   return out;
 }
 
-function readDelimited(file: string, text: string, delimiter: string): RawRecord[] {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+const DELIMITER_NAMES: Record<string, string> = { ',': ',', '\t': '\\t' };
+
+/** Line breaks inside a record's fields (only a quoted field can hold one): csv-parse counts lines to its end. */
+function innerLineBreaks(record: readonly string[]): number {
+  let n = 0;
+  for (const f of record) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * CSV/TSV with a header row, read as pandas `read_csv` and Python's csv module read them: a field is
+ * quoted only when it starts with `"` (`""` inside is one quote), so a `"` inside an unquoted field is
+ * literal (csv-parse `relax_quotes`), in CSV and TSV alike. One difference: a quoted field followed by
+ * more text (`"Best" Movie`) keeps its quotes here; pandas drops them (`Best Movie`).
+ *
+ * A record whose field count differs from the header's is invalid ("3 fields, header has 2", the case
+ * csv-parse calls CSV_RECORD_INCONSISTENT_COLUMNS): skipped or fatal per `invalid`, never cut or padded.
+ */
+function readDelimited(file: string, text: string, delimiter: string, invalid: InvalidRecords): RawRecord[] {
+  let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
-      columns: true,
       delimiter,
       info: true,
-      skip_empty_lines: true,
+      relax_quotes: true,
       relax_column_count: true,
+      skip_empty_lines: true,
       trim: false,
     });
   } catch (e) {
@@ -120,7 +138,36 @@ function readDelimited(file: string, text: string, delimiter: string): RawRecord
     // Structural CSV errors (e.g. an unclosed quote) make every later row unreliable: always an error.
     throw new DataError(file, err.lines, `malformed CSV: ${err.message}`);
   }
-  return rows.map((r) => ({ line: r.info.lines, fields: r.record }));
+  if (rows.length === 0) return [];
+  const header = rows[0].record;
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name)) {
+      throw new DataError(
+        file,
+        rows[0].info.lines,
+        `the header names column '${name}' twice: rename one so that every field name is unique`,
+      );
+    }
+    seen.add(name);
+  }
+  const out: RawRecord[] = [];
+  for (let r = 1; r < rows.length; r++) {
+    const { record, info } = rows[r];
+    const line = info.lines - innerLineBreaks(record);
+    if (record.length !== header.length) {
+      const shape = `${record.length} field${record.length === 1 ? '' : 's'}, header has ${header.length}`;
+      const hint = record.length > header.length ? `: quote a field that holds '${DELIMITER_NAMES[delimiter]}'` : '';
+      invalid.report(file, line, shape + hint);
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    header.forEach((name, i) => {
+      fields[name] = record[i];
+    });
+    out.push({ line, fields });
+  }
+  return out;
 }
 
 /** Read every record of `file`. An empty file (no records) is an error. */
@@ -139,7 +186,7 @@ export function readRecords(file: string, opts: { format?: FileFormat; invalid: 
       ? readJsonLines(file, text, opts.invalid)
       : format === 'json'
         ? readJsonArray(file, text, opts.invalid)
-        : readDelimited(file, text, format === 'csv' ? ',' : '\t');
+        : readDelimited(file, text, format === 'csv' ? ',' : '\t', opts.invalid);
   if (records.length === 0)
     throw new DataError(file, undefined, `no valid records (${opts.invalid.skipped.length} ` + `skipped)`);
   return records;

@@ -69,7 +69,8 @@ export function capPerClass(labels: ArrayLike<number>, maxPerClass: number, seed
   const keep: number[] = [];
   for (const [, idx] of [...groupByClass(labels)].sort((a, b) => a[0] - b[0])) {
     if (idx.length > maxPerClass) shuffleInPlace(idx, random);
-    keep.push(...idx.slice(0, maxPerClass));
+    // A loop, not push(...slice): spreading a class of ~125,000+ rows overflows the call stack.
+    for (let i = 0; i < Math.min(idx.length, maxPerClass); i++) keep.push(idx[i]);
   }
   return Int32Array.from(keep.sort((a, b) => a - b));
 }

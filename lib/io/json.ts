@@ -1,28 +1,46 @@
-/** Reading JSON files with errors that name the file (and, when given, what to do about it). */
+/**
+ * Reading JSON files whose every problem names the file: a user who gets "Unexpected end of JSON input"
+ * cannot tell which of a model folder's four JSON files is broken.
+ */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
-/**
- * Read and parse the JSON file `path`. Errors start with `who` (a function, or what the file is for the
- * user) and name the file: `who: cannot read '<path>': <reason>` or `who: '<path>' is not valid JSON:
- * <reason>`, followed by `hint` when given (e.g. how to recover).
- */
-export async function readJson(path: string, who: string, hint?: string): Promise<Record<string, unknown>> {
-  const tail = hint ? ` ${hint}` : '';
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${who}: cannot read '${path}': ${(e as Error).message}.${tail}`);
-  }
+function parseObject(path: string, text: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${who}: '${path}' is not valid JSON: ${(e as Error).message}.${tail}`);
+    throw new Error(`${path}: not valid JSON (${(e as Error).message}); expected ${what}.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const got = Array.isArray(value) ? 'an array' : JSON.stringify(value);
-    throw new Error(`${who}: '${path}' must hold a JSON object; got ${got}.${tail}`);
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new Error(`${path}: expected ${what} (a JSON object); got ${got}.`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The JSON object in the file at `path`. `what` says what the file should be ("a Hugging Face
+ * config.json"); errors read `<path>: not valid JSON (<parser message>); expected <what>.`, or name the
+ * file when it cannot be read or holds something other than an object.
+ */
+export async function readJsonFile(path: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: cannot read ${what}: ${(e as Error).message}`);
+  }
+  return parseObject(path, text, what);
+}
+
+/** {@link readJsonFile}, synchronously. */
+export function readJsonFileSync(path: string, what: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: cannot read ${what}: ${(e as Error).message}`);
+  }
+  return parseObject(path, text, what);
 }

@@ -49,53 +49,152 @@ const BYTES: Record<SafetensorsDtype, number> = {
   BOOL: 1,
 };
 
+/** The format's cap on the header size (the reference implementation's MAX_HEADER_SIZE), against denial of service. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
 function product(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Parse the header of a safetensors buffer (`bytes` must hold at least the header). */
-export function parseSafetensorsHeader(bytes: Uint8Array, source = 'buffer'): SafetensorsHeader {
-  if (bytes.length < 8)
+function isOffset(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function describe(v: unknown): string {
+  return v === undefined ? 'nothing' : JSON.stringify(v);
+}
+
+/** One tensor's header entry, checked field by field as the specification states. */
+function parseEntry(source: string, name: string, value: unknown): SafetensorsEntry {
+  const where = `${source}: tensor '${name}'`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where} must be an object { dtype, shape, data_offsets }; got ${describe(value)}.`);
+  const v = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof v.dtype !== 'string' || !(v.dtype in BYTES)) {
+    throw new Error(`${where} has dtype ${describe(v.dtype)}; supported: ${Object.keys(BYTES).join(', ')}.`);
+  }
+  const dtype = v.dtype as SafetensorsDtype;
+  if (!Array.isArray(v.shape) || !v.shape.every(isOffset)) {
+    throw new Error(`${where} has shape ${describe(v.shape)}; a shape is a list of non-negative integers.`);
+  }
+  const shape = v.shape as number[];
+  const offsets = v.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isOffset) || offsets[0] > offsets[1]) {
     throw new Error(
-      `parseSafetensorsHeader: '${source}' is too short (${bytes.length} bytes) to be a safetensors file.`,
+      `${where} has data_offsets ${describe(offsets)}; they must be [begin, end], non-negative integers with ` +
+        `begin <= end.`,
     );
+  }
+  const [b, e] = offsets as [number, number];
+  const bytes = product(shape) * BYTES[dtype];
+  if (!Number.isSafeInteger(bytes)) throw new Error(`${where} has shape [${shape}], too large to hold.`);
+  if (e - b !== bytes) {
+    throw new Error(`${where} spans ${e - b} bytes but shape [${shape}] of ${dtype} needs ${bytes}.`);
+  }
+  return { dtype, shape: [...shape], dataOffsets: [b, e] };
+}
+
+/**
+ * Parse and validate the header of a safetensors file as the format's specification states
+ * (github.com/huggingface/safetensors, "Format"): an 8-byte little-endian size N of at most 100,000,000;
+ * N bytes of UTF-8 JSON starting with `{` (after spaces, as the reference reader allows); `__metadata__`
+ * a string-to-string map; every tensor a known dtype, a shape of non-negative integers and data_offsets
+ * [begin, end] whose length is the dtype size × element count; the tensors contiguous and non-overlapping,
+ * covering the data section exactly (no holes, nothing after the last tensor). `bytes` must hold at least
+ * the header; `fileSize` is the whole file's length (default bytes.length). Errors name `source` (the file)
+ * and the tensor.
+ */
+export function parseSafetensorsHeader(
+  bytes: Uint8Array,
+  source = 'buffer',
+  fileSize = bytes.length,
+): SafetensorsHeader {
+  if (fileSize < 8 || bytes.length < 8)
+    throw new Error(`${source}: ${fileSize} bytes is too short to be a safetensors file (it starts with 8 bytes).`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (n > 100_000_000 || 8 + n > bytes.length) {
+  const big = view.getBigUint64(0, true);
+  if (big > BigInt(MAX_HEADER_BYTES)) {
     throw new Error(
-      `parseSafetensorsHeader: '${source}' declares a header of ${n} bytes but has ${bytes.length - 8}; not a ` +
+      `${source}: declares a header of ${big} bytes, above the format's limit of ${MAX_HEADER_BYTES}: not a ` +
         `safetensors file?`,
     );
   }
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`parseSafetensorsHeader: '${source}' has an invalid JSON header: ${(e as Error).message}`);
+  const n = Number(big);
+  if (8 + n > fileSize || 8 + n > bytes.length) {
+    throw new Error(
+      `${source}: declares a header of ${n} bytes but holds ${fileSize - 8} after the size: truncated, or not a ` +
+        `safetensors file?`,
+    );
   }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    throw new Error(`${source}: the header is not valid UTF-8: not a safetensors file?`);
+  }
+  // The specification says the header begins with '{'; the reference reader also skips leading spaces.
+  if (!text.trimStart().startsWith('{')) {
+    throw new Error(
+      `${source}: the header must be a JSON object starting with '{'; it starts with ${describe(text.slice(0, 12))}.`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: the header is not valid JSON: ${(e as Error).message}.`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error(`${source}: the header must be a JSON object; got ${describe(json)}.`);
   const tensors = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') {
-      metadata = (value ?? {}) as Record<string, string>;
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`${source}: '__metadata__' must be an object of strings; got ${describe(value)}.`);
+      for (const [k, m] of Object.entries(value)) {
+        if (typeof m !== 'string')
+          throw new Error(`${source}: '__metadata__.${k}' must be a string; got ${describe(m)}.`);
+      }
+      metadata = value as Record<string, string>;
       continue;
     }
-    const v = value as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!(v.dtype in BYTES)) {
+    tensors.set(name, parseEntry(source, name, value));
+  }
+  // The byte buffer must be entirely indexed: tensors in offset order, each starting where the last ended.
+  const order = [...tensors].sort(
+    ([, x], [, y]) => x.dataOffsets[0] - y.dataOffsets[0] || x.dataOffsets[1] - y.dataOffsets[1],
+  );
+  let end = 0;
+  let previous: string | undefined;
+  for (const [name, t] of order) {
+    const [b, e] = t.dataOffsets;
+    if (b < end) {
       throw new Error(
-        `parseSafetensorsHeader: tensor '${name}' in '${source}' has dtype '${v.dtype}'; supported: ` +
-          `${Object.keys(BYTES).join(', ')}.`,
+        `${source}: tensor '${name}' (bytes ${b}..${e}) overlaps tensor '${previous}' (ending at ${end}).`,
       );
     }
-    const dtype = v.dtype as SafetensorsDtype;
-    const [b, e] = v.data_offsets;
-    if (e - b !== product(v.shape) * BYTES[dtype]) {
+    if (b > end) {
       throw new Error(
-        `parseSafetensorsHeader: tensor '${name}' in '${source}' spans ${e - b} bytes but shape [${v.shape}] of ` +
-          `${dtype} needs ${product(v.shape) * BYTES[dtype]}.`,
+        `${source}: bytes ${end}..${b} of the data are not covered by any tensor (before tensor '${name}'); ` +
+          `the format allows no holes.`,
       );
     }
-    tensors.set(name, { dtype, shape: [...v.shape], dataOffsets: [b, e] });
+    end = e;
+    previous = name;
+  }
+  const dataBytes = fileSize - 8 - n;
+  if (dataBytes < end) {
+    throw new Error(
+      `${source}: tensor '${previous}' ends at byte ${end} of the data but the file holds ${dataBytes}: ` +
+        `truncated file?`,
+    );
+  }
+  if (dataBytes > end) {
+    throw new Error(
+      `${source}: ${dataBytes - end} bytes after the last tensor${previous ? ` ('${previous}')` : ''} are not ` +
+        `covered by any tensor; the format allows no holes.`,
+    );
   }
   return { tensors, metadata, dataStart: 8 + n };
 }
@@ -109,8 +208,16 @@ function f16ToF32(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
-/** Decode one tensor's raw bytes into a Float32Array (float dtypes) or Int32Array (integer dtypes). */
-export function decodeTensor(name: string, entry: SafetensorsEntry, raw: Uint8Array): NamedArray {
+/**
+ * Decode one tensor's raw bytes into a Float32Array (float dtypes) or Int32Array (integer dtypes); errors
+ * name `source`.
+ */
+export function decodeTensor(
+  name: string,
+  entry: SafetensorsEntry,
+  raw: Uint8Array,
+  source = 'decodeTensor',
+): NamedArray {
   const count = product(entry.shape);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   let data: Float32Array | Int32Array;
@@ -146,7 +253,7 @@ export function decodeTensor(name: string, entry: SafetensorsEntry, raw: Uint8Ar
       for (let i = 0; i < count; i++) {
         const v = view.getBigInt64(i * 8, true);
         if (v > 2147483647n || v < -2147483648n)
-          throw new Error(`decodeTensor: I64 tensor '${name}' holds ${v}, outside int32.`);
+          throw new Error(`${source}: I64 tensor '${name}' holds ${v}, outside int32.`);
         data[i] = Number(v);
       }
       break;
@@ -172,14 +279,8 @@ export function decodeSafetensors(
   const header = parseSafetensorsHeader(bytes, source);
   const arrays = new Map<string, NamedArray>();
   for (const [name, entry] of header.tensors) {
-    const [b, e] = entry.dataOffsets;
-    if (header.dataStart + e > bytes.length) {
-      throw new Error(
-        `decodeSafetensors: tensor '${name}' ends at byte ${header.dataStart + e} but '${source}' has ` +
-          `${bytes.length}; truncated file?`,
-      );
-    }
-    arrays.set(name, decodeTensor(name, entry, bytes.subarray(header.dataStart + b, header.dataStart + e)));
+    const [b, e] = entry.dataOffsets; // within the file: the header check saw the data cover every tensor
+    arrays.set(name, decodeTensor(name, entry, bytes.subarray(header.dataStart + b, header.dataStart + e), source));
   }
   return { arrays, metadata: header.metadata };
 }
@@ -193,17 +294,14 @@ export async function readSafetensors(path: string): Promise<Map<string, NamedAr
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
   const fh = await open(path, 'r');
   try {
+    const { size } = await fh.stat();
     const head = Buffer.alloc(8);
     await fh.read(head, 0, 8, 0);
-    const n = Number(head.readBigUInt64LE(0));
-    const { size } = await fh.stat();
-    if (n > 100_000_000 || 8 + n > size)
-      throw new Error(
-        `readSafetensorsHeader: '${path}' declares a header of ${n} bytes but has ${size - 8}; not a safetensors file?`,
-      );
-    const all = Buffer.alloc(8 + n);
-    await fh.read(all, 0, 8 + n, 0);
-    return parseSafetensorsHeader(new Uint8Array(all.buffer, all.byteOffset, all.byteLength), path);
+    // Read no more than the file and the format allow; parseSafetensorsHeader reports what is wrong.
+    const n = size < 8 ? 0 : Number(head.readBigUInt64LE(0));
+    const all = Buffer.alloc(Math.min(8 + Math.min(n, MAX_HEADER_BYTES), Math.max(size, 8)));
+    await fh.read(all, 0, all.length, 0);
+    return parseSafetensorsHeader(new Uint8Array(all.buffer, all.byteOffset, all.byteLength), path, size);
   } finally {
     await fh.close();
   }

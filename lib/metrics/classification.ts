@@ -101,7 +101,7 @@ export function balancedAccuracyScore<L extends Label>(
   const cm = confusionMatrix(yTrue, yPred);
   let perClass = cm.map((row, i) => row[i] / row.reduce((a, v) => a + v, 0));
   if (perClass.some(Number.isNaN)) {
-    warnUndefinedMetric('balancedAccuracyScore: y_pred contains classes not in y_true');
+    warnUndefinedMetric('y_pred contains classes not in y_true'); // scikit-learn's words
     perClass = perClass.filter((v) => !Number.isNaN(v));
   }
   let score = npMean(perClass);

@@ -99,7 +99,7 @@ export function classificationReport<L extends Label>(
   const data = classificationReportData(yTrue, yPred, options);
   const lastHeading = 'weighted avg';
   const names = options.targetNames ?? data.classes.map((c) => c.name);
-  const nameWidth = Math.max(...names.map(pyLen));
+  const nameWidth = names.reduce((m, s) => Math.max(m, pyLen(s)), -Infinity); // no spread: any number of classes
   const width = Math.max(nameWidth, lastHeading.length, digits);
   const f = (x: number) => ' ' + padLeft(formatFixed(x, digits), 9);
   const n = (x: number) => ' ' + padLeft(String(x), 9);

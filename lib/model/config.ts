@@ -84,33 +84,36 @@ const FIELDS: [keyof EncoderConfig, string][] = [
   ['innerGroupNum', 'inner_group_num'],
 ];
 
-function positiveInt(name: string, v: unknown, min = 1): number {
+function positiveInt(source: string, name: string, v: unknown, min = 1): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new Error(`parseConfig: '${name}' must be an integer >= ${min}; got ${JSON.stringify(v)}.`);
+    throw new Error(`${source}: '${name}' must be an integer >= ${min}; got ${JSON.stringify(v)}.`);
   }
   return v;
 }
 
-function probability(name: string, v: unknown): number {
+function probability(source: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v >= 0 && v < 1))
-    throw new Error(`parseConfig: '${name}' must be a number in [0, 1); got ${JSON.stringify(v)}.`);
+    throw new Error(`${source}: '${name}' must be a number in [0, 1); got ${JSON.stringify(v)}.`);
   return v;
 }
 
-/** Parse a Hugging Face config.json object. Unknown `model_type` values are an error. */
-export function parseConfig(json: Record<string, unknown>): EncoderConfig {
-  if (json === null || typeof json !== 'object')
-    throw new Error(`parseConfig: 'json' must be an object; got ${JSON.stringify(json)}.`);
+/**
+ * Parse a Hugging Face config.json object. Unknown `model_type` values are an error. Errors start with
+ * `source` (default 'parseConfig'; loadConfig passes the file's path) and name the field.
+ */
+export function parseConfig(json: Record<string, unknown>, source = 'parseConfig'): EncoderConfig {
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new Error(`${source}: 'json' must be an object; got ${JSON.stringify(json)}.`);
   const modelType = json.model_type;
   if (!MODEL_TYPES.includes(modelType as ModelType)) {
     throw new Error(
-      `parseConfig: 'model_type' must be one of ${MODEL_TYPES.join(', ')} (BERT-family models such as MiniLM and ` +
+      `${source}: 'model_type' must be one of ${MODEL_TYPES.join(', ')} (BERT-family models such as MiniLM and ` +
         `bge-small use 'bert'); got ${JSON.stringify(modelType)}.`,
     );
   }
   const pet = json.position_embedding_type;
   if (pet !== undefined && pet !== null && pet !== 'absolute') {
-    throw new Error(`parseConfig: 'position_embedding_type' must be 'absolute'; got ${JSON.stringify(pet)}.`);
+    throw new Error(`${source}: 'position_embedding_type' must be 'absolute'; got ${JSON.stringify(pet)}.`);
   }
   const known = new Set(FIELDS.map(([, k]) => k));
   const extra: Record<string, unknown> = {};
@@ -127,26 +130,26 @@ export function parseConfig(json: Record<string, unknown>): EncoderConfig {
   const c = base as unknown as EncoderConfig;
   for (const [camel, snake] of FIELDS) {
     if (camel === 'hiddenAct') continue;
-    if (['hiddenDropoutProb', 'attentionProbsDropoutProb'].includes(camel)) probability(snake, c[camel]);
+    if (['hiddenDropoutProb', 'attentionProbsDropoutProb'].includes(camel)) probability(source, snake, c[camel]);
     else if (camel === 'layerNormEps' || camel === 'initializerRange') {
       if (typeof c[camel] !== 'number' || !((c[camel] as number) > 0))
-        throw new Error(`parseConfig: '${snake}' must be a positive number; got ${JSON.stringify(c[camel])}.`);
-    } else positiveInt(snake, c[camel], camel === 'padTokenId' ? 0 : 1);
+        throw new Error(`${source}: '${snake}' must be a positive number; got ${JSON.stringify(c[camel])}.`);
+    } else positiveInt(source, snake, c[camel], camel === 'padTokenId' ? 0 : 1);
   }
   if (!HIDDEN_ACTS.includes(c.hiddenAct)) {
     throw new Error(
-      `parseConfig: 'hidden_act' must be one of ${HIDDEN_ACTS.join(', ')}; got ${JSON.stringify(c.hiddenAct)}.`,
+      `${source}: 'hidden_act' must be one of ${HIDDEN_ACTS.join(', ')}; got ${JSON.stringify(c.hiddenAct)}.`,
     );
   }
   if (c.hiddenSize % c.numAttentionHeads !== 0) {
     throw new Error(
-      `parseConfig: 'hidden_size' (${c.hiddenSize}) must be divisible by 'num_attention_heads' ` +
+      `${source}: 'hidden_size' (${c.hiddenSize}) must be divisible by 'num_attention_heads' ` +
         `(${c.numAttentionHeads}).`,
     );
   }
   if (c.numHiddenLayers % c.numHiddenGroups !== 0 && modelType === 'albert') {
     throw new Error(
-      `parseConfig: 'num_hidden_layers' (${c.numHiddenLayers}) must be divisible by 'num_hidden_groups' ` +
+      `${source}: 'num_hidden_layers' (${c.numHiddenLayers}) must be divisible by 'num_hidden_groups' ` +
         `(${c.numHiddenGroups}).`,
     );
   }

@@ -3,7 +3,7 @@
  * into a cache folder with every file's sha256 checked against the hub's LFS etag.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../io/hash';
@@ -120,5 +120,17 @@ export async function resolveModelDir(source: string, opts: ResolveOptions = {})
   return dir;
 }
 
-/** Read and parse a JSON file, naming it in errors (lib/io/json.ts; re-exported for lib/model). */
-export { readJson } from '../io/json';
+/** Read and parse a JSON file, naming it in errors. */
+export async function readJson(path: string, fn: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${fn}: cannot read '${path}': ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${fn}: '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+}

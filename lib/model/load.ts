@@ -8,7 +8,8 @@ import { readSafetensors, writeFileAtomic, writeSafetensors } from '../io/safete
 import { variablesToArrays } from '../io/tensors';
 import { parseConfig, toHfConfig, type EncoderConfig } from './config';
 import { checkPooling, TransformerEncoder } from './encoder';
-import { readJson, resolveModelDir, type ResolveOptions } from './hub';
+import { resolveModelDir, type ResolveOptions } from './hub';
+import { readJsonFile } from '../io/json';
 import type { Pooling } from './types';
 import { variablesFromCheckpoint } from './weights';
 
@@ -19,14 +20,13 @@ export interface LoadOptions extends ResolveOptions {
   trainable?: boolean;
 }
 
-/** Read and parse `<dir>/config.json`. */
+/**
+ * Read and parse `<dir>/config.json`. Every error names the file: unreadable, not JSON, not an object, or
+ * a field out of range (`<dir>/config.json: 'vocab_size' must be an integer >= 1; got 0.`).
+ */
 export async function loadConfig(dir: string): Promise<EncoderConfig> {
   const path = join(dir, 'config.json');
-  try {
-    return parseConfig(await readJson(path, 'loadConfig'));
-  } catch (e) {
-    throw new Error(`${(e as Error).message} (in '${path}')`);
-  }
+  return parseConfig(await readJsonFile(path, 'a Hugging Face config.json'), path);
 }
 
 /**

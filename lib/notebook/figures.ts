@@ -1,8 +1,9 @@
 /**
  * One-call figures for the notebooks: metrics from lib/metrics drawn with lib/viz.
  */
-import { readFileSync } from 'node:fs';
 import { confusionMatrix } from '../metrics/classification';
+import { confusionOrder } from '../metrics/confusion-order';
+import { mostConfusedPairs } from '../metrics/confusion-pairs';
 import { multiclassRocCurves } from '../metrics/ranking';
 import type { EpochRecord } from '../train/history';
 import {
@@ -15,6 +16,10 @@ import {
 } from '../viz/index';
 import { argmaxRows, type Predictions, type ScoreSummary } from '../pipeline/evaluate';
 import type { ClassifierName } from '../pipeline/stages';
+import { loadStudyResults, type StudyResults } from './study';
+
+/** Re-exported from ./study for notebooks that import them from here. */
+export { loadStudyResults, type StudyResults };
 
 /** Per-epoch records → columns (`loss`, `valLoss`, `accuracy`, `valAccuracy`) for trainingCurvesFigure. */
 export function historyColumns(history: readonly EpochRecord[]): TrainingHistory {
@@ -28,20 +33,66 @@ export function historyColumns(history: readonly EpochRecord[]): TrainingHistory
   };
 }
 
+/** Training vs validation curves of a stage's per-epoch history (loss, and accuracy when recorded). */
 export function trainingCurves(history: readonly EpochRecord[], title: string, subtitle?: string): Promise<string> {
   return trainingCurvesFigure(historyColumns(history), { title, subtitle });
 }
 
-/** Row-normalised confusion matrix over all categories (rows: true class). */
-export function confusionFigure(p: Predictions, categories: readonly string[], title: string): Promise<string> {
-  const labels = categories.map((_, i) => i);
-  const cm = confusionMatrix(p.yTrue, argmaxRows(p.yScore), { labels });
+/** Confusion counts of predictions over all categories (rows: true class, columns: predicted). */
+export function confusionCounts(p: Predictions, categories: readonly string[]): number[][] {
+  return confusionMatrix(p.yTrue, argmaxRows(p.yScore), { labels: categories.map((_, i) => i) });
+}
+
+/**
+ * One axis order for the confusion matrices of several models, so that their figures can be
+ * compared cell by cell: `confusionOrder` of the sum of their confusion counts (related
+ * categories together). Deterministic.
+ */
+export function categoryOrder(predictions: readonly Predictions[], categories: readonly string[]): number[] {
+  if (predictions.length === 0)
+    throw new Error("categoryOrder: 'predictions' must hold at least one model's predictions; got none.");
+  const sum = categories.map(() => categories.map(() => 0));
+  for (const p of predictions)
+    confusionCounts(p, categories).forEach((row, i) => row.forEach((v, j) => (sum[i][j] += v)));
+  return confusionOrder(sum);
+}
+
+/**
+ * Row-normalised confusion matrix over all categories (rows: true class), cells in % of the
+ * true class where they hold at least 10 % (41 classes). Categories are ordered by `order`
+ * (e.g. `categoryOrder` over all models), else by clustering this model's own confusion.
+ */
+export function confusionFigure(
+  p: Predictions,
+  categories: readonly string[],
+  title: string,
+  options: { order?: readonly number[]; subtitle?: string } = {},
+): Promise<string> {
+  const cm = confusionCounts(p, categories);
+  const order = options.order ?? confusionOrder(cm);
+  const shown = categories.length > 20 ? ', printed where at least 10 %' : '';
   return confusionMatrixFigure(cm, categories, {
     title,
-    subtitle: `${p.yTrue.length} texts; each row divided by its class total (recall)`,
+    subtitle:
+      options.subtitle ??
+      `${p.yTrue.length.toLocaleString('en-US')} texts; each row in % of its true class${shown}; categories ` +
+        'ordered by clustering the confusions (related categories together)',
     normalize: true,
     colorScale: 'sqrt',
+    order,
   });
+}
+
+/**
+ * The categories of a model's `k` most-confused pairs (each once, in rank order), e.g. to
+ * highlight on the embedding map: `embeddingScatterFigure(..., { highlight })`. At most 10.
+ */
+export function mostConfusedCategories(p: Predictions, categories: readonly string[], k = 3): string[] {
+  const names = mostConfusedPairs(confusionCounts(p, categories), { k }).flatMap((c) => [
+    categories[c.trueIndex],
+    categories[c.predictedIndex],
+  ]);
+  return [...new Set(names)].slice(0, 10);
 }
 
 /** One-vs-rest ROC curves of the classes present, with micro and macro averages. */
@@ -56,17 +107,6 @@ export function rocFigure(p: Predictions, categories: readonly string[], title: 
     title,
     classNames: Object.fromEntries(present.map((c) => [String(c), categories[c]])),
   });
-}
-
-export interface StudyResults {
-  models: Record<
-    ClassifierName,
-    { accuracy: number; f1_macro: number; f1_weighted: number; auc_micro: number; balanced_accuracy_sample: number }
-  >;
-}
-
-export function loadStudyResults(path = 'data/study-results.json'): StudyResults {
-  return JSON.parse(readFileSync(path, 'utf8')) as StudyResults;
 }
 
 const METRICS = ['accuracy', 'f1_macro', 'f1_weighted', 'auc_micro'] as const;
@@ -107,7 +147,7 @@ export function comparisonFigure(
   );
   return modelComparisonFigure(scores, {
     title,
-    subtitle: 'validation set; the study: ALBERT-base on the full dataset',
+    subtitle: "bars: this run's validation set; the study: ALBERT-base on the full dataset",
     reference,
     referenceLabel: 'reported in the study',
   });

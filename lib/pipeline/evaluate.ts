@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { accuracyScore, balancedAccuracyScore, f1Score } from '../metrics/classification';
 import { multiclassRocCurves } from '../metrics/ranking';
-import { captureMetricWarnings } from '../metrics/warnings';
+import { captureMetricWarnings, warnUndefinedMetric } from '../metrics/warnings';
 import { makeBatches } from '../data/batches';
 import { writeProjectorFiles } from '../embeddings/projector';
 import { knnAccuracy } from '../embeddings/cluster';
@@ -50,21 +50,32 @@ export function argmaxRows(scores: readonly (readonly number[])[]): number[] {
   return scores.map((row) => row.reduce((best, v, j) => (v > row[best] ? j : best), 0));
 }
 
-/** The summary metrics of predictions (metric warnings are collected, not printed). */
+/** scikit-learn's warning for a ROC AUC over labels of one class (`_binary_roc_auc_score`). */
+export const ONE_CLASS_AUC_WARNING = 'Only one class is present in y_true. ROC AUC score is not defined in that case.';
+
+/**
+ * The summary metrics of predictions (metric warnings are collected, not printed). AUCs are one-vs-rest
+ * over the classes present in `yTrue`; with a single class present (a small validation split) they are
+ * NaN with scikit-learn's "Only one class is present in y_true" warning, and every other metric is still
+ * reported, as scikit-learn's `roc_auc_score` does.
+ */
 export function summarize(p: Predictions): { scores: ScoreSummary; warnings: string[] } {
   const { result, warnings } = captureMetricWarnings(() => {
     const yPred = argmaxRows(p.yScore);
     const present = [...new Set(p.yTrue)].sort((a, b) => a - b);
-    const columns = p.yScore.map((row) => present.map((c) => row[c]));
-    const roc = multiclassRocCurves(p.yTrue, columns, { labels: present });
+    let aucs = { auc_micro: NaN, auc_macro: NaN, auc_macro_mean: NaN };
+    if (present.length < 2) warnUndefinedMetric(ONE_CLASS_AUC_WARNING);
+    else {
+      const columns = p.yScore.map((row) => present.map((c) => row[c]));
+      const roc = multiclassRocCurves(p.yTrue, columns, { labels: present });
+      aucs = { auc_micro: roc.micro.auc, auc_macro: roc.macro.auc, auc_macro_mean: roc.macroAucMean };
+    }
     return {
       accuracy: accuracyScore(p.yTrue, yPred),
       balanced_accuracy: balancedAccuracyScore(p.yTrue, yPred),
       f1_macro: f1Score(p.yTrue, yPred, { average: 'macro' }),
       f1_weighted: f1Score(p.yTrue, yPred, { average: 'weighted' }),
-      auc_micro: roc.micro.auc,
-      auc_macro: roc.macro.auc,
-      auc_macro_mean: roc.macroAucMean,
+      ...aucs,
       samples: p.yTrue.length,
       classes_present: present.length,
     };

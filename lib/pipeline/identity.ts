@@ -16,7 +16,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OPTIONS, OPTION_ROWS, UPSTREAM, flagOf, type OptionKey, type RunConfig, type Stage } from '../config/options';
-import { readJson } from '../io/json';
+import { readJsonFile } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 
 /** The stage graph lives with the options table (lib/config/options.ts). */
@@ -170,12 +170,12 @@ export async function readStageRecord(folder: string, stage: Stage): Promise<Rec
       : { present };
   }
   try {
-    const r = (await readJson(path, 'stage record')) as unknown as StageRecord;
+    const r = (await readJsonFile(path, `the ${stage} stage's record`)) as unknown as StageRecord;
     if (r.format !== STAGE_RECORD_FORMAT || r.version !== 1 || r.stage !== stage || typeof r.settings !== 'object')
       return { present, problem: `'${path}' is not a version-1 record of the ${stage} stage` };
     return { present, record: r };
   } catch (e) {
-    return { present, problem: `${(e as Error).message.replace(/^stage record: /, '')}` };
+    return { present, problem: (e as Error).message };
   }
 }
 

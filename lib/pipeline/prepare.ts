@@ -9,6 +9,7 @@ import { classWeights } from '../data/labels';
 import { balancedSample, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
+import { checkModelFit, checkSplit } from './checks';
 import type { RunConfig } from './config';
 
 export interface PreparedData {
@@ -21,6 +22,8 @@ export interface PreparedData {
   classWeights: Float64Array;
   /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
   balanced: Int32Array;
+  /** What the split checks found worth saying (classes left out of P×K, a one-class validation split…). */
+  warnings: string[];
 }
 
 export function prepareData(cfg: RunConfig): PreparedData {
@@ -43,26 +46,35 @@ export function prepareData(cfg: RunConfig): PreparedData {
   const split = trainValSplit(dataset.labels, { seed: cfg.seed, valFraction: cfg.valFraction, mode: cfg.split });
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
+  const valLabels = pick(split.val);
+  const warnings = checkSplit({ dataset, split, trainLabels, valLabels }, cfg);
   return {
     dataset,
     split,
     trainLabels,
-    valLabels: pick(split.val),
+    valLabels,
+    warnings,
     classWeights: classWeights(trainLabels, dataset.categories.length),
     balanced: balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed),
   };
 }
 
-/** The tokenizer: --tokenizer, else the model folder's own (downloading a hub model if needed). */
+/**
+ * The tokenizer: --tokenizer, else the model folder's own (downloading a hub model if needed), checked
+ * against the model's vocabulary and positions.
+ */
 export async function prepareTokenizer(cfg: RunConfig): Promise<TextTokenizer> {
-  const dir = cfg.tokenizer ?? (await resolveModelDir(cfg.model));
+  const modelDir = await resolveModelDir(cfg.model);
+  const dir = cfg.tokenizer ?? modelDir;
   if (!existsSync(join(dir, 'tokenizer.json'))) {
     throw new Error(
-      `prepareTokenizer: no tokenizer.json in '${dir}'. Pass --tokenizer <folder with tokenizer.json> (e.g. the ` +
-        `albert-base-v2 tokenizer).`,
+      `no tokenizer.json in '${dir}': pass --tokenizer <folder with tokenizer.json> (e.g. the albert-base-v2 ` +
+        `tokenizer).`,
     );
   }
-  return loadTokenizer(dir);
+  const tokenizer = await loadTokenizer(dir);
+  await checkModelFit(modelDir, tokenizer, cfg.maxLength, dir);
+  return tokenizer;
 }
 
 /** Where each stage keeps its artifacts inside the run folder. */

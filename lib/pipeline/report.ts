@@ -6,7 +6,7 @@
  * since is flagged in `warnings`.
  */
 import { existsSync } from 'node:fs';
-import { readJson } from '../io/json';
+import { readJsonFile } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 import type { RunConfig, Stage, TrainingStage } from '../config/options';
 import type { ScoreSummary } from './evaluate';
@@ -73,7 +73,12 @@ const HINT =
 /** The report in the run folder, or undefined when there is none. Errors name the file and what to do. */
 export async function readReport(path: string): Promise<Report | undefined> {
   if (!existsSync(path)) return undefined;
-  const r = await readJson(path, 'run folder', HINT);
+  let r: Record<string, unknown>;
+  try {
+    r = await readJsonFile(path, 'the pipeline report');
+  } catch (e) {
+    throw new Error(`run folder: ${(e as Error).message} ${HINT}`);
+  }
   for (const key of ['results', 'training', 'timings'] as const)
     if (typeof r[key] !== 'object' || r[key] === null)
       throw new Error(`run folder: '${path}' has no '${key}' object, so it is not a pipeline report. ${HINT}`);
@@ -138,7 +143,7 @@ export function refreshStaleNotes(report: Report): string[] {
       `embeddings: stale: the embeddings were made by the siamese encoder of epoch ${e.siamese_epoch}; the ` +
         `siamese stage has trained further, to best epoch ${s.best_epoch} (run --stages evaluate)`,
     );
-  report.warnings.push(...notes);
+  for (const n of notes) report.warnings.push(n);
   return notes;
 }
 

@@ -142,7 +142,7 @@ function checkStage(
     check.finished = isFinished(cfg.out, stage, read.record);
   }
   if (saved)
-    check.problems.push(...diffSettings(saved, settings).map((d) => describeDiff(d, stage, savedPath, cfg.data)));
+    for (const d of diffSettings(saved, settings)) check.problems.push(describeDiff(d, stage, savedPath, cfg.data));
   const ran = check.record?.state?.epochs_run;
   if (willTrain && stage !== 'evaluate' && ran !== undefined) {
     const key = epochsOptionOf(stage);

@@ -112,6 +112,7 @@ async function runPlanned(
       `over the per-class cap); train ${data.split.train.length}, validation ${data.split.val.length}, balanced ` +
       `sample ${data.balanced.length}`,
   );
+  for (const w of data.warnings) log(`data: ${w}`);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log };
 
@@ -136,7 +137,11 @@ async function runPlanned(
     stages: { ...earlier?.stages },
     timings,
     config: cfg,
-    warnings: [...(earlier?.warnings ?? [])],
+    // The data checks' warnings are this run's (the same data for every stage); the rest are kept.
+    warnings: [
+      ...(earlier?.warnings ?? []).filter((w) => !w.startsWith('data: ')),
+      ...data.warnings.map((w) => `data: ${w}`),
+    ],
   };
   const stageDone = (stage: TrainingStage, state: StageState, fingerprint: string) => {
     report.training[stage] = trainingOf(state);

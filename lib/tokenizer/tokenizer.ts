@@ -4,12 +4,48 @@
  * plus the batching it lacks: truncation (longest first), special tokens, token types and padding.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { readJsonFile } from '../io/json';
 import type { EncodedBatch, EncodeOptions, Padding } from './types';
 
 const PADDINGS: readonly Padding[] = ['longest', 'max_length'];
+
+/**
+ * Characters first tokenized per word piece needed, when a text is long: HuffPost headlines average about
+ * 5 characters per piece, so one cut almost always suffices; the cut grows ×4 when it does not.
+ */
+export const PREFIX_CHARS_PER_PIECE = 16;
+
+/**
+ * The most characters of one text ever tokenized, per token of maxLength: beyond 1,024 characters per
+ * token (200 times real text), the text is cut there whatever it holds, so time and memory stay bounded
+ * (a 200 MB text costs what ~130,000 characters do at 128 tokens).
+ */
+export const MAX_PREFIX_CHARS_PER_TOKEN = 1024;
+
+/** Pre-tokenizer configs (tokenizer.json `pre_tokenizer`) whose pieces never span an ASCII space, tab or line break. */
+export function splitsAtWhitespace(pre: unknown): boolean {
+  if (typeof pre !== 'object' || pre === null) return false;
+  const p = pre as { type?: unknown; split?: unknown; pretokenizers?: unknown };
+  switch (p.type) {
+    case 'BertPreTokenizer':
+    case 'WhitespaceSplit':
+    case 'Whitespace':
+      return true;
+    case 'Metaspace':
+      return p.split !== false;
+    case 'Sequence':
+      // Pre-tokenizers only split further: one member that splits at whitespace is enough.
+      return Array.isArray(p.pretokenizers) && p.pretokenizers.some(splitsAtWhitespace);
+    default:
+      return false;
+  }
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
 
 /** One sequence before padding. */
 export interface Encoded {
@@ -26,11 +62,20 @@ export class TextTokenizer {
   private readonly specialsSingle: number;
   private readonly specialsPair: number;
 
+  /** Whether long texts may be cut at whitespace before tokenizing (see {@link TextTokenizer.piecesFor}). */
+  readonly cutsAtWhitespace: boolean;
+
+  /**
+   * `preTokenizer` is tokenizer.json's `pre_tokenizer`: when it splits at whitespace, long texts are cut
+   * before tokenizing with the exact result; otherwise only at the hard ceiling.
+   */
   constructor(
     readonly inner: Tokenizer,
     readonly config: Record<string, unknown>,
     readonly source = 'tokenizer',
+    preTokenizer?: unknown,
   ) {
+    this.cutsAtWhitespace = splitsAtWhitespace(preTokenizer);
     this.unkId = inner.model?.unk_token_id;
     const padToken =
       typeof config.pad_token === 'string'
@@ -49,6 +94,18 @@ export class TextTokenizer {
     return this.inner.get_vocab(true).size;
   }
 
+  /** The largest id the tokenizer can emit (vocabulary and added tokens); a model needs vocab_size above it. */
+  get maxTokenId(): number {
+    let max = -1;
+    for (const id of this.inner.get_vocab(true).values()) if (id > max) max = id;
+    return max;
+  }
+
+  /** Special tokens around a single text ([CLS] … [SEP]: 2); maxLength must exceed them to hold any text. */
+  get specialTokenCount(): number {
+    return this.specialsSingle;
+  }
+
   tokenToId(token: string): number | undefined {
     return this.inner.token_to_id(token);
   }
@@ -56,6 +113,42 @@ export class TextTokenizer {
   /** Word pieces of `text` without special tokens. */
   tokenize(text: string): string[] {
     return this.inner.tokenize(text);
+  }
+
+  /**
+   * The first word pieces of `text`, at least `need` of them when it has that many, without tokenizing all
+   * of a long text (a 200 MB headline would take minutes and gigabytes). Why the cut is exact: both
+   * supported pre-tokenizers split at whitespace before the model runs word by word (BERT's
+   * BertPreTokenizer + WordPiece; ALBERT's WhitespaceSplit + Metaspace + Unigram), and their normalizers
+   * (BertNormalizer; Replace, NFKD, StripAccents, Lowercase) rewrite characters or runs that never cross a
+   * space, tab or line break. So the pieces of the text cut just before such a character are exactly the
+   * first pieces of the whole text. The cut starts at `need` × 16 characters and grows ×4 until it yields
+   * `need` pieces; at `maxLength` × 1,024 characters (texts of mostly spaces or control characters, or one
+   * endless word) the text is cut there regardless, and only then may the last piece differ from the whole
+   * text's. Tokenizers that do not split at whitespace are cut at that ceiling only.
+   */
+  piecesFor(text: string, need: number, maxLength: number): string[] {
+    const ceiling = Math.max(need, maxLength) * MAX_PREFIX_CHARS_PER_TOKEN;
+    let n = this.cutsAtWhitespace ? Math.max(need, 16) * PREFIX_CHARS_PER_PIECE : ceiling;
+    for (;;) {
+      if (text.length <= n) return this.tokenize(text);
+      if (n >= ceiling) {
+        let cut = ceiling;
+        if (this.cutsAtWhitespace) {
+          const space = lastSpaceBefore(text, ceiling);
+          if (space > 0) cut = space;
+        }
+        const hi = text.charCodeAt(cut - 1);
+        if (hi >= 0xd800 && hi <= 0xdbff) cut--; // never split a surrogate pair
+        return this.tokenize(text.slice(0, cut));
+      }
+      const cut = lastSpaceBefore(text, n);
+      if (cut > 0) {
+        const pieces = this.tokenize(text.slice(0, cut));
+        if (pieces.length >= need) return pieces;
+      }
+      n = Math.min(n * 4, ceiling);
+    }
   }
 
   private postProcess(a: string[], b: string[] | null): { tokens: string[]; tokenTypeIds: number[] } {
@@ -69,15 +162,20 @@ export class TextTokenizer {
   /** Encode one text (or pair) with special tokens, truncated to maxLength (longest first for pairs). */
   encode(text: string, opts: { pair?: string; maxLength?: number; truncation?: boolean } = {}): Encoded {
     const maxLength = opts.maxLength ?? 128;
-    let a = this.tokenize(text);
-    let b = opts.pair === undefined ? null : this.tokenize(opts.pair);
-    const budget = maxLength - (b === null ? this.specialsSingle : this.specialsPair);
+    const specials = opts.pair === undefined ? this.specialsSingle : this.specialsPair;
+    const budget = maxLength - specials;
+    // Longest-first truncation depends only on each side's length capped at the budget, so the first
+    // budget (+1, to see an excess) pieces of each side are all that is needed.
+    const need = Math.max(budget, 0) + 1;
+    let a = this.piecesFor(text, need, maxLength);
+    let b = opts.pair === undefined ? null : this.piecesFor(opts.pair, need, maxLength);
     const total = a.length + (b?.length ?? 0);
     if (total > budget) {
       if (opts.truncation === false) {
+        const cut = a.length >= need || (b !== null && b.length >= need);
         throw new Error(
-          `encodeBatch: text of ${total + (b === null ? this.specialsSingle : this.specialsPair)} tokens exceeds ` +
-            `'maxLength' ${maxLength} and 'truncation' is false: ${JSON.stringify(text.slice(0, 60))}.`,
+          `encodeBatch: text of ${cut ? `more than ${maxLength}` : total + specials} tokens exceeds 'maxLength' ` +
+            `${maxLength} and 'truncation' is false: ${JSON.stringify(text.slice(0, 60))}.`,
         );
       }
       if (budget < 0)
@@ -126,7 +224,9 @@ export class TextTokenizer {
     const rows = texts.map((t, i) =>
       this.encode(t, { pair: opts.pairs?.[i], maxLength, truncation: opts.truncation ?? true }),
     );
-    const seqLength = padding === 'max_length' ? maxLength : Math.max(1, ...rows.map((r) => r.ids.length));
+    let seqLength = padding === 'max_length' ? maxLength : 1;
+    // A loop, not Math.max(...lengths): spreading ~125,000+ rows overflows the call stack.
+    if (padding === 'longest') for (const r of rows) seqLength = Math.max(seqLength, r.ids.length);
     const n = texts.length * seqLength;
     const inputIds = new Int32Array(n).fill(this.padId);
     const attentionMask = new Int32Array(n);
@@ -141,7 +241,10 @@ export class TextTokenizer {
   }
 }
 
-/** Load `<dir>/tokenizer.json` (+ `<dir>/tokenizer_config.json` when present). */
+/**
+ * Load `<dir>/tokenizer.json` (+ `<dir>/tokenizer_config.json` when present). A file that is not valid
+ * JSON or not a Hugging Face fast-tokenizer file is an error naming that file.
+ */
 export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   const path = join(dir, 'tokenizer.json');
   if (!existsSync(path)) {
@@ -149,8 +252,25 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
       `loadTokenizer: 'dir' must hold tokenizer.json (Hugging Face fast-tokenizer format); '${path}' does not exist.`,
     );
   }
-  const json = JSON.parse(await readFile(path, 'utf8')) as object;
+  const what = 'a Hugging Face tokenizer.json (fast-tokenizer format)';
+  const json = await readJsonFile(path, what);
   const cfgPath = join(dir, 'tokenizer_config.json');
-  const config = existsSync(cfgPath) ? (JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown>) : {};
-  return new TextTokenizer(new Tokenizer(json, config), config, dir);
+  const config = existsSync(cfgPath) ? await readJsonFile(cfgPath, 'a Hugging Face tokenizer_config.json') : {};
+  let inner: Tokenizer;
+  try {
+    inner = new Tokenizer(json, config);
+  } catch (e) {
+    throw new Error(`${path}: not ${what}: ${(e as Error).message}.`);
+  }
+  try {
+    return new TextTokenizer(inner, config, dir, json.pre_tokenizer);
+  } catch (e) {
+    throw new Error(`${path} (with ${cfgPath}): cannot build the tokenizer: ${(e as Error).message}.`);
+  }
+}
+
+/** Index of the last ASCII space, tab or line break before position `end` of `text`, or -1. */
+function lastSpaceBefore(text: string, end: number): number {
+  for (let i = Math.min(end, text.length) - 1; i > 0; i--) if (isAsciiSpace(text.charCodeAt(i))) return i;
+  return -1;
 }

@@ -31,17 +31,33 @@ export interface RandomSamplerOptions {
   shuffle?: boolean;
   /** Drop a last batch smaller than batchSize (default false). */
   dropLast?: boolean;
+  /**
+   * Smallest batch (default 2, or batchSize when that is 1): a last batch with fewer rows is merged into
+   * the batch before it, so no row is dropped and no step sees a single row. A one-row batch has no pair
+   * for a triplet loss (TF.js's one-hot in the row extrema fails on it: "depth must be >=2"); a
+   * classifier head gains nothing from it either. 1 keeps any last batch.
+   */
+  minBatchSize?: number;
 }
 
-/** The study's plain batches: a seeded shuffle of all rows per epoch, cut into batches. */
+/**
+ * The study's plain batches: a seeded shuffle of all rows per epoch, cut into batches of `batchSize`;
+ * a last batch smaller than `minBatchSize` (default 2) joins the one before it (33 rows in batches of 32:
+ * one batch of 33), as `description` says.
+ */
 export function randomSampler(numRows: number, opts: RandomSamplerOptions): BatchSampler {
   const batchSize = checkPositiveInt('randomSampler', 'batchSize', opts.batchSize);
+  const minBatchSize = opts.minBatchSize ?? Math.min(2, batchSize);
   const shuffle = opts.shuffle ?? true;
   const rows = Int32Array.from({ length: numRows }, (_, i) => i);
+  const last = numRows % batchSize;
+  const merged = !opts.dropLast && numRows > batchSize && last > 0 && last < minBatchSize;
+  const note = merged ? `; the last ${last === 1 ? 'row joins' : `${last} rows join`} the batch before` : '';
+  const batching = { batchSize, shuffle, seed: opts.seed, dropLast: opts.dropLast, minBatchSize };
   return {
     batchSize,
-    description: `random batches of ${batchSize}${shuffle ? ` (seed ${opts.seed})` : ' (unshuffled)'}`,
-    epochBatches: (epoch) => makeBatches(rows, { batchSize, shuffle, seed: opts.seed, epoch, dropLast: opts.dropLast }),
+    description: `random batches of ${batchSize}${shuffle ? ` (seed ${opts.seed})` : ' (unshuffled)'}${note}`,
+    epochBatches: (epoch) => makeBatches(rows, { ...batching, epoch }),
   };
 }
 
@@ -51,6 +67,8 @@ export interface PkSamplerOptions {
   /** K: examples per class per batch. */
   examplesPerClass: number;
   seed: number;
+  /** Class names by id, for messages (default: the ids). */
+  classNames?: readonly string[];
 }
 
 export interface PkSampler extends BatchSampler {
@@ -58,6 +76,64 @@ export interface PkSampler extends BatchSampler {
   readonly excludedClasses: number[];
   /** Classes that have at least 2 examples, in ascending order. */
   readonly eligibleClasses: number[];
+  /** What a user should know: the classes left out, by name (empty when none is). */
+  readonly warnings: string[];
+}
+
+/** Rows per class id, and the classes by ascending id. */
+function classSizes(labels: ArrayLike<number>): { sizes: Map<number, number>; classes: number[] } {
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) sizes.set(labels[i], (sizes.get(labels[i]) ?? 0) + 1);
+  return { sizes, classes: [...sizes.keys()].sort((a, b) => a - b) };
+}
+
+/** "sports (20), politics (1)": classes by name with their row counts, at most `show` of them. */
+export function describeClasses(
+  classes: readonly number[],
+  sizes: ReadonlyMap<number, number>,
+  classNames?: readonly string[],
+  show = 10,
+): string {
+  const named = classes.slice(0, show).map((c) => `${classNames?.[c] ?? `class ${c}`} (${sizes.get(c) ?? 0})`);
+  return named.join(', ') + (classes.length > show ? `, … and ${classes.length - show} more` : '');
+}
+
+function leftOut(single: number[], sizes: ReadonlyMap<number, number>, names?: readonly string[], what = ''): string {
+  return (
+    `P×K batches leave out ${single.length} class${single.length === 1 ? '' : 'es'} with a single row${what} ` +
+    `(no positive for an anchor): ${describeClasses(single, sizes, names)}.`
+  );
+}
+
+/**
+ * Whether triplet batches can be drawn from `labels` (class ids of the training rows): an anchor needs a
+ * positive (another row of its class) and a negative (a row of another class) in its batch, as the
+ * batch triplet losses require (sentence-transformers: "at least 2 examples per label"). Throws, naming
+ * every class with its count, when no batch can hold both: with P×K batches, fewer than 2 classes have
+ * 2 rows or more; with random batches, fewer than 2 classes, or no class with 2 rows. Returns warnings
+ * naming the single-row classes that P×K batches leave out (random batches keep them as negatives).
+ * `what` names the rows in messages (default 'the training rows').
+ */
+export function checkTripletLabels(
+  labels: ArrayLike<number>,
+  opts: { sampler: 'pk' | 'random'; classNames?: readonly string[]; what?: string },
+): string[] {
+  const { sizes, classes } = classSizes(labels);
+  const what = opts.what ?? 'the training rows';
+  const paired = classes.filter((c) => sizes.get(c)! >= 2);
+  const single = classes.filter((c) => sizes.get(c)! < 2);
+  const pk = opts.sampler === 'pk';
+  if (pk ? paired.length < 2 : paired.length < 1 || classes.length < 2) {
+    const need = pk
+      ? 'P×K triplet batches need at least 2 classes with at least 2 rows each'
+      : 'triplet batches need at least 2 classes, one of them with at least 2 rows';
+    const counts = classes.length ? describeClasses([...paired, ...single], sizes, opts.classNames) : 'none';
+    throw new Error(
+      `${need} (an anchor needs a positive and a negative); ${what} hold ${classes.length} ` +
+        `class${classes.length === 1 ? '' : 'es'}: ${counts}.`,
+    );
+  }
+  return pk && single.length ? [leftOut(single, sizes, opts.classNames, ` in ${what}`)] : [];
 }
 
 /** Pick `count` distinct keys, each draw weighted by `weight(key)` (all weights > 0). */
@@ -100,9 +176,9 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
   if (k < 2)
     throw new Error(`pkSampler: 'examplesPerClass' must be at least 2 (an anchor needs a positive); got ${k}.`);
   const byClass = groupByClass(labels);
-  const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const eligible = classes.filter((c) => byClass.get(c)!.length >= 2);
-  const excluded = classes.filter((c) => byClass.get(c)!.length < 2);
+  const { sizes, classes } = classSizes(labels);
+  const eligible = classes.filter((c) => sizes.get(c)! >= 2);
+  const excluded = classes.filter((c) => sizes.get(c)! < 2);
   if (eligible.length < p) {
     throw new Error(
       `pkSampler: 'classesPerBatch' must be at most the number of classes with at least 2 examples ` +
@@ -128,7 +204,7 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
           rows.filter((r) => !last.includes(r)),
           random,
         ) as number[];
-        last.push(...others.slice(0, k - last.length));
+        for (const r of others.slice(0, k - last.length)) last.push(r);
       }
       chunks.set(c, list);
     }
@@ -155,6 +231,7 @@ export function pkSampler(labels: ArrayLike<number>, opts: PkSamplerOptions): Pk
     description: `P×K ${p}×${k} over ${eligible.length} classes (seed ${opts.seed})`,
     excludedClasses: excluded,
     eligibleClasses: eligible,
+    warnings: excluded.length ? [leftOut(excluded, sizes, opts.classNames)] : [],
     epochBatches,
   };
 }

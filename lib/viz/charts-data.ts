@@ -1,11 +1,12 @@
 /**
- * Figures about data and training: histograms, category bars, training curves,
- * and a grouped bar chart comparing models. Each `*Spec` builds a Vega-Lite
+ * Figures about data and training: histograms, category bars and training curves
+ * (the model comparison is in model-comparison.ts). Each `*Spec` builds a Vega-Lite
  * spec (pure, testable); each `*Figure` renders it to an SVG string.
  */
 import { renderSvg, type VegaLiteSpec } from './render';
-import { categoricalPalette, figure, type FigureOptions } from './theme';
+import { NOTEBOOK_WIDTH, figure, type FigureOptions } from './theme';
 
+/** Options of `histogramSpec`. */
 export interface HistogramOptions extends FigureOptions {
   /** x axis title with units, e.g. 'words per headline (count)'. */
   xTitle: string;
@@ -15,7 +16,8 @@ export interface HistogramOptions extends FigureOptions {
   maxBins?: number;
 }
 
-function checkNumbers(fn: string, name: string, values: readonly number[]): void {
+/** Throw `fn: 'name' must …` unless `values` is a non-empty array of finite numbers. */
+export function checkNumbers(fn: string, name: string, values: readonly number[]): void {
   if (!Array.isArray(values) || values.length === 0)
     throw new Error(
       `${fn}: '${name}' must be a non-empty array of numbers; got ` +
@@ -40,6 +42,7 @@ export function histogramSpec(values: readonly number[], options: HistogramOptio
   });
 }
 
+/** Options of `categoryBarSpec`. */
 export interface CategoryBarOptions extends FigureOptions {
   /** Default 'headlines (count)'. */
   xTitle?: string;
@@ -85,6 +88,7 @@ export function categoryBarSpec(
 /** Per-epoch values: `loss`, `valLoss` (or `val_loss`), `accuracy`, `valAccuracy`, ... */
 export type TrainingHistory = Readonly<Record<string, readonly number[] | undefined>>;
 
+/** Options of `trainingCurvesSpec`. */
 export interface TrainingCurvesOptions extends FigureOptions {
   /** Units per metric for the y axis (default: '…loss' → 'mean over batches', else 'fraction'). */
   units?: Readonly<Record<string, string>>;
@@ -121,7 +125,8 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
     const unit = options.units?.[metric] ?? (/loss/i.test(metric) ? 'mean over batches' : 'fraction');
     return {
       title: { text: metric, fontSize: 13 },
-      width: options.width ?? 300,
+      // Panels side by side within NOTEBOOK_WIDTH: ~75 px of axis per panel, the legend on top.
+      width: options.width ?? Math.min(300, Math.floor((NOTEBOOK_WIDTH - 40) / metrics.length) - 75),
       height: options.height ?? 220,
       data: { values: rows },
       mark: { type: 'line', point: rows.length <= 60, strokeWidth: 2 },
@@ -133,90 +138,12 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
           type: 'nominal',
           title: 'split',
           scale: { domain: ['training', 'validation'], range: ['#4e79a7', '#f28e2b'] },
+          legend: { orient: 'top', direction: 'horizontal' },
         },
       },
     };
   });
   return figure(options, { hconcat: panels, resolve: { scale: { y: 'independent' } } });
-}
-
-export interface ModelScore {
-  model: string;
-  metric: string;
-  /** Score in [0, 1] unless `yTitle` says otherwise. */
-  value: number;
-}
-
-export interface ModelComparisonOptions extends FigureOptions {
-  /** Default 'score (fraction)'. */
-  yTitle?: string;
-  /** Scores reported elsewhere (e.g. by the study), drawn as black ticks over the bars. */
-  reference?: readonly ModelScore[];
-  /** Legend text for the reference ticks (default 'reported in the study'). */
-  referenceLabel?: string;
-}
-
-/** Grouped bars: metrics on the x axis, one bar per model, optional reference ticks. */
-export function modelComparisonSpec(scores: readonly ModelScore[], options: ModelComparisonOptions): VegaLiteSpec {
-  const fn = 'modelComparisonSpec';
-  if (!Array.isArray(scores) || scores.length === 0)
-    throw new Error(`${fn}: 'scores' must be a non-empty array of {model, metric, value}; got none.`);
-  checkNumbers(
-    fn,
-    'scores[].value',
-    scores.map((s) => s.value),
-  );
-  const models = [...new Set(scores.map((s) => s.model))];
-  const metrics = [...new Set(scores.map((s) => s.metric))];
-  const x = { field: 'metric', type: 'nominal', title: 'metric', sort: metrics, axis: { labelAngle: 0 } };
-  const xOffset = { field: 'model', type: 'nominal', sort: models };
-  const y = { field: 'value', type: 'quantitative', title: options.yTitle ?? 'score (fraction)' };
-  const layers: VegaLiteSpec[] = [
-    {
-      data: { values: scores.map((s) => ({ ...s, label: s.value.toFixed(3) })) },
-      layer: [
-        {
-          mark: { type: 'bar' },
-          encoding: {
-            x,
-            xOffset,
-            y,
-            color: {
-              field: 'model',
-              type: 'nominal',
-              title: 'model',
-              sort: models,
-              scale: { range: categoricalPalette(Math.max(models.length, 1)) },
-            },
-          },
-        },
-        { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { x, xOffset, y, text: { field: 'label' } } },
-      ],
-    },
-  ];
-  let subtitle = options.subtitle;
-  if (options.reference && options.reference.length > 0) {
-    checkNumbers(
-      fn,
-      'reference[].value',
-      options.reference.map((s) => s.value),
-    );
-    const note = `black ticks: ${options.referenceLabel ?? 'reported in the study'}`;
-    subtitle = subtitle ? `${subtitle}; ${note}` : `${note[0].toUpperCase()}${note.slice(1)}`;
-    layers.push({
-      data: { values: options.reference },
-      mark: { type: 'tick', thickness: 3, color: 'black' },
-      encoding: { x, xOffset, y },
-    });
-  }
-  return figure(
-    { ...options, subtitle },
-    {
-      width: options.width ?? Math.max(360, metrics.length * models.length * 40),
-      height: options.height ?? 280,
-      layer: layers,
-    },
-  );
 }
 
 /** Render `histogramSpec` to SVG. */
@@ -228,6 +155,3 @@ export const categoryBarFigure = (counts: Parameters<typeof categoryBarSpec>[0],
 /** Render `trainingCurvesSpec` to SVG. */
 export const trainingCurvesFigure = (history: TrainingHistory, options: TrainingCurvesOptions) =>
   renderSvg(trainingCurvesSpec(history, options));
-/** Render `modelComparisonSpec` to SVG. */
-export const modelComparisonFigure = (scores: readonly ModelScore[], options: ModelComparisonOptions) =>
-  renderSvg(modelComparisonSpec(scores, options));

@@ -1,23 +1,63 @@
 /**
- * Figures about evaluation: confusion-matrix heatmap, ROC curves, and the
- * embedding scatter. Each `*Spec` builds a Vega-Lite spec; each `*Figure`
+ * Figures about evaluation: confusion-matrix heatmap and ROC curves (the
+ * embedding map is in embedding-map.ts). Each `*Spec` builds a Vega-Lite spec; each `*Figure`
  * renders it to an SVG string.
  */
 import { renderSvg, type VegaLiteSpec } from './render';
-import { categoricalPalette, figure, type FigureOptions } from './theme';
+import {
+  FIGURE_CONFIG,
+  NOTEBOOK_WIDTH,
+  categoricalPalette,
+  estimateTextWidth,
+  figure,
+  type FigureOptions,
+} from './theme';
 
+/** Options of `confusionMatrixSpec`. */
 export interface ConfusionMatrixOptions extends FigureOptions {
-  /** Divide each row by its total (recall per class) instead of raw counts (default false). */
+  /** Divide each row by its total and show shares of the true class in % (default false: counts). */
   normalize?: boolean;
-  /** Print the value in each cell (default: when there are at most 20 classes). */
+  /**
+   * Order of the classes on both axes, as class indices (a permutation of 0..n−1), e.g. from
+   * `confusionOrder` in lib/metrics so that confused classes sit together. Default: the given order.
+   */
+  order?: readonly number[];
+  /** Print values in cells (default true); which cells: see `minShareShown`. */
   showValues?: boolean;
-  /** Cell size in pixels (default: 36 up to 10 classes, shrinking to 17 for 41). */
+  /**
+   * Print a cell's value only when the cell holds at least this share of its row (0–1). Default 0 (every
+   * cell) up to 20 classes, else 0.1: the diagonal and the notable confusions, not 1,681 small numbers.
+   */
+  minShareShown?: number;
+  /** Cell size in pixels (default: as large as fits `NOTEBOOK_WIDTH`, 12 to 36). */
   cellSize?: number;
   /** Colour scale: 'linear' (default) or 'sqrt' (makes small off-diagonal confusions visible). */
   colorScale?: 'linear' | 'sqrt';
 }
 
-/** Heatmap of a confusion matrix: rows true class, columns predicted class. */
+function checkOrder(fn: string, order: readonly number[] | undefined, n: number): number[] {
+  if (order === undefined) return Array.from({ length: n }, (_, i) => i);
+  const ok =
+    Array.isArray(order) &&
+    order.length === n &&
+    order.every((v) => Number.isInteger(v) && v >= 0 && v < n) &&
+    new Set(order).size === n;
+  if (!ok)
+    throw new Error(
+      `${fn}: 'order' must be a permutation of the ${n} class indices 0..${n - 1}; got ${JSON.stringify(order)}.`,
+    );
+  return [...order];
+}
+
+/**
+ * Heatmap of a confusion matrix: rows true class, columns predicted class (scikit-learn's
+ * `confusion_matrix` layout). Sized so that 41 classes fit `NOTEBOOK_WIDTH` with every label
+ * readable: cells as large as fit (at least 12 px), vertical column labels, the colour legend
+ * below. Normalised matrices print percentages of the true class.
+ *
+ * @param matrix n × n counts; `classNames` n unique names in the matrix's order.
+ * @throws when the shapes disagree, names repeat, or `order` is not a permutation.
+ */
 export function confusionMatrixSpec(
   matrix: readonly (readonly number[])[],
   classNames: readonly string[],
@@ -32,24 +72,29 @@ export function confusionMatrixSpec(
   }
   if (new Set(classNames).size !== n)
     throw new Error(`${fn}: 'classNames' must be unique; got ${JSON.stringify(classNames)}.`);
+  const order = checkOrder(fn, options.order, n).map((i) => classNames[i]);
   const normalize = options.normalize ?? false;
-  const rows: { truth: string; predicted: string; value: number; count: number }[] = [];
+  const minShare = options.minShareShown ?? (n <= 20 ? 0 : 0.1);
+  const showValues = options.showValues ?? true;
+  const rows: { truth: string; predicted: string; value: number; count: number; label: string }[] = [];
   matrix.forEach((row, i) => {
     const total = row.reduce((a, v) => a + v, 0);
-    row.forEach((count, j) =>
-      rows.push({
-        truth: classNames[i],
-        predicted: classNames[j],
-        count,
-        value: normalize ? (total === 0 ? 0 : count / total) : count,
-      }),
-    );
+    row.forEach((count, j) => {
+      const share = total === 0 ? 0 : count / total;
+      const value = normalize ? share : count;
+      const shown = showValues && count > 0 && share >= minShare;
+      const label = !shown ? '' : normalize ? String(Math.round(100 * share)) : String(count);
+      rows.push({ truth: classNames[i], predicted: classNames[j], count, value, label });
+    });
   });
-  const max = Math.max(...rows.map((r) => r.value), 1e-12);
-  const cell = options.cellSize ?? Math.max(17, Math.min(36, Math.floor(700 / n)));
-  const showValues = options.showValues ?? n <= 20;
-  const order = [...classNames];
-  const valueTitle = normalize ? 'fraction of true class' : 'samples (count)';
+  const max = rows.reduce((m, r) => Math.max(m, r.value), 1e-12);
+  const labelFontSize = n <= 20 ? 12 : 10;
+  const longest = classNames.reduce((m, c) => Math.max(m, estimateTextWidth(c, labelFontSize)), 0);
+  // Room left of the matrix: padding, y title, labels, tick and padding; right: padding.
+  const fit = Math.floor((NOTEBOOK_WIDTH - 2 * FIGURE_CONFIG.padding - 22 - longest - 10) / n);
+  const cell = options.cellSize ?? Math.max(12, Math.min(36, fit));
+  const valueFontSize = Math.max(7, Math.min(12, Math.floor(cell / 2)));
+  const valueTitle = normalize ? 'share of true class (%)' : 'texts (count)';
   const layer: VegaLiteSpec[] = [
     {
       mark: { type: 'rect' },
@@ -64,27 +109,33 @@ export function confusionMatrixSpec(
             range: ['#ffffff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'],
             interpolate: 'rgb',
           },
-          legend: { gradientLength: Math.min(300, cell * n), titleLimit: 400 },
+          legend: {
+            orient: n > 20 ? 'bottom' : 'right',
+            direction: n > 20 ? 'horizontal' : 'vertical',
+            gradientLength: Math.min(300, cell * n),
+            titleLimit: 400,
+            ...(normalize ? { format: '.0%' } : {}),
+          },
         },
         tooltip: [
           { field: 'truth', title: 'true' },
           { field: 'predicted' },
           { field: 'count' },
-          ...(normalize ? [{ field: 'value', format: '.3f', title: 'fraction' }] : []),
+          ...(normalize ? [{ field: 'value', format: '.1%', title: 'share of true class' }] : []),
         ],
       },
     },
   ];
   if (showValues) {
     layer.push({
-      mark: { type: 'text', fontSize: Math.max(8, Math.min(12, cell / 3)) },
+      transform: [{ filter: "datum.label !== ''" }],
+      mark: { type: 'text', fontSize: valueFontSize },
       encoding: {
-        text: { field: 'value', type: 'quantitative', format: normalize ? '.2f' : 'd' },
+        text: { field: 'label', type: 'nominal' },
         color: { condition: { test: `datum.value > ${max / 2}`, value: 'white' }, value: 'black' },
       },
     });
   }
-  const labelFontSize = Math.max(9, Math.min(12, cell * 0.6));
   return figure(options, {
     width: cell * n,
     height: cell * n,
@@ -95,14 +146,14 @@ export function confusionMatrixSpec(
         type: 'nominal',
         sort: order,
         title: 'predicted class',
-        axis: { labelAngle: -60, labelFontSize, labelOverlap: false },
+        axis: { labelAngle: n > 20 ? -90 : -45, labelFontSize, labelOverlap: false, labelLimit: 0 },
       },
       y: {
         field: 'truth',
         type: 'nominal',
         sort: order,
         title: 'true class',
-        axis: { labelFontSize, labelOverlap: false },
+        axis: { labelFontSize, labelOverlap: false, labelLimit: 0 },
       },
     },
     layer,
@@ -116,12 +167,14 @@ export interface CurveWithAuc {
   auc: number;
 }
 
+/** Per-class ROC curves and optional micro/macro averages (`multiclassRocCurves`' shape). */
 export interface RocCurvesInput {
   perClass: readonly (CurveWithAuc & { label: string | number })[];
   micro?: CurveWithAuc;
   macro?: CurveWithAuc;
 }
 
+/** Options of `rocCurvesSpec`. */
 export interface RocCurvesOptions extends FigureOptions {
   /** Display name per class label (default: the label). */
   classNames?: Readonly<Record<string, string>> | readonly string[];
@@ -221,84 +274,6 @@ export function rocCurvesSpec(roc: RocCurvesInput, options: RocCurvesOptions): V
   });
 }
 
-export interface EmbeddingScatterOptions extends FigureOptions {
-  /** Axis titles (default 'UMAP 1 (arbitrary units)', 'UMAP 2 (arbitrary units)'). */
-  xTitle?: string;
-  yTitle?: string;
-  /** Legend title (default 'category'). */
-  colorTitle?: string;
-  /** Point area in px² (default 10) and opacity (default 0.6). */
-  pointSize?: number;
-  opacity?: number;
-  /** Optional hover text per point (e.g. the headline); adds to SVG size. */
-  tooltips?: readonly string[];
-}
-
-/** 2-D embedding map, one point per sample, coloured by category with a legend. */
-export function embeddingScatterSpec(
-  points: readonly (readonly [number, number])[] | readonly (readonly number[])[],
-  categories: readonly string[],
-  options: EmbeddingScatterOptions,
-): VegaLiteSpec {
-  const fn = 'embeddingScatterSpec';
-  if (points.length === 0 || points.length !== categories.length) {
-    throw new Error(
-      `${fn}: 'points' and 'categories' must be non-empty and of the same length; got ${points.length} and ` +
-        `${categories.length}.`,
-    );
-  }
-  const rows = points.map((p, i) => {
-    if (p.length !== 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
-      throw new Error(`${fn}: each point must be [x, y] with finite numbers; got ${JSON.stringify(p)} at index ${i}.`);
-    return options.tooltips
-      ? { x: p[0], y: p[1], c: categories[i], t: options.tooltips[i] }
-      : { x: p[0], y: p[1], c: categories[i] };
-  });
-  const domain = [...new Set(categories)].sort();
-  return figure(options, {
-    width: options.width ?? 560,
-    height: options.height ?? 480,
-    data: { values: rows },
-    mark: { type: 'circle', size: options.pointSize ?? 10, opacity: options.opacity ?? 0.6 },
-    encoding: {
-      x: {
-        field: 'x',
-        type: 'quantitative',
-        title: options.xTitle ?? 'UMAP 1 (arbitrary units)',
-        scale: { zero: false, nice: false },
-      },
-      y: {
-        field: 'y',
-        type: 'quantitative',
-        title: options.yTitle ?? 'UMAP 2 (arbitrary units)',
-        scale: { zero: false, nice: false },
-      },
-      color: {
-        field: 'c',
-        type: 'nominal',
-        title: options.colorTitle ?? 'category',
-        scale: { domain, range: categoricalPalette(domain.length) },
-        legend: {
-          columns: domain.length > 24 ? 2 : 1,
-          symbolLimit: 0,
-          symbolOpacity: 1,
-          symbolSize: 60,
-          labelFontSize: 10,
-          rowPadding: 1,
-        },
-      },
-      ...(options.tooltips
-        ? {
-            tooltip: [
-              { field: 't', title: 'text' },
-              { field: 'c', title: 'category' },
-            ],
-          }
-        : {}),
-    },
-  });
-}
-
 /** Render `confusionMatrixSpec` to SVG. */
 export const confusionMatrixFigure = (
   matrix: readonly (readonly number[])[],
@@ -308,9 +283,3 @@ export const confusionMatrixFigure = (
 /** Render `rocCurvesSpec` to SVG. */
 export const rocCurvesFigure = (roc: RocCurvesInput, options: RocCurvesOptions) =>
   renderSvg(rocCurvesSpec(roc, options));
-/** Render `embeddingScatterSpec` to SVG. */
-export const embeddingScatterFigure = (
-  points: Parameters<typeof embeddingScatterSpec>[0],
-  categories: readonly string[],
-  options: EmbeddingScatterOptions,
-) => renderSvg(embeddingScatterSpec(points, categories, options));

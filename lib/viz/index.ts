@@ -2,8 +2,17 @@
  * Static figures (SVG strings via Vega-Lite, PNG via sharp) and notebook display.
  * In tslab notebooks import `./lib/viz/index` (tslab does not resolve folders).
  */
-export { renderSvg, svgToPng, saveFigure, showFigure, showFigureAsPng, esmImport, type VegaLiteSpec } from './render';
-export { FIGURE_CONFIG, categoricalPalette, type FigureOptions } from './theme';
+export {
+  renderSvg,
+  svgToPng,
+  saveFigure,
+  showFigure,
+  showFigureAsPng,
+  esmImport,
+  type PngOptions,
+  type VegaLiteSpec,
+} from './render';
+export { FIGURE_CONFIG, NOTEBOOK_WIDTH, categoricalPalette, estimateTextWidth, type FigureOptions } from './theme';
 export {
   histogramSpec,
   histogramFigure,
@@ -11,25 +20,38 @@ export {
   categoryBarFigure,
   trainingCurvesSpec,
   trainingCurvesFigure,
-  modelComparisonSpec,
-  modelComparisonFigure,
   type HistogramOptions,
   type CategoryBarOptions,
   type TrainingHistory,
   type TrainingCurvesOptions,
+} from './charts-data';
+export {
+  modelComparisonSpec,
+  modelComparisonFigure,
   type ModelScore,
   type ModelComparisonOptions,
-} from './charts-data';
+} from './model-comparison';
 export {
   confusionMatrixSpec,
   confusionMatrixFigure,
   rocCurvesSpec,
   rocCurvesFigure,
-  embeddingScatterSpec,
-  embeddingScatterFigure,
   type ConfusionMatrixOptions,
   type CurveWithAuc,
   type RocCurvesInput,
   type RocCurvesOptions,
-  type EmbeddingScatterOptions,
 } from './charts-eval';
+export {
+  embeddingScatterSpec,
+  embeddingScatterFigure,
+  categoryMedians,
+  type EmbeddingScatterOptions,
+} from './embedding-map';
+export {
+  layoutLabels,
+  nearestBoxPoint,
+  type LabelRequest,
+  type PlacedLabel,
+  type LabelLayoutOptions,
+} from './label-layout';
+export { sceneItems, boxesOverlap, overlaps, type SceneItem, type Point } from './scene';

@@ -16,6 +16,8 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 interface VegaView {
   toSVG(scaleFactor?: number): Promise<string>;
+  runAsync(): Promise<unknown>;
+  scenegraph(): unknown;
   finalize(): void;
 }
 interface VegaModule {
@@ -38,7 +40,8 @@ export function esmImport<T = any>(specifier: string): Promise<T> {
 
 let libs: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | undefined;
 
-function loadVega(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
+/** vega and vega-lite, loaded once (ES modules, through `esmImport`). */
+export function loadVega(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
   libs ??= Promise.all([esmImport<VegaModule>('vega'), esmImport<VegaLiteModule>('vega-lite')]).then(([vega, vl]) => ({
     vega,
     vl,
@@ -59,22 +62,41 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
-/** Rasterise an SVG string to PNG bytes; `scale` 2 doubles the pixel size (default 2, for sharp text). */
-export async function svgToPng(svg: string, options: { scale?: number } = {}): Promise<Buffer> {
+/** Options of `svgToPng`. */
+export interface PngOptions {
+  /** Pixels per CSS pixel: 2 (default) keeps text sharp on high-density screens. */
+  scale?: number;
+  /**
+   * Quantise to an indexed palette of at most this many colours (libimagequant through sharp, no
+   * dithering), or `false` for full colour. Default 128: figures are flat colours and anti-aliased
+   * text, and a 41 × 41 confusion matrix drops from ~250 KB to ~100 KB with no visible change.
+   */
+  palette?: number | false;
+}
+
+/** Rasterise an SVG string to PNG bytes (see `PngOptions`: scale 2, palette of 128 colours by default). */
+export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Buffer> {
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 8)) throw new Error(`svgToPng: 'scale' must be in (0, 8]; got ${scale}.`);
+  const palette = options.palette ?? 128;
+  if (palette !== false && !(Number.isInteger(palette) && palette >= 2 && palette <= 256))
+    throw new Error(`svgToPng: 'palette' must be an integer from 2 to 256, or false; got ${palette}.`);
   const mod = await esmImport('sharp');
   const sharp = (mod.default ?? mod) as (
     input: Buffer,
     options: { density: number },
-  ) => { png(): { toBuffer(): Promise<Buffer> } };
+  ) => { png(options?: Record<string, unknown>): { toBuffer(): Promise<Buffer> } };
+  const png =
+    palette === false
+      ? { compressionLevel: 9 }
+      : { compressionLevel: 9, palette: true, colours: palette, dither: 0, effort: 10 };
   return sharp(Buffer.from(svg), { density: 72 * scale })
-    .png()
+    .png(png)
     .toBuffer();
 }
 
 /** Write a figure to `path`: `.svg` as is, `.png` rasterised (creates the folder). */
-export async function saveFigure(svg: string, path: string, options: { scale?: number } = {}): Promise<void> {
+export async function saveFigure(svg: string, path: string, options: PngOptions = {}): Promise<void> {
   const ext = extname(path).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') throw new Error(`saveFigure: 'path' must end in .svg or .png; got '${path}'.`);
   await mkdir(dirname(path), { recursive: true });
@@ -104,10 +126,10 @@ export function showFigure(svg: string): void {
 }
 
 /**
- * Display a figure as PNG (`image/png`): for scatter plots with thousands of
- * points, whose SVG runs to megabytes while the PNG stays a few hundred kB.
+ * Display a figure as PNG (`image/png`, quantised: see `PngOptions`): for scatter plots with
+ * thousands of points and large heatmaps, whose SVG runs to megabytes while the PNG stays ~100 KB.
  */
-export async function showFigureAsPng(svg: string, options: { scale?: number } = {}): Promise<void> {
+export async function showFigureAsPng(svg: string, options: PngOptions = {}): Promise<void> {
   const display = tslabDisplay('showFigureAsPng');
   display.png(await svgToPng(svg, options));
 }

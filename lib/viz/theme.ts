@@ -11,6 +11,21 @@ export interface FigureOptions {
   height?: number;
 }
 
+/**
+ * Width in CSS pixels at which GitHub shows a notebook's figures (wider ones are
+ * scaled down, and their labels with them): the width figures are laid out for.
+ */
+export const NOTEBOOK_WIDTH = 830;
+
+/**
+ * Estimated width in pixels of `text` at `fontSize` px: Vega's own estimate without a
+ * canvas (0.8 em per character), wider than DejaVu Sans or Helvetica set it, so
+ * layouts computed with it leave room rather than overlap.
+ */
+export function estimateTextWidth(text: string, fontSize: number): number {
+  return 0.8 * text.length * fontSize;
+}
+
 /** Vega-Lite config: white background, legible fonts for static images. */
 export const FIGURE_CONFIG = {
   background: 'white',
@@ -23,12 +38,40 @@ export const FIGURE_CONFIG = {
   view: { stroke: '#bbb' },
 } as const;
 
-/** Title block with an optional subtitle. */
-export function titleBlock(options: FigureOptions): { text: string; subtitle?: string } {
+/**
+ * Break `text` into lines of at most `maxWidth` estimated pixels at `fontSize`, at spaces
+ * (a single word longer than the line stays whole).
+ */
+export function wrapText(text: string, maxWidth: number, fontSize: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && estimateTextWidth(next, fontSize) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  return line ? [...lines, line] : lines;
+}
+
+/**
+ * Title block with an optional subtitle, each wrapped to `NOTEBOOK_WIDTH` (a long
+ * subtitle would otherwise widen the figure past it).
+ */
+export function titleBlock(options: FigureOptions): { text: string | string[]; subtitle?: string | string[] } {
   if (typeof options.title !== 'string' || options.title.trim() === '') {
     throw new Error(`figure: 'title' must be a non-empty string; got ${JSON.stringify(options.title)}.`);
   }
-  return options.subtitle ? { text: options.title, subtitle: options.subtitle } : { text: options.title };
+  const room = NOTEBOOK_WIDTH - 2 * FIGURE_CONFIG.padding;
+  const lines = (t: string, size: number) => {
+    const l = wrapText(t, room, size);
+    return l.length === 1 ? l[0] : l;
+  };
+  const text = lines(options.title, FIGURE_CONFIG.title.fontSize);
+  return options.subtitle
+    ? { text, subtitle: lines(options.subtitle, FIGURE_CONFIG.title.subtitleFontSize) }
+    : { text };
 }
 
 /** Top-level spec: schema, title, config. */

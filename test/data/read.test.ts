@@ -54,7 +54,7 @@ describe('bad input, policy skip: counted and reported with file, line and reaso
         [3, 'expected a JSON object, got an array'],
         [4, "missing field 'category'"],
         [6, "field 'headline' must be a string or a number; got null"],
-        [7, "empty text field 'headline'"],
+        [7, "empty text: field 'headline' is empty"],
         [8, "empty label field 'category'"],
         [9, "field 'headline' must be a string or a number; got an array"],
       ],
@@ -163,7 +163,7 @@ describe('JSON arrays and CSV', () => {
     assert.deepEqual(ds.categories, ['sports', 'politics']);
     assert.deepEqual(
       ds.skipped.map((s) => [s.line, s.reason]),
-      [[5, "missing field 'description'"]],
+      [[5, '2 fields, header has 3']],
     );
   });
   test('a CSV with an unclosed quote is an error with its line', () => {

@@ -116,14 +116,14 @@ describe('safetensors', () => {
     ]);
     assert.throws(() => decodeSafetensors(big), /I64 tensor 'l' holds 1099511627776, outside int32/);
     const bad = handMade([{ name: 'w', dtype: 'F32', shape: [3], bytes: new Uint8Array(8) }]);
-    assert.throws(() => decodeSafetensors(bad), /tensor 'w' .* spans 8 bytes but shape \[3\] of F32 needs 12/);
+    assert.throws(() => decodeSafetensors(bad), /tensor 'w' spans 8 bytes but shape \[3\] of F32 needs 12/);
     const odd = handMade([{ name: 'q', dtype: 'Q4', shape: [1], bytes: new Uint8Array(1) }]);
-    assert.throws(() => decodeSafetensors(odd), /tensor 'q' .* has dtype 'Q4'/);
+    assert.throws(() => decodeSafetensors(odd), /tensor 'q' has dtype "Q4"/);
     const dir = await mkdtemp(join(tmpdir(), 'st-'));
     try {
       const p = join(dir, 'junk.safetensors');
       await writeFile(p, 'this is not a safetensors file at all');
-      await assert.rejects(readSafetensors(p), /junk.safetensors' declares a header of \d+ bytes/);
+      await assert.rejects(readSafetensors(p), /junk.safetensors: declares a header of \d+ bytes/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

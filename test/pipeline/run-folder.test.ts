@@ -7,7 +7,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/index';
@@ -338,7 +347,7 @@ describe('run folders (issue 12 cases 1–3)', () => {
     await assert.rejects(
       runPipeline(args(out), quiet()),
       new RegExp(
-        `^Error: run folder: '${join(out, 'report.json')}' is not valid JSON: .*\\. Move it away \\(a run with --stages evaluate writes the results again\\), use another --out, or add --overwrite to replace it\\.$`,
+        `^Error: run folder: ${join(out, 'report.json')}: not valid JSON \\(.*\\); expected the pipeline report\\. Move it away \\(a run with --stages evaluate writes the results again\\), use another --out, or add --overwrite to replace it\\.$`,
       ),
     );
     const q = quiet();
@@ -349,7 +358,12 @@ describe('run folders (issue 12 cases 1–3)', () => {
     writeFileSync(join(out, 'frozen', 'stage.json'), 'not json');
     rmSync(join(out, 'trained', 'stage.json'));
     await assert.rejects(runPipeline(args(out), quiet()), (e: Error) => {
-      assert.match(e.message, new RegExp(`'${join(out, 'frozen', 'stage.json')}' is not valid JSON: .* \\(frozen\\)`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `${join(out, 'frozen', 'stage.json')}: not valid JSON \\(.*\\); expected the frozen stage's record\\. \\(frozen\\)`,
+        ),
+      );
       assert.match(
         e.message,
         /no stage record \('.*trained\/stage\.json' is missing: the folder was made by an older version or by hand\), so its settings are unknown \(trained\)/,
@@ -419,6 +433,31 @@ describe('run folders (issue 12 cases 1–3)', () => {
     });
     assert.ok(!existsSync(out));
   });
+});
+
+test("the data checks' warnings go to the log and the report (issue 13 case 7)", async () => {
+  const dir = tempDir('data-warnings-');
+  const csv = writeNewsCsv(dir);
+  appendFileSync(csv, 'weather,"rain again tomorrow"\n');
+  const q = quiet();
+  const out = join(dir, 'run');
+  const report = await runPipeline(
+    configFromArgs([...smallRunArgs(csv, out), '--split', 'stratified', '--stages', 'siamese']),
+    q,
+  );
+  const warning =
+    /^data: P×K batches leave out 1 class with a single row in the \d+ training texts .*: weather \(1\)\.$/;
+  assert.ok(
+    q.lines.some((l) => warning.test(l)),
+    q.lines.join('\n'),
+  );
+  assert.equal(report.warnings.filter((w) => warning.test(w)).length, 1);
+  const again = await runPipeline(
+    configFromArgs([...smallRunArgs(csv, out), '--split', 'stratified', '--stages', 'siamese']),
+    quiet(),
+  );
+  assert.equal(again.warnings.filter((w) => warning.test(w)).length, 1, 'replaced, not repeated, by a rerun');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('stale results are flagged when their model trained further without evaluate', () => {

@@ -89,7 +89,7 @@ describe('figures render to valid SVG with titles and labels', () => {
         'Confusion matrix',
         'true class',
         'predicted class',
-        normalize ? 'fraction of true class' : 'samples (count)',
+        normalize ? 'share of true class (%)' : 'texts (count)',
       ]);
       for (const n of NAMES) assert.equal(p.texts.filter((t) => t === n).length, 2, `${n} labels both axes`);
     }
@@ -132,13 +132,23 @@ describe('figures render to valid SVG with titles and labels', () => {
     );
   });
 
-  test('embedding scatter: 8,000 points coloured by 41 categories, every category in the legend', async () => {
+  test('embedding scatter: 8,000 points in 41 categories, every category named once on the map (no legend)', async () => {
     const r = lcg(4);
     const pts = Array.from({ length: 8000 }, () => [r() * 10, r() * 10] as [number, number]);
     const cats = pts.map((_, i) => NAMES[i % 41]);
     const p = parseSvg(await embeddingScatterFigure(pts, cats, { title: 'Embedding map' }));
-    assertTexts(p, ['Embedding map', 'UMAP 1 (arbitrary units)', 'UMAP 2 (arbitrary units)', 'category', ...NAMES]);
+    assertTexts(p, ['Embedding map', 'UMAP 1 (arbitrary units)', 'UMAP 2 (arbitrary units)', ...NAMES]);
+    for (const n of NAMES) assert.equal(p.texts.filter((t) => t === n).length, 2, `${n}: a label and its halo`);
+    assert.ok(!p.texts.includes('category'), 'no legend');
     assert.ok(p.count('path') >= 8000, 'one mark per point');
+    const few = parseSvg(
+      await embeddingScatterFigure(
+        pts.slice(0, 50),
+        pts.slice(0, 50).map((_, i) => `c${i % 5}`),
+        { title: 't' },
+      ),
+    );
+    assertTexts(few, ['category', 'c0', 'c4']); // up to 10 categories: a legend
   });
 
   test('model comparison: grouped bars with values and reference ticks', async () => {
