@@ -1,4 +1,5 @@
 /** Plain-text (markdown) tables of benchmark reports. */
+import { formatEngines } from './engines';
 import type { BenchReport, Skip } from './run';
 
 const f = (x: number | undefined, digits = 1): string =>
@@ -57,6 +58,12 @@ export function formatReports(reports: BenchReport[]): string {
       }
     }
   }
+  const engines = reports.flatMap((r) =>
+    r.models.flatMap((m) =>
+      m.inference.flatMap((c) => (c.engines ? [{ model: m.name, backend: r.backend.name, c: c.engines }] : [])),
+    ),
+  );
+  if (engines.length) out.push(formatEngines(engines));
   const skips = reports.flatMap((r) => r.skipped.map((s) => ({ ...s, model: `${s.model} (${r.backend.name})` })));
   if (skips.length) out.push('', 'Skipped:', ...skips.map(skipLine));
   return out.join('\n');

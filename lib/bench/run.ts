@@ -18,6 +18,9 @@ import { memorySnapshot, type MemorySnapshot } from './memory';
 import { loadPeer, maxAbsDiff, onnxExportDir, onnxExportProblem, type PeerModel } from './peer';
 import { timeRepeated } from './stats';
 import { inferOnce, syntheticBatch, TrainingBench } from './workloads';
+import { compareEngines, type EngineComparison } from './engines';
+import { tfjsEmbedder, type SentenceEmbedder } from '../heads/embedder';
+import { onnxEmbedder } from '../onnx/runtime';
 
 export interface BenchCase {
   seqLength: number;
@@ -51,6 +54,8 @@ export interface BenchSettings {
   /** Run the ONNX Runtime peer where an export exists. */
   peer: boolean;
   train: boolean;
+  /** Also time ONNX Runtime on our own TypeScript export (lib/onnx), interleaved with TF.js (default true). */
+  onnxEngine?: boolean;
 }
 
 /** Full run: seq 32 and 128 x batch 32 and 64, up to 3 timed runs per case. */
@@ -89,6 +94,8 @@ export interface InferenceResult extends CaseResult {
   peer?: CaseResult & { maxAbsDiffPooled: number };
   /** ours / peer throughput. */
   ratio?: number;
+  /** TF.js vs ONNX Runtime on our own export, same batch, interleaved (lib/bench/engines). */
+  engines?: EngineComparison;
 }
 
 export interface TrainingResult extends CaseResult {
@@ -228,6 +235,8 @@ export async function runBench(
       }
     }
     encoder.trainable = false;
+    const onnxEngine: SentenceEmbedder | undefined =
+      settings.onnxEngine === false ? undefined : await onnxEmbedder(encoder);
     const tooLong = (c: BenchCase, workload: Skip['workload']): boolean => {
       if (c.seqLength <= config.maxPositionEmbeddings) return false;
       skipped.push({
@@ -278,13 +287,19 @@ export async function runBench(
         };
         r.ratio = r.perSecond / r.peer.perSecond;
       }
+      if (onnxEngine) {
+        const budget = { budgetS: settings.caseBudgetS, maxRepeats: settings.maxRepeats };
+        r.engines = await compareEngines(tfjsEmbedder(encoder, info.name), onnxEngine, encoded, budget);
+      }
       report.inference.push(r);
       log(
         `  ${r.perSecond.toFixed(1)} ` +
-          `texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}`,
+          `texts/s${r.peer ? `; peer ${r.peer.perSecond.toFixed(1)} texts/s, ratio ${r.ratio!.toFixed(2)}` : ''}` +
+          `${r.engines ? `; ONNX Runtime (our export) ${r.engines.onnx.perSecond.toFixed(1)} texts/s` : ''}`,
       );
     }
     await peer?.dispose();
+    await onnxEngine?.dispose();
     encoder.trainable = true;
     if (settings.train) {
       const tokenLimit = trainingTokenLimit(info.name, config);

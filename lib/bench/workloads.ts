@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, TokenBatch } from '../model/types';
 import { TRAINING_DEFAULTS } from '../heads/defaults';
-import { makeAdam } from '../train/optimizer';
+import { makeAdam, type Adam } from '../train/optimizer';
 import { SiameseModel } from '../heads/siamese';
 import { disposeTokenBatch, toTokenBatch, type EncodedBatch } from '../tokenizer/types';
 import type { LabeledBatch } from '../train/types';
@@ -53,7 +53,7 @@ export async function inferOnce(encoder: Encoder, batch: TokenBatch): Promise<Fl
 /** A siamese model, its Adam and a fixed labelled batch, stepped by `step()`; `dispose()` frees all. */
 export class TrainingBench {
   readonly model: SiameseModel;
-  readonly optimizer: tf.AdamOptimizer;
+  readonly optimizer: Adam;
   readonly batch: LabeledBatch<TokenBatch>;
 
   /** Takes ownership of `encoder`. */
@@ -70,7 +70,9 @@ export class TrainingBench {
   /** One optimizer step; returns the loss before the update. */
   async step(): Promise<number> {
     const vars = this.model.trainableVariables();
-    const { value, grads } = tf.variableGrads(() => this.model.lossFn(this.batch, true), vars);
+    // Dropout masks seeded per step, as the trainer does (models with dropout > 0 need a seed).
+    const seed = `${this.model.options.seed}:${this.optimizer.iterations}`;
+    const { value, grads } = tf.variableGrads(() => this.model.lossFn(this.batch, true, undefined, seed), vars);
     try {
       this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
       return (await value.data())[0];

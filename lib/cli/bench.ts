@@ -10,6 +10,7 @@ import { encodeHeadlines, formatHeadlines } from '../bench/headlines';
 import { defaultModels, FULL_SETTINGS, QUICK_SETTINGS, runBench, type BenchReport } from '../bench/run';
 
 const HELP = `Usage: npm run bench -- [--quick] [--json] [--backend LIST] [--models LIST] [--no-peer] [--no-train]
+                              [--no-onnx]
        npm run bench -- --headlines [N] [--backend NAME] [--json]
 
 Measures, on the TF.js backend(s), for ALBERT-base (random weights) and the tiny golden models:
@@ -27,6 +28,8 @@ writes .cache/onnx/<model>; without it the peer is skipped, with the reason).
     .map((m) => m.name)
     .join(', ')}
   --no-peer        skip transformers.js;  --no-train  skip training
+  --no-onnx        skip ONNX Runtime on our own TypeScript export (by default timed against TF.js,
+                   interleaved, on every inference case)
   --headlines [N]  instead: embed N (default all 36,900) HuffPost headlines with the ALBERT-base
                    export (length-bucketed batches of 64) on the backend and with ONNX Runtime;
                    reads SHARED_DIR (default ../shared)`;
@@ -41,6 +44,7 @@ const { values, positionals } = parseArgsOrExit(
       models: { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
       'no-train': { type: 'boolean', default: false },
+      'no-onnx': { type: 'boolean', default: false },
       headlines: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,6 +77,7 @@ async function runOne(backend: BackendChoice, peer: boolean): Promise<BenchRepor
   const settings = { ...(values.quick ? QUICK_SETTINGS : FULL_SETTINGS) };
   settings.peer = peer && !values['no-peer'];
   settings.train = !values['no-train'];
+  settings.onnxEngine = !values['no-onnx'];
   let models = defaultModels();
   if (values.models) {
     const wanted = values.models.split(',').map((s) => s.trim());
@@ -93,6 +98,7 @@ function runChild(backend: BackendChoice, peer: boolean): Promise<BenchReport> {
   if (values.models) args.push('--models', values.models);
   if (!peer || values['no-peer']) args.push('--no-peer');
   if (values['no-train']) args.push('--no-train');
+  if (values['no-onnx']) args.push('--no-onnx');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -13,6 +13,15 @@ export function makeRandom(seed: number | string): Random {
   return () => prng.quick();
 }
 
+/**
+ * Counter-based seeds: call i returns `${base}:${i}`, so the i-th draw's seed depends only on `base` and `i`
+ * (not on how many draws other code made). Dropout masks use it: base = (run seed, step), one call per mask.
+ */
+export function seedSequence(base: number | string): () => string {
+  let i = 0;
+  return () => `${base}:${i++}`;
+}
+
 /** Uniform integer in [0, n). */
 export function randomInt(random: Random, n: number): number {
   return Math.floor(random() * n);

@@ -6,7 +6,7 @@
  * - siamese classifier: the siamese-tuned encoder frozen, its pooled output → head.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Encoder, TokenBatch } from '../model/types';
+import type { EmbedOptions, Encoder, TokenBatch } from '../model/types';
 import type { LabeledBatch, StepOutputs, TrainableModel } from '../train/types';
 import { correctCount, sparseCategoricalCrossentropy, type CrossEntropyReduction } from './cross-entropy';
 import { Dense } from './dense';
@@ -85,8 +85,8 @@ export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch
     }
   }
 
-  /** Logits `[B, C]` of a token batch. */
-  logits(tokens: TokenBatch, opts: { training?: boolean } = {}): tf.Tensor2D {
+  /** Logits `[B, C]` of a token batch (dropout in the encoder when training, seeded by `opts.seed`). */
+  logits(tokens: TokenBatch, opts: EmbedOptions = {}): tf.Tensor2D {
     return tf.tidy(() => this.head.logits(this.encoder.embed(tokens, opts)));
   }
 
@@ -95,8 +95,11 @@ export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch
     return tf.tidy(() => tf.softmax(this.logits(tokens)));
   }
 
-  lossFn(batch: LabeledBatch<TokenBatch>, training: boolean, outputs?: StepOutputs): tf.Scalar {
-    return tf.tidy(() => this.head.lossFromLogits(batch.labels, this.logits(batch.inputs, { training }), outputs));
+  /** Weighted cross-entropy; `seed` seeds the encoder's dropout masks when training (see TrainableModel). */
+  lossFn(batch: LabeledBatch<TokenBatch>, training: boolean, outputs?: StepOutputs, seed?: string): tf.Scalar {
+    return tf.tidy(() =>
+      this.head.lossFromLogits(batch.labels, this.logits(batch.inputs, { training, seed }), outputs),
+    );
   }
 
   trainableVariables(): tf.Variable[] {

@@ -8,45 +8,43 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
-import {
-  disposeTokenBatch,
-  toTokenBatch,
-  type BatchEncoder,
-  type EncodedBatch,
-  type Padding,
-} from '../tokenizer/types';
+import type { BatchEncoder, EncodedBatch, Padding } from '../tokenizer/types';
 import type { FeatureMatrix } from '../train/batches';
+import { isSentenceEmbedder, tfjsEmbedder, type SentenceEmbedder } from './embedder';
 
-/** Encoder sentence vectors (`encoder.embed`, inference mode) of every batch, stacked: `[N, H]`. */
+/**
+ * Sentence vectors of every batch, stacked: `[N, dim]`. `source` is an Encoder (`encoder.embed`, inference mode,
+ * on TF.js) or any SentenceEmbedder (e.g. the same encoder exported to ONNX Runtime, lib/onnx/runtime.ts).
+ */
 export async function computeFeatures(
-  encoder: Encoder,
+  source: Encoder | SentenceEmbedder,
   batches: Iterable<EncodedBatch>,
   onBatch?: (rowsDone: number) => void,
 ): Promise<FeatureMatrix> {
+  const embedder = isSentenceEmbedder(source) ? source : tfjsEmbedder(source);
   const parts: Float32Array[] = [];
   let rows = 0;
   for (const encoded of batches) {
-    const tokens = toTokenBatch(encoded);
-    try {
-      const emb = encoder.embed(tokens, { training: false }); // [B, H]
-      parts.push((await emb.data()) as Float32Array);
-      emb.dispose();
-    } finally {
-      disposeTokenBatch(tokens);
+    const v = await embedder.embed(encoded); // [B, dim]
+    if (v.length !== encoded.batchSize * embedder.dim) {
+      throw new Error(
+        `computeFeatures: the ${embedder.name} embedder returned ${v.length} values for ${encoded.batchSize} rows of ` +
+          `${embedder.dim}.`,
+      );
     }
+    parts.push(v);
     rows += encoded.batchSize;
     onBatch?.(rows);
   }
-  const data = new Float32Array(rows * encoder.hiddenSize);
+  const data = new Float32Array(rows * embedder.dim);
   let offset = 0;
   for (const p of parts) {
     data.set(p, offset);
     offset += p.length;
   }
-  return { data, rows, cols: encoder.hiddenSize };
+  return { data, rows, cols: embedder.dim };
 }
 
 /** Tokenize `texts` in batches of `batchSize` (lazily). */
@@ -91,6 +89,11 @@ export interface CachedFeatureOptions {
   /** Other settings that change the features (e.g. the tokenizer folder, the text mode); part of the key. */
   settings?: Record<string, string | number | boolean>;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  /**
+   * Computes the features instead of `encoder` on TF.js (e.g. its ONNX export on ONNX Runtime); `encoder` still
+   * identifies them. A non-TF.js engine is part of the key (its vectors differ in the last float digits).
+   */
+  embedder?: SentenceEmbedder;
 }
 
 export interface CachedFeatures {
@@ -102,7 +105,10 @@ export interface CachedFeatures {
   path?: string;
 }
 
-/** Features of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings. */
+/**
+ * Features of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings;
+ * computed by `opts.embedder` when given, else by `encoder` on TF.js.
+ */
 export async function cachedFeatures(
   encoder: Encoder,
   tokenizer: BatchEncoder,
@@ -121,6 +127,8 @@ export async function cachedFeatures(
     maxLength: opts.maxLength,
     padding: opts.padding ?? 'longest',
     settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+    // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
+    ...(opts.embedder && opts.embedder.engine !== 'tfjs' ? { engine: opts.embedder.engine } : {}),
   };
   const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
   const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
@@ -130,8 +138,14 @@ export async function cachedFeatures(
       return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, path };
     }
   }
+  if (opts.embedder && opts.embedder.dim !== encoder.hiddenSize) {
+    throw new Error(
+      `cachedFeatures: 'embedder' must give the encoder's ${encoder.hiddenSize}-wide sentence vectors; ` +
+        `${opts.embedder.name} gives ${opts.embedder.dim}.`,
+    );
+  }
   const features = await computeFeatures(
-    encoder,
+    opts.embedder ?? encoder,
     encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
     (done) => opts.onProgress?.(done, texts.length),
   );

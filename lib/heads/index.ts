@@ -25,3 +25,4 @@ export {
   type CachedFeatures,
 } from './features';
 export { TRAINING_DEFAULTS } from './defaults';
+export { tfjsEmbedder, isSentenceEmbedder, type SentenceEmbedder, type EngineKind } from './embedder';

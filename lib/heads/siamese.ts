@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tripletLoss, type TripletDistance, type TripletLossFn, type TripletLossName } from '../losses/index';
-import type { Encoder, TokenBatch } from '../model/types';
-import type { LabeledBatch, TrainableModel } from '../train/types';
+import type { EmbedOptions, Encoder, TokenBatch } from '../model/types';
+import type { LabeledBatch, StepOutputs, TrainableModel } from '../train/types';
 import { TRAINING_DEFAULTS } from './defaults';
 import { Dense } from './dense';
 
@@ -66,13 +66,14 @@ export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
     return tf.tidy(() => l2NormalizeRows(this.dense2.apply(this.dense1.apply(features))));
   }
 
-  /** L2-normalised embeddings `[B, E]` of a token batch. */
-  embed(tokens: TokenBatch, opts: { training?: boolean } = {}): tf.Tensor2D {
+  /** L2-normalised embeddings `[B, E]` of a token batch (dropout in the encoder when training, seeded by `seed`). */
+  embed(tokens: TokenBatch, opts: EmbedOptions = {}): tf.Tensor2D {
     return tf.tidy(() => this.head(this.encoder.embed(tokens, opts)));
   }
 
-  lossFn(batch: LabeledBatch<TokenBatch>, training: boolean): tf.Scalar {
-    return tf.tidy(() => this.loss(batch.labels, this.embed(batch.inputs, { training })));
+  /** Triplet loss of a batch; `seed` seeds the encoder's dropout masks when training (see TrainableModel). */
+  lossFn(batch: LabeledBatch<TokenBatch>, training: boolean, _outputs?: StepOutputs, seed?: string): tf.Scalar {
+    return tf.tidy(() => this.loss(batch.labels, this.embed(batch.inputs, { training, seed })));
   }
 
   headWeights(): Map<string, tf.Variable> {

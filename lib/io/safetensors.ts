@@ -376,9 +376,17 @@ export async function writeSafetensors(
   await writeFileAtomic(path, bytes);
 }
 
-/** Write a file atomically: temp file beside it, then rename over it. */
+/** Names of writeFileAtomic's temporary files, `.<name>.<pid>.<ms>.tmp` (groups: name, writer's pid, time). */
+export const ATOMIC_TEMP_FILE = /^\.(.+)\.(\d+)\.(\d+)\.tmp$/;
+
+/** The temporary file writeFileAtomic writes beside `path` before renaming it (matches ATOMIC_TEMP_FILE). */
+export function atomicTempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+}
+
+/** Write a file atomically: temp file beside it (atomicTempPath), then rename over it. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = atomicTempPath(path);
   try {
     await writeFile(tmp, data);
     await rename(tmp, path);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderConfig } from './config';
-import { activation, dropout, layerNorm, linear, selfAttention } from './layers';
+import { activation, layerNorm, linear, selfAttention, type Dropout } from './layers';
 import { albertLayerPrefix } from './layout';
 
 export type WeightGetter = (name: string) => tf.Tensor;
@@ -16,7 +16,7 @@ function albertLayer(
   x: tf.Tensor3D,
   maskAdd: tf.Tensor4D,
   c: EncoderConfig,
-  training: boolean,
+  drop: Dropout,
 ): tf.Tensor3D {
   const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
   const ctx = selfAttention(
@@ -29,12 +29,12 @@ function albertLayer(
     maskAdd,
     c.numAttentionHeads,
     c.attentionProbsDropoutProb,
-    training,
+    drop,
   );
-  const projected = dropout(linear(ctx, ...pair(`${p}.attention.dense`)), c.hiddenDropoutProb, training);
+  const projected = drop(linear(ctx, ...pair(`${p}.attention.dense`)), c.hiddenDropoutProb);
   const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.LayerNorm`), c.layerNormEps);
   const ffn = activation(linear(attnOut, ...pair(`${p}.ffn`)), c.hiddenAct); // [B, T, F]
-  const ffnOut = dropout(linear(ffn, ...pair(`${p}.ffn_output`)), c.hiddenDropoutProb, training); // [B, T, H]
+  const ffnOut = drop(linear(ffn, ...pair(`${p}.ffn_output`)), c.hiddenDropoutProb); // [B, T, H]
   return layerNorm(ffnOut.add(attnOut), ...pair(`${p}.full_layer_layer_norm`), c.layerNormEps) as tf.Tensor3D;
 }
 
@@ -44,7 +44,7 @@ export function albertStack(
   c: EncoderConfig,
   embedded: tf.Tensor3D,
   maskAdd: tf.Tensor4D,
-  training: boolean,
+  drop: Dropout,
   hidden?: tf.Tensor3D[],
 ): tf.Tensor3D {
   let x = linear(
@@ -59,7 +59,7 @@ export function albertStack(
     for (let inner = 0; inner < c.innerGroupNum; inner++) {
       const input = x;
       // One tidy per layer frees its intermediates at once (the gradient tape keeps what backprop needs).
-      x = tf.tidy(() => albertLayer(get, albertLayerPrefix(group, inner), input, maskAdd, c, training));
+      x = tf.tidy(() => albertLayer(get, albertLayerPrefix(group, inner), input, maskAdd, c, drop));
     }
     hidden?.push(x);
   }

@@ -1,7 +1,7 @@
 /** The BERT transformer stack (BERT, MiniLM, bge-small): num_hidden_layers post-LayerNorm layers. */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderConfig } from './config';
-import { activation, dropout, layerNorm, linear, selfAttention } from './layers';
+import { activation, layerNorm, linear, selfAttention, type Dropout } from './layers';
 import { bertLayerPrefix } from './layout';
 import type { WeightGetter } from './albert';
 
@@ -11,7 +11,7 @@ function bertLayer(
   x: tf.Tensor3D,
   maskAdd: tf.Tensor4D,
   c: EncoderConfig,
-  training: boolean,
+  drop: Dropout,
 ): tf.Tensor3D {
   const pair = (n: string): [tf.Tensor, tf.Tensor] => [get(`${n}.weight`), get(`${n}.bias`)];
   const ctx = selfAttention(
@@ -24,12 +24,12 @@ function bertLayer(
     maskAdd,
     c.numAttentionHeads,
     c.attentionProbsDropoutProb,
-    training,
+    drop,
   );
-  const projected = dropout(linear(ctx, ...pair(`${p}.attention.output.dense`)), c.hiddenDropoutProb, training);
+  const projected = drop(linear(ctx, ...pair(`${p}.attention.output.dense`)), c.hiddenDropoutProb);
   const attnOut = layerNorm(projected.add(x), ...pair(`${p}.attention.output.LayerNorm`), c.layerNormEps);
   const inter = activation(linear(attnOut, ...pair(`${p}.intermediate.dense`)), c.hiddenAct); // [B, T, F]
-  const out = dropout(linear(inter, ...pair(`${p}.output.dense`)), c.hiddenDropoutProb, training); // [B, T, H]
+  const out = drop(linear(inter, ...pair(`${p}.output.dense`)), c.hiddenDropoutProb); // [B, T, H]
   return layerNorm(out.add(attnOut), ...pair(`${p}.output.LayerNorm`), c.layerNormEps) as tf.Tensor3D;
 }
 
@@ -39,7 +39,7 @@ export function bertStack(
   c: EncoderConfig,
   embedded: tf.Tensor3D,
   maskAdd: tf.Tensor4D,
-  training: boolean,
+  drop: Dropout,
   hidden?: tf.Tensor3D[],
 ): tf.Tensor3D {
   let x = embedded;
@@ -47,7 +47,7 @@ export function bertStack(
   for (let i = 0; i < c.numHiddenLayers; i++) {
     const input = x;
     // One tidy per layer frees its intermediates at once (the gradient tape keeps what backprop needs).
-    x = tf.tidy(() => bertLayer(get, bertLayerPrefix(i), input, maskAdd, c, training));
+    x = tf.tidy(() => bertLayer(get, bertLayerPrefix(i), input, maskAdd, c, drop));
     hidden?.push(x);
   }
   return x;

@@ -5,10 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { albertStack } from './albert';
 import { bertStack } from './bert';
 import type { EncoderConfig } from './config';
-import { additiveMask, dropout, firstToken, layerNorm, linear, maskedMean } from './layers';
+import { additiveMask, firstToken, layerNorm, linear, makeDropout, maskedMean, type Dropout } from './layers';
 import { encoderLayout, initKind } from './layout';
 import {
   POOLINGS,
+  type EmbedOptions,
   type Encoder,
   type EncoderOutput,
   type ForwardOptions,
@@ -100,7 +101,7 @@ export class TransformerEncoder implements Encoder {
     return [shape[0], shape[1]];
   }
 
-  private embeddings(batch: TokenBatch, training: boolean): tf.Tensor3D {
+  private embeddings(batch: TokenBatch, drop: Dropout): tf.Tensor3D {
     const [, t] = batch.inputIds.shape;
     const words = tf.gather(this.get('embeddings.word_embeddings.weight'), batch.inputIds); // [B, T, E]
     const positionIds = tf.range(0, t, 1, 'int32'); // [T]
@@ -113,7 +114,7 @@ export class TransformerEncoder implements Encoder {
       this.get('embeddings.LayerNorm.bias'),
       this.config.layerNormEps,
     );
-    return dropout(normed, this.config.hiddenDropoutProb, training) as tf.Tensor3D;
+    return drop(normed, this.config.hiddenDropoutProb) as tf.Tensor3D;
   }
 
   private pool(last: tf.Tensor3D): tf.Tensor2D {
@@ -121,29 +122,31 @@ export class TransformerEncoder implements Encoder {
     return tf.tanh(linear(firstToken(last), this.get(`${p}.weight`), this.get(`${p}.bias`))) as tf.Tensor2D;
   }
 
+  /** Token states and pooled output; `opts.training` applies dropout with masks seeded by `opts.seed`. */
   forward(batch: TokenBatch, opts: ForwardOptions = {}): EncoderOutput {
     this.checkBatch(batch);
-    const training = opts.training ?? false;
+    const drop = makeDropout(opts.training ?? false, opts.seed, 'TransformerEncoder.forward');
     return tf.tidy(() => {
       const maskAdd = additiveMask(batch.attentionMask);
-      const embedded = this.embeddings(batch, training);
+      const embedded = this.embeddings(batch, drop);
       const hidden: tf.Tensor3D[] | undefined = opts.outputHiddenStates ? [] : undefined;
       const stack = this.modelType === 'albert' ? albertStack : bertStack;
-      const last = stack(this.get, this.config, embedded, maskAdd, training, hidden);
+      const last = stack(this.get, this.config, embedded, maskAdd, drop, hidden);
       const out: EncoderOutput = { lastHiddenState: last, pooledOutput: this.pool(last) };
       if (hidden) out.hiddenStates = hidden;
       return out as unknown as tf.TensorContainerObject;
     }) as unknown as EncoderOutput;
   }
 
-  embed(batch: TokenBatch, opts: { training?: boolean } = {}): tf.Tensor2D {
+  /** Sentence vectors `[B, H]` by `pooling`; dropout as in {@link forward}. */
+  embed(batch: TokenBatch, opts: EmbedOptions = {}): tf.Tensor2D {
     this.checkBatch(batch);
-    const training = opts.training ?? false;
     return tf.tidy(() => {
-      if (this.pooling === 'pooler') return this.forward(batch, { training }).pooledOutput;
+      if (this.pooling === 'pooler') return this.forward(batch, opts).pooledOutput;
+      const drop = makeDropout(opts.training ?? false, opts.seed, 'TransformerEncoder.embed');
       const maskAdd = additiveMask(batch.attentionMask);
       const stack = this.modelType === 'albert' ? albertStack : bertStack;
-      const last = stack(this.get, this.config, this.embeddings(batch, training), maskAdd, training);
+      const last = stack(this.get, this.config, this.embeddings(batch, drop), maskAdd, drop);
       return this.pooling === 'cls' ? firstToken(last) : maskedMean(last, batch.attentionMask);
     });
   }

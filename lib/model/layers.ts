@@ -3,6 +3,7 @@
  * Linear weights are in PyTorch's [out, in] layout (as stored in HF checkpoints).
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedSequence } from '../data/rng';
 import type { HiddenAct } from './config';
 import { batchMatMul, gelu, layerNormOp, linear2d } from './fast-ops';
 
@@ -44,9 +45,28 @@ export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   }
 }
 
-/** Inverted dropout, only while training and when rate > 0. */
-export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate) : x;
+/** The dropout of one forward pass: `x` with a fresh mask at `rate`, or `x` itself (not training, or rate 0). */
+export type Dropout = (x: tf.Tensor, rate: number) => tf.Tensor;
+
+/**
+ * Dropout for one forward pass: inverted dropout (`tf.dropout`, kept values scaled by 1 / (1 - rate)) while
+ * training and when rate > 0, else the identity. Mask i of the pass is drawn with seed `${seed}:${i}`
+ * (lib/data/rng `seedSequence`), so the masks depend only on the seed and the order of the calls; `tf.dropout`
+ * draws them in JS (seedrandom's Alea), so they are the same on every backend.
+ * Throws, naming `fn`, when a mask is needed and no seed was given: unseeded masks would make runs irreproducible.
+ */
+export function makeDropout(training: boolean, seed: number | string | undefined, fn: string): Dropout {
+  if (!training) return (x) => x;
+  const next = seed === undefined ? undefined : seedSequence(seed);
+  return (x, rate) => {
+    if (rate <= 0) return x;
+    if (!next)
+      throw new Error(
+        `${fn}: 'seed' must be given when training with dropout (rate ${rate}); got undefined. Pass { training: ` +
+          `true, seed } (the trainer passes one per step, from the run's seed and the step).`,
+      );
+    return tf.dropout(x, rate, undefined, next());
+  };
 }
 
 /** Additive attention mask [B, 1, 1, T] from a 0/1 mask [B, T] (0 -> MASK_NEGATIVE), built with casts. */
@@ -69,7 +89,7 @@ export function selfAttention(
   maskAdd: tf.Tensor4D,
   numHeads: number,
   probsDropout: number,
-  training: boolean,
+  drop: Dropout,
 ): tf.Tensor3D {
   const [b, t, h] = x.shape;
   const d = h / numHeads;
@@ -83,7 +103,7 @@ export function selfAttention(
   const scores = batchMatMul(q, kT)
     .mul(1 / Math.sqrt(d))
     .add(maskAdd); // [B, nH, T, T]
-  const probs = dropout(tf.softmax(scores, -1), probsDropout, training);
+  const probs = drop(tf.softmax(scores, -1), probsDropout);
   const ctx = batchMatMul(probs as tf.Tensor4D, v); // [B, nH, T, d]
   return ctx.transpose([0, 2, 1, 3]).reshape([b, t, h]) as tf.Tensor3D; // [B, T, nH, d] -> [B, T, H]
 }

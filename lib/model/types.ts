@@ -23,9 +23,17 @@ export interface EncoderOutput {
   hiddenStates?: tf.Tensor3D[];
 }
 
-export interface ForwardOptions {
+export interface EmbedOptions {
   /** Apply dropout as configured (default false). */
   training?: boolean;
+  /**
+   * Seed of this pass's dropout masks (mask i uses `${seed}:${i}`); required when training with dropout > 0.
+   * The trainer passes one per optimizer step, derived from the run's seed and the step.
+   */
+  seed?: number | string;
+}
+
+export interface ForwardOptions extends EmbedOptions {
   outputHiddenStates?: boolean;
 }
 
@@ -41,6 +49,6 @@ export interface Encoder {
   forward(batch: TokenBatch, opts?: ForwardOptions): EncoderOutput;
   /** [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked
    * mean). */
-  embed(batch: TokenBatch, opts?: { training?: boolean }): tf.Tensor2D;
+  embed(batch: TokenBatch, opts?: EmbedOptions): tf.Tensor2D;
   dispose(): void;
 }

@@ -15,6 +15,7 @@ import { loadEncoder, saveEncoder } from '../model/load';
 import { SiameseModel } from '../heads/siamese';
 import { textBatchLoader } from '../train/batches';
 import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import { removeStaleTempFiles } from '../train/checkpoint';
 import { train, type TrainResult } from '../train/trainer';
 import type { RunConfig } from './config';
 import type { StageState } from './identity';
@@ -71,6 +72,7 @@ export async function siameseStage(
       ctx.log?.(
         `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
       );
+      for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
       const result = await train({
         model,
         sampler,
@@ -79,6 +81,7 @@ export async function siameseStage(
         disposeBatch: loader.disposeBatch,
         epochs,
         learningRate: cfg.siameseLr,
+        seed: cfg.seed,
         patience: cfg.patience,
         outDir: paths.siameseCheckpoint,
         reporter: ctx.reporter,
@@ -86,8 +89,9 @@ export async function siameseStage(
         onStep: yieldToEventLoop,
       });
       const state = stateAfter(result, entry);
-      // Export only weights not exported yet: a reload leaves the encoder files as they are.
+      // A reload of weights already exported leaves the files as they are; a run that trained writes them.
       const exported =
+        result.reloaded &&
         entry.previous?.exported_epoch === state.best_epoch &&
         existsSync(join(paths.siameseEncoder, 'model.safetensors')) &&
         existsSync(paths.siameseHead);

@@ -30,12 +30,9 @@ export function recordToJson(r: EpochRecord): EpochRecordJson {
 }
 
 export function recordFromJson(j: EpochRecordJson): EpochRecord {
-  return {
-    epoch: j.epoch,
-    loss: j.loss,
-    accuracy: j.accuracy,
-    valLoss: j.val_loss,
-    valAccuracy: j.val_accuracy,
-    seconds: j.seconds,
-  };
+  const out: EpochRecord = { epoch: j.epoch, loss: j.loss, seconds: j.seconds };
+  if (j.accuracy !== undefined) out.accuracy = j.accuracy;
+  if (j.val_loss !== undefined) out.valLoss = j.val_loss;
+  if (j.val_accuracy !== undefined) out.valAccuracy = j.val_accuracy;
+  return out;
 }

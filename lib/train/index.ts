@@ -8,7 +8,16 @@ export {
   type RandomSamplerOptions,
 } from './sampler';
 export { textBatchLoader, featureBatchLoader, featureRows, type BatchLoader, type FeatureMatrix } from './batches';
-export { makeAdam } from './optimizer';
+export {
+  Adam,
+  makeAdam,
+  type AdamOptions,
+  type AdamState,
+  type AdamMoments,
+  type LearningRate,
+  type ParamGroup,
+} from './optimizer';
+export { KILL_ENV, KILL_POINTS, killPoint, type KillPoint } from './kill-points';
 export {
   train,
   NonFiniteLossError,
@@ -21,9 +30,13 @@ export {
 export {
   saveCheckpoint,
   readManifest,
+  readCheckpointJson,
   restoreWeights,
   restoreOptimizer,
+  cleanCheckpointDir,
+  removeStaleTempFiles,
   CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
   MANIFEST_FILE,
   type CheckpointManifest,
   type SaveCheckpointArgs,

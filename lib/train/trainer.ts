@@ -1,27 +1,47 @@
 /**
  * The training loop, generic over a model exposing `trainableVariables()` and
- * `lossFn(batch, training)`: epochs of sampler batches, Adam, validation each
- * epoch, history, best checkpoint by validation loss (training loss without a
- * validation set), resume from that checkpoint, early stopping, and a clear
- * error on a non-finite loss.
+ * `lossFn(batch, training, outputs, seed)`: epochs of sampler batches, Adam,
+ * validation each epoch, history, a checkpoint after every epoch (the last state
+ * for resuming, the best epoch's weights for restoring), exact resume, early
+ * stopping, and a clear error on a non-finite loss.
+ *
+ * Reproducibility: batches are a function of (sampler seed, epoch), dropout masks
+ * of (seed, step, call) and the checkpoint holds Adam's full state, so a run
+ * killed at any point and started again ends bit-identical to one that was not.
+ *
+ * Rerunning in a folder that holds a checkpoint (same `config`; messages go to the reporter):
+ * - unfinished (killed, or stopped by `maxSteps`): resumes from the last epoch's state;
+ * - `epochs` epochs done: reloads the best weights and trains nothing (`reloaded`);
+ * - finished with fewer epochs than `epochs` now asks: trains on from its last epoch, as a resume;
+ * - stopped by early stopping (no improvement for `patience` epochs): reloads and says it stopped early;
+ *   a larger `patience` lets it train on;
+ * - more epochs done than `epochs` asks: an error (its best epoch may lie beyond `epochs`).
  *
  * Memory: every batch, loss and gradient is disposed inside the step; only the
  * model's and Adam's variables persist, so `tf.memory().numTensors` is the same
  * after every epoch.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../io/safetensors';
-import { makeAdam } from './optimizer';
-import { readManifest, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointManifest } from './checkpoint';
+import {
+  cleanCheckpointDir,
+  MANIFEST_FILE,
+  readManifest,
+  restoreOptimizer,
+  restoreWeights,
+  saveCheckpoint,
+} from './checkpoint';
 import { recordFromJson, recordToJson, type EpochRecord } from './history';
+import { killPoint } from './kill-points';
+import { makeAdam, type LearningRate, type ParamGroup } from './optimizer';
 import { silentReporter, type ProgressReporter } from './progress';
+import { planRerun, RESULT_FILE, writeResult, type StopReason } from './rerun';
 import type { BatchSampler } from './sampler';
 import type { StepOutputs, TrainableModel } from './types';
 
-export const RESULT_FILE = 'result.json';
+export { RESULT_FILE, type StopReason };
 
 /** A loss that is NaN or ±Inf. Training stops; the last good checkpoint is kept. */
 export class NonFiniteLossError extends Error {
@@ -58,9 +78,18 @@ export interface TrainOptions<B extends { size: number }> {
   /** Fixed validation batches (row indices into the validation data; `loadBatch` gets phase 'validation'). */
   validationBatches?: Int32Array[];
   epochs: number;
-  /** Adam learning rate (see TRAINING_DEFAULTS for the study's). */
-  learningRate: number;
-  /** Checkpoint folder: the best checkpoint is written here, and a run restarts from it. No checkpoints when absent. */
+  /** Adam learning rate, fixed or per step (0-based update index); see TRAINING_DEFAULTS for the study's. */
+  learningRate: LearningRate;
+  /** Decoupled weight decay (AdamW, `torch.optim.AdamW` semantics); default 0, plain Adam. */
+  weightDecay?: number;
+  /** Variables with their own learning rate / weight decay (e.g. a head above its encoder). */
+  paramGroups?: ParamGroup[];
+  /**
+   * The run's seed for dropout: step s draws its masks from `${seed}:${s}` (default 0). Sampler and head
+   * initialisation have their own seeds.
+   */
+  seed?: number | string;
+  /** Checkpoint folder: a checkpoint is written here after every epoch, and a run restarts from it. */
   outDir?: string;
   /** Resume from `outDir`'s checkpoint when there is one (default true). */
   resume?: boolean;
@@ -70,7 +99,7 @@ export interface TrainOptions<B extends { size: number }> {
   minDelta?: number;
   /** Stop (without error, no result file, resumable) once this many optimizer steps are done in total. */
   maxSteps?: number;
-  /** Load the best checkpoint's weights into the model at the end (default true; needs `outDir`). */
+  /** Load the best epoch's weights into the model at the end (default true; needs `outDir`). */
   restoreBest?: boolean;
   /** Settings stored in the checkpoint; resuming with different settings is refused. */
   config?: Record<string, unknown>;
@@ -81,18 +110,19 @@ export interface TrainOptions<B extends { size: number }> {
   onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
 }
 
-export type StopReason = 'completed' | 'early-stopping' | 'max-steps';
-
 export interface TrainResult {
+  /** Every epoch of the run, including those of earlier (resumed or reloaded) sessions. */
   history: EpochRecord[];
   monitor: 'val_loss' | 'loss';
   bestEpoch: number;
   bestValue: number;
   stopReason: StopReason;
   globalStep: number;
-  /** Where the run started from, when it resumed a checkpoint. */
+  /** Where the run started from, when it resumed (or reloaded) a checkpoint. */
   resumedFrom?: { epoch: number; step: number };
-  /** The best checkpoint's manifest path (with `outDir`). */
+  /** True when `outDir` held a finished run that was only reloaded: no step was trained. */
+  reloaded: boolean;
+  /** The checkpoint's manifest path (with `outDir`). */
   checkpoint?: string;
 }
 
@@ -105,13 +135,6 @@ function checkOptions<B extends { size: number }>(o: TrainOptions<B>): void {
     throw new Error(`train: 'maxSteps' must be a non-negative integer; got ${o.maxSteps}.`);
   if (o.validationBatches && o.validationBatches.length === 0)
     throw new Error("train: 'validationBatches' must hold at least one batch when given; got none.");
-}
-
-function configMismatch(saved: Record<string, unknown>, now: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(saved), ...Object.keys(now)]);
-  return [...keys]
-    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
-    .map((k) => `${k}: checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(now[k])}`);
 }
 
 interface Totals {
@@ -144,68 +167,62 @@ async function evaluate<B extends { size: number }>(o: TrainOptions<B>, batches:
   return t;
 }
 
-/** Train `model`; see {@link TrainOptions}. Resumes from `outDir` when it holds a checkpoint. */
+/** Train `model`; see {@link TrainOptions} and the module comment for what a rerun in `outDir` does. */
 export async function train<B extends { size: number }>(o: TrainOptions<B>): Promise<TrainResult> {
   checkOptions(o);
   const reporter = o.reporter ?? silentReporter;
   const config = o.config ?? {};
+  const seed = o.seed ?? 0;
   const monitor: 'val_loss' | 'loss' = o.validationBatches ? 'val_loss' : 'loss';
   const vars = o.model.trainableVariables();
   if (vars.length === 0) throw new Error('train: the model has no trainable variables (is everything frozen?).');
-  const optimizer = makeAdam(o.learningRate);
+  const optimizer = makeAdam(o.learningRate, { weightDecay: o.weightDecay, paramGroups: o.paramGroups });
+  const weights = o.model.checkpointWeights();
 
   let history: EpochRecord[] = [];
   let globalStep = 0;
   let startEpoch = 0;
   let best = { value: Infinity, epoch: 0 };
+  let sinceImprovement = 0;
+  let bestWeightsFile: string | undefined;
   let checkpointPath: string | undefined;
   let resumedFrom: TrainResult['resumedFrom'];
+  let stopReason: StopReason = 'completed';
+  let reloaded = false;
 
   try {
-    const manifest: CheckpointManifest | undefined =
-      o.outDir && (o.resume ?? true) ? await readManifest(o.outDir) : undefined;
-    if (manifest && o.outDir) {
-      const diff = configMismatch(manifest.config, config);
-      if (diff.length > 0)
-        throw new Error(
-          `train: the checkpoint in '${o.outDir}' was made with other settings (${diff.join('; ')}). Use another ` +
-            `output folder or resume: false.`,
+    const manifest = o.outDir && existsSync(o.outDir) ? await readManifest(o.outDir) : undefined;
+    if (o.outDir) {
+      const removed = await cleanCheckpointDir(o.outDir, manifest);
+      if (removed.length > 0)
+        reporter.onMessage?.(
+          `train: removed ${removed.length} leftover file(s) of an interrupted run from '${o.outDir}': ` +
+            `${removed.join(', ')}.`,
         );
-      await restoreWeights(o.outDir, manifest, o.model.checkpointWeights());
-      await restoreOptimizer(o.outDir, manifest, optimizer, o.model.checkpointWeights(), vars);
+    }
+    if (manifest && o.outDir && (o.resume ?? true)) {
+      const start = await planRerun(o.outDir, manifest, { epochs: o.epochs, patience: o.patience, config, monitor });
       history = manifest.history.map(recordFromJson);
       globalStep = manifest.step;
-      startEpoch = manifest.sampler.next_epoch;
+      startEpoch = manifest.epoch;
       best = { value: manifest.best.value, epoch: manifest.best.epoch };
-      checkpointPath = join(o.outDir, 'checkpoint.json');
+      sinceImprovement = manifest.since_improvement;
+      bestWeightsFile = manifest.files.best.weights;
+      checkpointPath = join(o.outDir, MANIFEST_FILE);
       resumedFrom = { epoch: startEpoch, step: globalStep };
-      const done = join(o.outDir, RESULT_FILE);
-      if (existsSync(done)) {
-        const saved = JSON.parse(await readFile(done, 'utf8')) as { stop_reason: StopReason };
-        reporter.onMessage?.(
-          `train: '${o.outDir}' holds a finished run (${saved.stop_reason}); loaded its best checkpoint (epoch ` +
-            `${best.epoch}).`,
-        );
-        return {
-          history,
-          monitor,
-          bestEpoch: best.epoch,
-          bestValue: best.value,
-          stopReason: saved.stop_reason,
-          globalStep,
-          resumedFrom,
-          checkpoint: checkpointPath,
-        };
+      reporter.onMessage?.(start.message);
+      if (start.kind === 'reload') {
+        reloaded = true;
+        stopReason = start.stopReason;
+      } else {
+        await restoreWeights(o.outDir, manifest, weights, 'last');
+        await restoreOptimizer(o.outDir, manifest, optimizer, weights, vars);
       }
-      reporter.onMessage?.(
-        `train: resuming from '${o.outDir}' at epoch ${startEpoch + 1} (step ${globalStep}, best ${monitor} ` +
-          `${best.value.toFixed(4)} at epoch ${best.epoch}).`,
-      );
     }
+    // Training: the folder holds no finished run until this one finishes.
+    if (o.outDir && !reloaded) await unlink(join(o.outDir, RESULT_FILE)).catch(() => undefined);
 
-    let sinceImprovement = 0;
-    let stopReason: StopReason = 'completed';
-    for (let epoch = startEpoch; epoch < o.epochs && stopReason === 'completed'; epoch++) {
+    for (let epoch = startEpoch; !reloaded && epoch < o.epochs && stopReason === 'completed'; epoch++) {
       const batches = o.sampler.epochBatches(epoch);
       const started = performance.now();
       const totals: Totals = { loss: 0, correct: 0, rows: 0, hasAccuracy: false };
@@ -215,10 +232,11 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
           break;
         }
         const batch = o.loadBatch(batches[i], 'train');
+        const dropoutSeed = `${seed}:${globalStep}`;
         let loss: number;
         try {
           const outputs: StepOutputs = {};
-          const { value, grads } = tf.variableGrads(() => o.model.lossFn(batch, true, outputs), vars);
+          const { value, grads } = tf.variableGrads(() => o.model.lossFn(batch, true, outputs, dropoutSeed), vars);
           loss = (await value.data())[0];
           if (Number.isFinite(loss))
             optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
@@ -234,6 +252,7 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
         if (!Number.isFinite(loss))
           throw new NonFiniteLossError('train', epoch + 1, globalStep + 1, loss, checkpointPath);
         globalStep++;
+        killPoint('step');
         totals.loss += loss * batch.size;
         totals.rows += batch.size;
         const seconds = (performance.now() - started) / 1000;
@@ -265,26 +284,26 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
 
       const value = monitor === 'val_loss' ? record.valLoss! : record.loss;
       const improved = value < best.value - (o.minDelta ?? 0);
-      if (improved) {
-        best = { value, epoch: epoch + 1 };
-        sinceImprovement = 0;
-        if (o.outDir) {
-          checkpointPath = await saveCheckpoint(o.outDir, {
-            manifest: {
-              step: globalStep,
-              epoch: epoch + 1,
-              best: { metric: monitor, value, epoch: epoch + 1 },
-              history: history.map(recordToJson),
-              config,
-              sampler: { description: o.sampler.description, next_epoch: epoch + 1 },
-            },
-            weights: o.model.checkpointWeights(),
-            trainable: vars,
-            optimizer,
-          });
-        }
-      } else {
-        sinceImprovement++;
+      if (improved) best = { value, epoch: epoch + 1 };
+      sinceImprovement = improved ? 0 : sinceImprovement + 1;
+      if (o.outDir) {
+        const saved = await saveCheckpoint(o.outDir, {
+          manifest: {
+            step: globalStep,
+            epoch: epoch + 1,
+            best: { metric: monitor, value: best.value, epoch: best.epoch },
+            since_improvement: sinceImprovement,
+            history: history.map(recordToJson),
+            config,
+            sampler: { description: o.sampler.description, next_epoch: epoch + 1 },
+          },
+          weights,
+          trainable: vars,
+          optimizer,
+          bestWeights: improved ? undefined : bestWeightsFile,
+        });
+        checkpointPath = saved.path;
+        bestWeightsFile = saved.manifest.files.best.weights;
       }
       reporter.onEpochEnd?.(record, { epochs: o.epochs, improved, checkpoint: improved ? checkpointPath : undefined });
       await o.onEpochEnd?.(record);
@@ -298,25 +317,22 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
     }
 
     if (o.outDir && checkpointPath && stopReason !== 'max-steps') {
-      await writeFileAtomic(
-        join(o.outDir, RESULT_FILE),
-        `${JSON.stringify(
-          {
-            stop_reason: stopReason,
-            monitor,
-            best_epoch: best.epoch,
-            best_value: best.value,
-            global_step: globalStep,
-            history: history.map(recordToJson),
-          },
-          null,
-          2,
-        )}\n`,
-      );
-      if (o.restoreBest ?? true) {
-        const m = await readManifest(o.outDir);
-        if (m) await restoreWeights(o.outDir, m, o.model.checkpointWeights());
+      const resultPath = join(o.outDir, RESULT_FILE);
+      if (!reloaded || !existsSync(resultPath)) {
+        await writeResult(o.outDir, {
+          stop_reason: stopReason,
+          monitor,
+          best_epoch: best.epoch,
+          best_value: best.value,
+          global_step: globalStep,
+          history: history.map(recordToJson),
+        });
+        killPoint('result');
       }
+      const m = await readManifest(o.outDir);
+      const restoreBest = o.restoreBest ?? true;
+      // A reload has loaded nothing yet: it takes the best weights, or the last ones when restoreBest is false.
+      if (m && (restoreBest || reloaded)) await restoreWeights(o.outDir, m, weights, restoreBest ? 'best' : 'last');
     }
     return {
       history,
@@ -326,6 +342,7 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
       stopReason,
       globalStep,
       resumedFrom,
+      reloaded,
       checkpoint: checkpointPath,
     };
   } finally {

@@ -17,8 +17,11 @@ export interface LabeledBatch<X> {
 export interface TrainableModel<B> {
   /** Variables to optimise, always in the same order (the Adam state is stored in that order). */
   trainableVariables(): tf.Variable[];
-  /** Scalar loss of `batch`; may fill `outputs.correct` (kept) for accuracy. */
-  lossFn(batch: B, training: boolean, outputs?: StepOutputs): tf.Scalar;
+  /**
+   * Scalar loss of `batch`; may fill `outputs.correct` (kept) for accuracy. When `training`, `seed` seeds the
+   * step's dropout masks (the trainer passes `${runSeed}:${step}`; models with dropout > 0 must use it).
+   */
+  lossFn(batch: B, training: boolean, outputs?: StepOutputs, seed?: string): tf.Scalar;
   /** Name -> variable of everything a checkpoint must hold to restore the model (includes the trainable variables). */
   checkpointWeights(): Map<string, tf.Variable>;
 }

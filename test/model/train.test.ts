@@ -134,7 +134,7 @@ for (const backend of TEST_BACKENDS) {
       }
     });
 
-    test('dropout applies only when training', async () => {
+    test('dropout applies only when training, with masks from the seed (same seed, same masks)', async () => {
       const cfg = parseConfig({
         ...JSON.parse(readFileSync(join(FIX, 'tiny-albert', 'config.json'), 'utf8')),
         hidden_dropout_prob: 0.3,
@@ -143,10 +143,18 @@ for (const backend of TEST_BACKENDS) {
       const enc = buildEncoder(cfg, { seed: 1, pooling: 'cls' });
       const b = batch();
       const n0 = tf.memory().numTensors;
-      const [i1, i2, t1] = [enc.embed(b), enc.embed(b), enc.embed(b, { training: true })];
+      const [i1, i2, t1] = [enc.embed(b), enc.embed(b), enc.embed(b, { training: true, seed: 'a:0' })];
       assert.deepEqual(await i1.data(), await i2.data());
       assert.notDeepEqual(await t1.data(), await i1.data());
-      tf.dispose([i1, i2, t1]);
+      const t2 = enc.embed(b, { training: true, seed: 'a:0' });
+      const t3 = enc.embed(b, { training: true, seed: 'a:1' });
+      assert.deepEqual(await t2.data(), await t1.data(), 'the same seed gives the same masks');
+      assert.notDeepEqual(await t3.data(), await t1.data(), 'another seed gives other masks');
+      assert.throws(
+        () => enc.embed(b, { training: true }),
+        /TransformerEncoder\.embed: 'seed' must be given when training with dropout \(rate 0\.3\); got undefined/,
+      );
+      tf.dispose([i1, i2, t1, t2, t3]);
       assert.equal(tf.memory().numTensors, n0);
       disposeBatch(b);
       enc.dispose();

@@ -33,7 +33,8 @@ import {
   siameseStage,
 } from '../../lib/pipeline/stages';
 import { refreshStaleNotes } from '../../lib/pipeline/report';
-import { quiet, smallRunArgs, tempDir, writeNewsCsv } from './helpers';
+import { TINY_TOKENIZER, quiet, smallRunArgs, tempDir, writeNewsCsv } from './helpers';
+import { exportRun } from '../../lib/pipeline/export';
 
 const readReport = (out: string) => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
 const readRecord = (out: string, stage: string) =>
@@ -424,6 +425,14 @@ describe('run folders (issue 12 cases 1–3)', () => {
     assert.deepEqual(siamese.state.best_value, baseReport.training.siamese!.best_value, 'the same training as the CLI');
     assert.equal(clf.state.built_on?.siamese, siamese.state.best_epoch);
     assert.ok(!existsSync(join(out, 'run.lock')));
+  });
+
+  test("a run folder without report.json (the notebooks write none) exports with its stage record's settings", async () => {
+    const out = copyOfBase();
+    rmSync(join(out, 'report.json'));
+    const exported = await exportRun({ run: out, to: join(root, 'exported') });
+    assert.equal(exported.pooling, 'pooler');
+    assert.equal(exported.tokenizerDir, TINY_TOKENIZER);
   });
 
   test('settings out of range are refused before the run folder is touched', async () => {

@@ -6,35 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
-import { makeRandom } from '../../lib/data/rng';
-import { ClassifierHead } from '../../lib/heads/index';
-import type { FeatureMatrix } from '../../lib/train/batches';
 import {
-  featureBatchLoader,
   formatStep,
   NonFiniteLossError,
   notebookReporter,
-  randomSampler,
   readManifest,
   terminalReporter,
   train,
   type EpochRecord,
   type LabeledBatch,
-  type TrainOptions,
 } from '../../lib/train';
 import { TEST_BACKENDS } from '../helpers/backends';
-
-/** 3 Gaussian blobs in 8-d: 120 train rows, 30 validation rows. */
-function blobs(n: number, seed: string): { features: FeatureMatrix; labels: Int32Array } {
-  const random = makeRandom(seed);
-  const data = new Float32Array(n * 8),
-    labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 3;
-    for (let j = 0; j < 8; j++) data[i * 8 + j] = (j % 3 === labels[i] ? 1.5 : 0) + (random() - 0.5) * 2;
-  }
-  return { features: { data, rows: n, cols: 8 }, labels };
-}
+import { blobsSetup } from '../helpers/toy-training';
 
 const dirs: string[] = [];
 after(async () => {
@@ -46,25 +29,7 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-function setup(overrides: Partial<TrainOptions<LabeledBatch<tf.Tensor2D>>> = {}) {
-  const trainData = blobs(120, 'train'),
-    valData = blobs(30, 'val');
-  const head = new ClassifierHead(8, { numClasses: 3, seed: 5 });
-  const trainLoader = featureBatchLoader(trainData.features, trainData.labels);
-  const valLoader = featureBatchLoader(valData.features, valData.labels);
-  const opts: TrainOptions<LabeledBatch<tf.Tensor2D>> = {
-    model: head,
-    sampler: randomSampler(120, { batchSize: 16, seed: 1 }),
-    loadBatch: (idx, phase) => (phase === 'train' ? trainLoader : valLoader).loadBatch(idx),
-    disposeBatch: trainLoader.disposeBatch,
-    validationBatches: [Int32Array.from({ length: 30 }, (_, i) => i)],
-    epochs: 4,
-    learningRate: 0.05,
-    config: { lr: 0.05, seed: 1 },
-    ...overrides,
-  };
-  return { head, opts };
-}
+const setup = blobsSetup;
 
 for (const backend of TEST_BACKENDS) {
   describe(`trainer on ${backend} (feature classifier on synthetic blobs)`, () => {

@@ -1,0 +1,82 @@
+/**
+ * The inference engine choice (`--inference auto|tfjs|onnx`) for forward passes: feature extraction, evaluation,
+ * embedding export. 'onnx' exports the TF.js model in memory and runs it with ONNX Runtime; 'tfjs' runs it on the
+ * active TF.js backend; 'auto' takes onnx when onnxruntime-node loads and the export opens, else tfjs, and says why.
+ */
+import { tfjsEmbedder, type SentenceEmbedder } from '../heads/embedder';
+import type { SiameseModel } from '../heads/siamese';
+import type { TransformerEncoder } from '../model/encoder';
+import type { Encoder } from '../model/types';
+import { onnxEmbedder, type OnnxSessionOptions } from './runtime';
+
+export const INFERENCE_CHOICES = ['auto', 'tfjs', 'onnx'] as const;
+export type InferenceChoice = (typeof INFERENCE_CHOICES)[number];
+
+export interface ChosenEmbedder {
+  embedder: SentenceEmbedder;
+  /** With 'auto': why ONNX Runtime was not used (undefined when it was, or when the choice was explicit). */
+  fallbackReason?: string;
+}
+
+export interface CreateEmbedderOptions extends OnnxSessionOptions {
+  /** The TF.js backend's name, shown in a tfjs embedder's name (e.g. 'wasm'). */
+  backend?: string;
+}
+
+/**
+ * A SentenceEmbedder for `model` (an encoder's sentence vectors or a siamese model's embeddings) on the chosen
+ * engine. ONNX needs a TransformerEncoder (or a SiameseModel on one): 'onnx' throws when ONNX Runtime cannot run
+ * the model, 'auto' then falls back to tfjs. The caller disposes the embedder (which does not dispose `model`).
+ */
+export async function createEmbedder(
+  choice: InferenceChoice,
+  model: Encoder | SiameseModel,
+  opts: CreateEmbedderOptions = {},
+): Promise<ChosenEmbedder> {
+  if (!INFERENCE_CHOICES.includes(choice))
+    throw new Error(`createEmbedder: 'choice' must be one of ${INFERENCE_CHOICES.join(', ')}; got '${choice}'.`);
+  if (choice === 'tfjs') return { embedder: tfjsEmbedder(model, opts.backend) };
+  try {
+    return { embedder: await onnxEmbedder(model as TransformerEncoder | SiameseModel, opts) };
+  } catch (e) {
+    if (choice === 'onnx') {
+      throw new Error(
+        `createEmbedder: ONNX Runtime cannot run this model (--inference onnx): ${(e as Error).message}; choose ` +
+          `tfjs or auto (--inference tfjs|auto) to run it on TF.js.`,
+      );
+    }
+    return { embedder: tfjsEmbedder(model, opts.backend), fallbackReason: (e as Error).message };
+  }
+}
+
+/** Which engine ran a forward-only job, for the log and the report. */
+export interface EngineUsed {
+  choice: InferenceChoice;
+  /** The embedder's name, e.g. 'onnx (onnxruntime-node 1.30.0, cpu)' or 'tfjs (wasm)'. */
+  engine: string;
+  fallbackReason?: string;
+}
+
+/**
+ * Run `job` with an embedder of `model` on the chosen engine and dispose the embedder afterwards (also on errors);
+ * returns the job's result and which engine ran it. `log` hears the engine (and why 'auto' fell back).
+ */
+export async function withEmbedder<T>(
+  choice: InferenceChoice,
+  model: Encoder | SiameseModel,
+  job: (embedder: SentenceEmbedder) => Promise<T>,
+  opts: CreateEmbedderOptions & { log?: (line: string) => void; label?: string } = {},
+): Promise<{ result: T; used: EngineUsed }> {
+  const { embedder, fallbackReason } = await createEmbedder(choice, model, opts);
+  const label = opts.label ? `${opts.label}: ` : '';
+  opts.log?.(
+    `${label}inference on ${embedder.name}` +
+      (fallbackReason ? ` (--inference auto: ONNX Runtime not used: ${fallbackReason})` : ''),
+  );
+  try {
+    const result = await job(embedder);
+    return { result, used: { choice, engine: embedder.name, ...(fallbackReason ? { fallbackReason } : {}) } };
+  } finally {
+    await embedder.dispose();
+  }
+}
