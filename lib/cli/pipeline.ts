@@ -1,9 +1,8 @@
 /**
  * `npm run pipeline -- [options]`: the study end to end, headless. `--help` lists every option.
+ * Errors are one line naming the option, file or stage (never a stack); the exit code is 1.
  */
-import { configFromArgs, helpText } from '../pipeline/config';
-import { runPipeline } from '../pipeline/run';
-import { terminalReporter } from '../train/progress';
+import { configFromArgs, helpText } from '../config/parse';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -11,8 +10,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const cfg = configFromArgs(argv);
+  // Loaded after the options are checked, so --help and option errors answer at once (TF.js loads slowly).
+  const { runPipeline } = await import('../pipeline/run');
+  const { terminalReporter } = await import('../train/progress');
   const started = Date.now();
-  const report = await runPipeline(cfg, { reporter: terminalReporter() });
+  const report = await runPipeline(cfg, { reporter: terminalReporter(), handleSignals: true });
   console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify({ results: report.results, timings: report.timings }, null, 2));
 }

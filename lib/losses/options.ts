@@ -1,4 +1,5 @@
 /** Options shared by the triplet losses. */
+import { OPTIONS } from '../config/options';
 import { checkDistance, type TripletDistance } from './distances';
 
 export interface TripletLossOptions {
@@ -8,7 +9,11 @@ export interface TripletLossOptions {
   distance?: TripletDistance;
 }
 
-export const TRIPLET_LOSS_DEFAULTS: Readonly<Required<TripletLossOptions>> = { margin: 1.0, distance: 'euclidean' };
+/** The study's margin (the options table's `--margin` default) and plain Euclidean distance. */
+export const TRIPLET_LOSS_DEFAULTS: Readonly<Required<TripletLossOptions>> = {
+  margin: OPTIONS.margin.default,
+  distance: 'euclidean',
+};
 
 export function resolveTripletOptions(fn: string, options: TripletLossOptions = {}): Required<TripletLossOptions> {
   const margin = options.margin ?? TRIPLET_LOSS_DEFAULTS.margin;

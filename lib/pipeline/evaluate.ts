@@ -18,6 +18,7 @@ import type { SiameseModel } from '../heads/siamese';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
+import { yieldToEventLoop } from './lock';
 import { runPaths, type PreparedData } from './prepare';
 import type { ClassifierName, TrainedClassifier } from './stages';
 
@@ -154,6 +155,7 @@ export async function siameseEmbeddings(
     for (let r = 0; r < b.length; r++) out.push(v.slice(r * d, (r + 1) * d));
     tf.dispose(e);
     disposeTokenBatch(tokens);
+    await yieldToEventLoop();
   }
   return out;
 }

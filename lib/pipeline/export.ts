@@ -17,6 +17,7 @@ import type { Pooling } from '../model/types';
 import { variablesFromCheckpoint } from '../model/weights';
 import { writeOnnxFolder, type OnnxFolder } from '../onnx/folder';
 import { readManifest } from '../train/checkpoint';
+import { readStageRecord } from './identity';
 import { runPaths } from './prepare';
 
 export const EXPORT_STAGES = ['siamese', 'trained'] as const;
@@ -45,8 +46,11 @@ export interface ExportRunResult extends OnnxFolder {
   outputs: string[];
 }
 
-/** The run's settings as recorded: report.json's `config`, else the stage checkpoint's `config`. */
-async function runSettings(run: string, checkpointDir: string): Promise<Record<string, unknown>> {
+/**
+ * The run's settings as recorded: report.json's `config`, else the stage's record (`<stage>/stage.json`,
+ * which the notebooks' runs have without a report), else the stage checkpoint's `config`.
+ */
+async function runSettings(run: string, stage: ExportStage, checkpointDir: string): Promise<Record<string, unknown>> {
   const report = runPaths(run).report;
   if (existsSync(report)) {
     try {
@@ -56,6 +60,8 @@ async function runSettings(run: string, checkpointDir: string): Promise<Record<s
       throw new Error(`exportRun: '${report}' is not valid JSON (${(e as Error).message}).`);
     }
   }
+  const { record } = await readStageRecord(join(run, stage), stage);
+  if (record) return record.settings;
   return (await readManifest(checkpointDir))?.config ?? {};
 }
 
@@ -135,12 +141,14 @@ export async function exportRun(opts: ExportRunOptions): Promise<ExportRunResult
   const paths = runPaths(opts.run);
   const settings = await runSettings(
     opts.run,
+    stage,
     stage === 'siamese' ? paths.siameseCheckpoint : trainedCheckpointDir(opts.run),
   );
   const recorded = settings.pooling;
   if (opts.pooling === undefined && recorded === undefined)
     throw new Error(
-      `exportRun: '${opts.run}' states no pooling (no report.json nor checkpoint config); pass --pooling.`,
+      `exportRun: '${opts.run}' states no pooling (no report.json, stage record nor checkpoint config); pass ` +
+        `--pooling.`,
     );
   const pooling = checkPooling('exportRun', opts.pooling ?? recorded);
 

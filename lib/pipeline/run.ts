@@ -1,80 +1,97 @@
 /**
- * The headless pipeline: data → siamese training → the three classifiers →
- * evaluation, writing `<out>/report.json`. Each stage resumes from its folder in
- * the run, so an interrupted run continues where it stopped.
+ * The headless pipeline: data → siamese training → the three classifiers → evaluation, writing
+ * `<out>/report.json`. Before any work it checks the run folder (writable, not in use, every stage made
+ * with these settings: lib/pipeline/run-folder.ts); each stage then resumes, reloads or continues from its
+ * folder, so an interrupted run goes on where it stopped, and a partial rerun merges into the report.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../backend/index';
+import type { Stage, TrainingStage } from '../config/options';
+import { validateConfig } from '../config/parse';
 import { summarizeSkips } from '../data/errors';
-import { writeFileAtomic } from '../io/safetensors';
-import { RESULT_FILE } from '../train/trainer';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
 import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
+import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type StageState } from './identity';
+import { acquireRunLock, type RunLock } from './lock';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
-import {
-  CLASSIFIERS,
-  CLASSIFIER_STAGES,
-  STAGE_OF_CLASSIFIER,
-  classifierFolder,
-  loadSiamese,
-  siameseStage,
-  type ClassifierName,
-  type StageContext,
-  type TrainedClassifier,
-} from './stages';
+import { readReport, refreshStaleNotes, writeReport, type Report, type StageTraining } from './report';
+import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
+import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
 
-export interface StageTraining {
-  best_epoch: number;
-  best_value: number;
-  monitor: string;
-  epochs_run: number;
-  stop_reason: string;
-}
+/** The report's types (lib/pipeline/report.ts). */
+export type { Report, StageTraining } from './report';
 
-export interface Report {
-  model: string;
-  backend: string;
-  seed: number;
-  data: {
-    path: string;
-    records: number;
-    classes: number;
-    train: number;
-    val: number;
-    balanced: number;
-    skipped: number;
-    dropped_short: number;
-    dropped_by_cap: number;
-  };
-  results: Partial<Record<ClassifierName, ScoreSummary & { balanced: ScoreSummary }>>;
-  training: Partial<Record<'siamese' | ClassifierName, StageTraining>>;
-  embeddings?: { dir: string; rows: number; knn_accuracy: number };
-  timings: Record<string, number>;
-  config: RunConfig;
-  warnings: string[];
-}
-
+/** Where `runPipeline` logs and reports progress. */
 export interface PipelineOptions {
   log?: (line: string) => void;
   reporter?: ProgressReporter;
+  /**
+   * Release the run folder's lock on SIGINT/SIGTERM and re-raise the signal (the command line does; a
+   * notebook kernel should not, as Jupyter interrupts it with SIGINT).
+   */
+  handleSignals?: boolean;
 }
 
-function trainingSummary(r: TrainedClassifier['result']): StageTraining {
+function trainingOf(s: StageState): StageTraining {
   return {
-    best_epoch: r.bestEpoch,
-    best_value: r.bestValue,
-    monitor: r.monitor,
-    epochs_run: r.history.length,
-    stop_reason: r.stopReason,
+    best_epoch: s.best_epoch,
+    best_value: s.best_value,
+    monitor: s.monitor,
+    epochs_run: s.epochs_run,
+    stop_reason: s.stop_reason,
+    global_step: s.global_step,
   };
 }
 
+/** Lock the run folder, naming a busy or unusable one as a user error. */
+function lockRunFolder(cfg: RunConfig, opts: PipelineOptions, log: (line: string) => void): RunLock {
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(cfg.out, { handleSignals: opts.handleSignals });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    throw new Error(`--out '${cfg.out}' cannot be used as a run folder: cannot create its lock file (${code}).`);
+  }
+  const t = lock.tookOver;
+  if (t)
+    log(
+      `run folder: took over the lock of PID ${t.pid} on ${t.host} (started ${t.started_at}), which is no longer ` +
+        `running: an interrupted run`,
+    );
+  return lock;
+}
+
+/**
+ * Run the stages of `cfg.stages` on `cfg.out` and write the merged report. Throws before any work when
+ * a setting is out of range, the folder is not writable or in use, a stage in it was made with other
+ * settings (unless `cfg.overwrite`), or a requested stage lacks the stage it builds on.
+ */
 export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): Promise<Report> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const timings: Record<string, number> = {};
+  validateConfig(cfg);
+  await prepareRunFolder(cfg.out);
+  const lock = lockRunFolder(cfg, opts, log);
+  try {
+    const plan = await planRun(cfg);
+    await applyPlan(cfg, plan, log);
+    return await runPlanned(cfg, plan, opts, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runPlanned(
+  cfg: RunConfig,
+  plan: RunPlan,
+  opts: PipelineOptions,
+  log: (line: string) => void,
+): Promise<Report> {
+  const paths = runPaths(cfg.out);
+  const earlier = await readReport(paths.report);
+  const timings: Record<string, number> = { ...earlier?.timings };
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -83,8 +100,7 @@ export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): P
       timings[name] = Math.round((performance.now() - t0) / 100) / 10;
     }
   };
-  const paths = runPaths(cfg.out);
-  await mkdir(paths.root, { recursive: true });
+  const runs = (s: Stage) => cfg.stages.includes(s);
 
   const backend: BackendInfo = await timed('backend', () => initBackend(cfg.backend));
   log(`backend: ${describeBackend(backend)}`);
@@ -96,6 +112,7 @@ export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): P
       `over the per-class cap); train ${data.split.train.length}, validation ${data.split.val.length}, balanced ` +
       `sample ${data.balanced.length}`,
   );
+  for (const w of data.warnings) log(`data: ${w}`);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log };
 
@@ -114,73 +131,118 @@ export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): P
       dropped_short: ds.droppedShort,
       dropped_by_cap: ds.droppedByCap,
     },
-    results: {},
-    training: {},
+    results: { ...earlier?.results },
+    training: { ...earlier?.training },
+    ...(earlier?.embeddings ? { embeddings: earlier.embeddings } : {}),
+    stages: { ...earlier?.stages },
     timings,
     config: cfg,
-    warnings: [],
+    // The data checks' warnings are this run's (the same data for every stage); the rest are kept.
+    warnings: [
+      ...(earlier?.warnings ?? []).filter((w) => !w.startsWith('data: ')),
+      ...data.warnings.map((w) => `data: ${w}`),
+    ],
+  };
+  const stageDone = (stage: TrainingStage, state: StageState, fingerprint: string) => {
+    report.training[stage] = trainingOf(state);
+    report.stages[stage] = {
+      fingerprint,
+      settings: plan.checks[stage].settings,
+      backend: backend.name,
+      updated_at: new Date().toISOString(),
+    };
   };
 
-  if (cfg.stages.includes('siamese')) {
+  if (runs('siamese')) {
     log('stage siamese: triplet training of the encoder');
-    const { model, result } = await timed('siamese', () => siameseStage(ctx));
-    report.training.siamese = trainingSummary(result);
-    model.dispose();
+    const s = await timed('siamese', () => siameseStage(ctx));
+    stageDone('siamese', s.state, s.fingerprint);
+    s.model.dispose();
   }
 
   const trained: TrainedClassifier[] = [];
   try {
     for (const name of CLASSIFIERS) {
       const stage = STAGE_OF_CLASSIFIER[name];
-      const finished = existsSync(join(classifierFolder(cfg, name), RESULT_FILE));
-      if (!cfg.stages.includes(stage) && !(cfg.stages.includes('evaluate') && finished)) continue;
-      log(`stage ${stage}: ${cfg.stages.includes(stage) ? 'training' : 'reloading the finished run for evaluation'}`);
-      const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx));
-      report.training[name] = trainingSummary(clf.result);
+      const reload = !runs(stage) && runs('evaluate');
+      if (reload && !(await readStageRecord(join(cfg.out, stage), stage)).record?.state) {
+        log(`evaluate: the ${stage} stage has no finished training in the run folder; its results are left out`);
+        continue;
+      }
+      if (!runs(stage) && !reload) continue;
+      log(`stage ${stage}${reload ? ': reloading the finished training for evaluation' : ''}`);
+      const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
       trained.push(clf);
+      stageDone(stage, clf.state, clf.fingerprint);
     }
-
-    if (cfg.stages.includes('evaluate')) {
-      await timed('evaluate', async () => {
-        for (const clf of trained) {
-          const scores: Partial<Record<Subset, ScoreSummary>> = {};
-          for (const subset of SUBSETS) {
-            const s = summarize(await predictSubset(cfg, data, clf, subset));
-            scores[subset] = s.scores;
-            report.warnings.push(...s.warnings.map((w) => `${clf.name}/${subset}: ${w}`));
-          }
-          report.results[clf.name] = { ...scores.validation!, balanced: scores.balanced! };
-          log(
-            `evaluate ${clf.name}: validation accuracy ${scores.validation!.accuracy.toFixed(4)}, macro F1 ` +
-              `${scores.validation!.f1_macro.toFixed(4)}, weighted F1 ${scores.validation!.f1_weighted.toFixed(4)}, ` +
-              `AUC micro ${scores.validation!.auc_micro.toFixed(4)} / macro ` +
-              `${scores.validation!.auc_macro.toFixed(4)}; balanced accuracy ` +
-              `${scores.balanced!.accuracy.toFixed(4)}`,
-          );
-        }
-        if (existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
-          const siamese = await loadSiamese(cfg);
-          try {
-            const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer);
-            report.embeddings = { dir: e.dir, rows: e.rows, knn_accuracy: e.knnAccuracy };
-            log(
-              `embeddings: ${e.rows} validation vectors written to ${e.dir} (projector TSV); 10-NN accuracy ` +
-                `${e.knnAccuracy.toFixed(4)}`,
-            );
-          } finally {
-            siamese.dispose();
-          }
-        }
-      });
-    }
+    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name));
   } finally {
     for (const c of trained) c.dispose();
   }
 
-  await writeFileAtomic(
-    paths.report,
-    `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
-  );
+  for (const note of refreshStaleNotes(report)) log(`report: ${note}`);
+  await writeReport(paths.report, report);
   log(`report: ${paths.report}`);
   return report;
+}
+
+/** Scores of every classifier on both subsets, and the siamese embeddings' projector files and k-NN accuracy. */
+async function evaluateAll(
+  ctx: StageContext,
+  plan: RunPlan,
+  classifiers: readonly TrainedClassifier[],
+  report: Report,
+  backend: string,
+): Promise<void> {
+  const { cfg, data, tokenizer, log } = ctx;
+  for (const clf of classifiers) {
+    const scores: Partial<Record<Subset, ScoreSummary>> = {};
+    report.warnings = report.warnings.filter((w) => !w.startsWith(`${clf.name}/`));
+    for (const subset of SUBSETS) {
+      const s = summarize(await predictSubset(cfg, data, clf, subset));
+      scores[subset] = s.scores;
+      report.warnings.push(...s.warnings.map((w) => `${clf.name}/${subset}: ${w}`));
+    }
+    const v = scores.validation!;
+    report.results[clf.name] = {
+      ...v,
+      balanced: scores.balanced!,
+      evaluated: {
+        stage: STAGE_OF_CLASSIFIER[clf.name],
+        fingerprint: clf.fingerprint,
+        best_epoch: clf.state.best_epoch,
+      },
+    };
+    log?.(
+      `evaluate ${clf.name}: validation accuracy ${v.accuracy.toFixed(4)}, macro F1 ${v.f1_macro.toFixed(4)}, ` +
+        `weighted F1 ${v.f1_weighted.toFixed(4)}, AUC micro ${v.auc_micro.toFixed(4)} / macro ` +
+        `${v.auc_macro.toFixed(4)}; balanced accuracy ${scores.balanced!.accuracy.toFixed(4)}`,
+    );
+  }
+  const paths = runPaths(cfg.out);
+  const siameseState = (await readStageRecord(paths.siamese, 'siamese')).record?.state;
+  if (siameseState?.exported_epoch !== undefined && existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
+    const siamese = await loadSiamese(cfg);
+    try {
+      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer);
+      report.embeddings = {
+        dir: e.dir,
+        rows: e.rows,
+        knn_accuracy: e.knnAccuracy,
+        siamese_epoch: siameseState.best_epoch,
+      };
+      log?.(
+        `embeddings: ${e.rows} validation vectors written to ${e.dir} (projector TSV); 10-NN accuracy ` +
+          `${e.knnAccuracy.toFixed(4)}`,
+      );
+    } finally {
+      siamese.dispose();
+    }
+  }
+  report.stages.evaluate = {
+    fingerprint: plan.checks.evaluate.fingerprint,
+    settings: plan.checks.evaluate.settings,
+    backend,
+    updated_at: new Date().toISOString(),
+  };
 }

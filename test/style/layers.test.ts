@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export const LAYERS: readonly (readonly string[])[] = [
-  ['io'], // files: safetensors, hashing, HTML escaping
+  ['io', 'config'], // files: safetensors, hashing, HTML escaping; the options table (run settings and defaults)
   ['data', 'backend', 'metrics', 'losses'], // records and splits; TF.js backend; scikit-learn metrics; triplet losses
   ['model', 'embeddings', 'viz'], // the encoder; vector tools (UMAP, k-NN); figures
   ['tokenizer'], // text -> token batches for the encoder

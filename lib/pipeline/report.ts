@@ -1,0 +1,156 @@
+/**
+ * `<out>/report.json`: what a run folder holds, merged over runs. A partial rerun (`--stages siamese`,
+ * `--stages evaluate`) replaces only what it recomputed; results of earlier runs stay, unless --overwrite
+ * discarded their stage. Each stage's fingerprint and settings are stated, and each result names the
+ * stage fingerprint and training step it was computed from, so a result whose model trained further
+ * since is flagged in `warnings`.
+ */
+import { existsSync } from 'node:fs';
+import { readJsonFile } from '../io/json';
+import { writeFileAtomic } from '../io/safetensors';
+import type { RunConfig, Stage, TrainingStage } from '../config/options';
+import type { ScoreSummary } from './evaluate';
+import { CLASSIFIERS, STAGE_OF_CLASSIFIER, type ClassifierName, type StageSettings } from './identity';
+
+/** A training stage's outcome: its record's state (lib/pipeline/identity.ts), without the bookkeeping. */
+export interface StageTraining {
+  best_epoch: number;
+  best_value: number;
+  monitor: string;
+  epochs_run: number;
+  stop_reason: string;
+  global_step: number;
+}
+
+/** A classifier's scores, and the stage training they were computed from. */
+export type ClassifierResult = ScoreSummary & {
+  balanced: ScoreSummary;
+  /** The classifier stage's fingerprint and the epoch whose weights were evaluated. */
+  evaluated: { stage: TrainingStage; fingerprint: string; best_epoch: number };
+};
+
+/** A stage as last run: its fingerprint, the settings it was made from, and where it ran. */
+export interface StageSummary {
+  fingerprint: string;
+  settings: StageSettings;
+  backend: string;
+  updated_at: string;
+}
+
+/** `<out>/report.json` (snake_case, as written). */
+export interface Report {
+  model: string;
+  backend: string;
+  seed: number;
+  data: {
+    path: string;
+    records: number;
+    classes: number;
+    train: number;
+    val: number;
+    balanced: number;
+    skipped: number;
+    dropped_short: number;
+    dropped_by_cap: number;
+  };
+  /** By classifier: frozen, trained, siamese (the siamese classifier). */
+  results: Partial<Record<ClassifierName, ClassifierResult>>;
+  /** By stage: siamese is the triplet training (best validation triplet loss), siamese-classifier its head. */
+  training: Partial<Record<TrainingStage, StageTraining>>;
+  /** `siamese_epoch`: the siamese stage's best epoch, whose encoder made the vectors. */
+  embeddings?: { dir: string; rows: number; knn_accuracy: number; siamese_epoch: number };
+  stages: Partial<Record<Stage, StageSummary>>;
+  timings: Record<string, number>;
+  /** The settings of the latest run on the folder (each stage's own are in `stages`). */
+  config: RunConfig;
+  warnings: string[];
+}
+
+const HINT =
+  'Move it away (a run with --stages evaluate writes the results again), use another --out, or add --overwrite ' +
+  'to replace it.';
+
+/** The report in the run folder, or undefined when there is none. Errors name the file and what to do. */
+export async function readReport(path: string): Promise<Report | undefined> {
+  if (!existsSync(path)) return undefined;
+  let r: Record<string, unknown>;
+  try {
+    r = await readJsonFile(path, 'the pipeline report');
+  } catch (e) {
+    throw new Error(`run folder: ${(e as Error).message} ${HINT}`);
+  }
+  for (const key of ['results', 'training', 'timings'] as const)
+    if (typeof r[key] !== 'object' || r[key] === null)
+      throw new Error(`run folder: '${path}' has no '${key}' object, so it is not a pipeline report. ${HINT}`);
+  const report = r as unknown as Report;
+  return { ...report, stages: report.stages ?? {}, warnings: report.warnings ?? [] };
+}
+
+/** The warnings that belong to a classifier's evaluation (`frozen/validation: …`) or its staleness. */
+function warningOf(w: string): ClassifierName | 'embeddings' | undefined {
+  const head = w.split(/[/:]/)[0];
+  return (CLASSIFIERS as readonly string[]).includes(head) || head === 'embeddings'
+    ? (head as ClassifierName | 'embeddings')
+    : undefined;
+}
+
+/**
+ * Remove what `stages` contributed to the report (their training, results, embeddings, fingerprints,
+ * timings and warnings): the report side of --overwrite. `stages` must already include what is built on
+ * them (see withDownstream).
+ */
+export function pruneReport(report: Report, stages: readonly Stage[]): void {
+  const gone = new Set<string>();
+  for (const s of stages) {
+    delete report.stages[s];
+    delete report.timings[s];
+    if (s !== 'evaluate') delete report.training[s];
+  }
+  for (const name of CLASSIFIERS) {
+    if (stages.includes(STAGE_OF_CLASSIFIER[name]) || stages.includes('evaluate')) {
+      delete report.results[name];
+      gone.add(name);
+    }
+  }
+  if (stages.includes('siamese') || stages.includes('evaluate')) {
+    delete report.embeddings;
+    gone.add('embeddings');
+  }
+  report.warnings = report.warnings.filter((w) => !gone.has(warningOf(w) ?? ''));
+}
+
+/**
+ * Notes for results computed from a model that trained further since (more epochs on a stage without
+ * evaluate): `frozen: stale: …`. Recomputed on every write; earlier notes are dropped first.
+ */
+export function refreshStaleNotes(report: Report): string[] {
+  report.warnings = report.warnings.filter((w) => !/^\w+: stale: /.test(w));
+  const notes: string[] = [];
+  for (const name of CLASSIFIERS) {
+    const r = report.results[name];
+    const t = report.training[STAGE_OF_CLASSIFIER[name]];
+    if (r?.evaluated && t && r.evaluated.best_epoch !== t.best_epoch)
+      notes.push(
+        `${name}: stale: results.${name} were computed with the weights of epoch ${r.evaluated.best_epoch}; the ` +
+          `${STAGE_OF_CLASSIFIER[name]} stage has trained further, to best epoch ${t.best_epoch} (run --stages ` +
+          `evaluate)`,
+      );
+  }
+  const e = report.embeddings;
+  const s = report.training.siamese;
+  if (e && s && e.siamese_epoch !== s.best_epoch)
+    notes.push(
+      `embeddings: stale: the embeddings were made by the siamese encoder of epoch ${e.siamese_epoch}; the ` +
+        `siamese stage has trained further, to best epoch ${s.best_epoch} (run --stages evaluate)`,
+    );
+  for (const n of notes) report.warnings.push(n);
+  return notes;
+}
+
+/** Write the report atomically (non-finite numbers as null, as JSON has no NaN). */
+export async function writeReport(path: string, report: Report): Promise<void> {
+  await writeFileAtomic(
+    path,
+    `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
+}

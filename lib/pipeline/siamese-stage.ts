@@ -1,0 +1,138 @@
+/**
+ * The siamese stage: the encoder fine-tuned with a batch semi-hard triplet loss on P×K (or the study's
+ * random) batches, then exported: the tuned encoder in Hugging Face layout (`siamese/encoder`) and the
+ * embedding head (`siamese/head.safetensors`). `loadSiamese` reads them back for the siamese classifier
+ * and for embeddings.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { PK_EXAMPLES_PER_CLASS } from '../config/options';
+import { makeBatches } from '../data/batches';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { variablesToArrays } from '../io/tensors';
+import { loadEncoder, saveEncoder } from '../model/load';
+import { SiameseModel } from '../heads/siamese';
+import { textBatchLoader } from '../train/batches';
+import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import { removeStaleTempFiles } from '../train/checkpoint';
+import { train, type TrainResult } from '../train/trainer';
+import type { RunConfig } from './config';
+import type { StageState } from './identity';
+import { yieldToEventLoop } from './lock';
+import { checkFinishedStage, finishStage } from './run-folder';
+import { runPaths, type PreparedData } from './prepare';
+import { epochsFor, inStage, positionsOf, splitLoader, stateAfter, type StageContext } from './stage-common';
+
+function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
+  const k = PK_EXAMPLES_PER_CLASS;
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const eligible = [...counts.values()].filter((c) => c >= 2).length;
+  return { p: Math.max(1, Math.min(Math.floor(cfg.siameseBatchSize / k), eligible)), k };
+}
+
+/** Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val). */
+function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSampler; validation: Int32Array[] } {
+  if (cfg.sampler === 'random') {
+    return {
+      sampler: randomSampler(data.split.train.length, {
+        batchSize: cfg.siameseBatchSize,
+        seed: cfg.seed,
+        shuffle: true,
+      }),
+      validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize }),
+    };
+  }
+  const t = pkShape(cfg, data.trainLabels);
+  const v = pkShape(cfg, data.valLabels);
+  return {
+    sampler: pkSampler(data.trainLabels, { classesPerBatch: t.p, examplesPerClass: t.k, seed: cfg.seed }),
+    validation: pkSampler(data.valLabels, {
+      classesPerBatch: v.p,
+      examplesPerClass: v.k,
+      seed: cfg.seed + 1,
+    }).epochBatches(0),
+  };
+}
+
+/** Train (or reload, or continue) the siamese model; exports the tuned encoder (HF layout) and the head. */
+export async function siameseStage(
+  ctx: StageContext,
+): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
+  const { cfg, data, tokenizer } = ctx;
+  return inStage(ctx, 'siamese', {}, async (entry) => {
+    const epochs = epochsFor(ctx, entry, 'siameseEpochs', {});
+    const paths = runPaths(cfg.out);
+    const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
+    const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
+    try {
+      const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
+      const { sampler, validation } = siameseBatches(cfg, data);
+      ctx.log?.(
+        `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
+      );
+      for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
+      const result = await train({
+        model,
+        sampler,
+        validationBatches: validation,
+        loadBatch: splitLoader(data, loader.loadBatch),
+        disposeBatch: loader.disposeBatch,
+        epochs,
+        learningRate: cfg.siameseLr,
+        seed: cfg.seed,
+        patience: cfg.patience,
+        outDir: paths.siameseCheckpoint,
+        reporter: ctx.reporter,
+        config: { stage: 'siamese' },
+        onStep: yieldToEventLoop,
+      });
+      const state = stateAfter(result, entry);
+      // A reload of weights already exported leaves the files as they are; a run that trained writes them.
+      const exported =
+        result.reloaded &&
+        entry.previous?.exported_epoch === state.best_epoch &&
+        existsSync(join(paths.siameseEncoder, 'model.safetensors')) &&
+        existsSync(paths.siameseHead);
+      if (!exported) {
+        await saveEncoder(encoder, paths.siameseEncoder, { tokenizerDir: cfg.tokenizer });
+        await writeSafetensors(paths.siameseHead, await variablesToArrays(model.headWeights()));
+      }
+      const finished = { ...state, exported_epoch: state.best_epoch };
+      await finishStage(cfg, entry, finished);
+      return { model, result, state: finished, fingerprint: entry.fingerprint };
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  });
+}
+
+/** The saved siamese model (tuned encoder, frozen, and its head), for embeddings and the siamese classifier. */
+export async function loadSiamese(cfg: RunConfig): Promise<SiameseModel> {
+  await checkFinishedStage(cfg, 'siamese');
+  const paths = runPaths(cfg.out);
+  let encoder;
+  try {
+    encoder = await loadEncoder(paths.siameseEncoder, { pooling: cfg.pooling, trainable: false });
+  } catch (e) {
+    throw new Error(
+      `loadSiamese: no trained siamese encoder in '${paths.siameseEncoder}': run the siamese stage first (notebook ` +
+        `01 or --stages siamese). (${(e as Error).message})`,
+    );
+  }
+  const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
+  const saved = await readSafetensors(paths.siameseHead);
+  for (const [name, v] of model.headWeights()) {
+    const a = saved.get(name);
+    if (!a || a.shape.join('x') !== v.shape.join('x')) {
+      model.dispose();
+      throw new Error(`loadSiamese: '${paths.siameseHead}' lacks '${name}' of shape [${v.shape}].`);
+    }
+    const t = tf.tensor(a.data, a.shape);
+    v.assign(t);
+    t.dispose();
+  }
+  return model;
+}
