@@ -10,5 +10,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=$(bash scripts/get-minilm.sh)
 exec node_modules/.bin/tsx lib/cli/pipeline.ts \
-  --data data/huffpost-sample/News_Category_Dataset_v2.sample50.jsonl --text headline --min-words 0 \
+  --text headline --min-words 0 \
   --model "$model" --pooling mean --siamese-epochs 2 --trained-epochs 1 --out runs/quickstart "$@"

@@ -139,11 +139,13 @@ const TRAINING = TRAINING_STAGES;
 export const OPTIONS = {
   data: {
     kind: 'string',
-    default: 'data/downloads/News_Category_Dataset_v2.json',
+    default: 'data/huffpost-sample/News_Category_Dataset_v2.sample50.jsonl',
     group: 'data',
     stages: ALL,
     identity: 'content',
-    help: 'labelled-text file: JSON lines (HuffPost), JSON array or CSV/TSV (get HuffPost with `npm run data`)',
+    help:
+      'labelled-text file: JSON lines (HuffPost), JSON array or CSV/TSV; default: the embedded sample of 2,050 ' +
+      'HuffPost headlines (data/README.md); the full dataset: `npm run data`',
   },
   format: {
     kind: 'choice',

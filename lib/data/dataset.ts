@@ -2,6 +2,7 @@
  * The whole data step of the study: read a labelled-text file, build texts,
  * drop short texts, optionally cap each class, and number the categories.
  */
+import { resolveDataPath } from './sample';
 import { InvalidRecords, type InvalidPolicy, type Skip } from './errors';
 import { readRecords, type FileFormat } from './read';
 import { toLabelledTexts, type TextMode } from './fields';
@@ -88,8 +89,9 @@ export function loadDataset(opts: DatasetOptions): Dataset {
     throw new Error(`loadDataset: 'minWords' must be a non-negative integer; got ${o.minWords}.`);
   }
   const invalid = new InvalidRecords(o.onInvalid);
-  const raw = readRecords(o.path, { format: o.format, invalid });
-  const items = toLabelledTexts(o.path, raw, { text: o.text, labelField: o.labelField, invalid });
+  const path = resolveDataPath(o.path);
+  const raw = readRecords(path, { format: o.format, invalid });
+  const items = toLabelledTexts(path, raw, { text: o.text, labelField: o.labelField, invalid });
   const long = items.filter((it) => wordCount(it.text) >= o.minWords);
   let kept = long;
   if (o.maxPerClass !== undefined) {

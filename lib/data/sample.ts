@@ -3,7 +3,8 @@
  * the repository, so that the main job runs in a fresh clone with nothing beside it. Provenance,
  * licence (CC BY 4.0, Rishabh Misra) and how it was drawn: data/README.md.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import { packageRoot } from '../io/package-root';
 
 /** The sample's path relative to the project root (JSON lines in the dataset's own schema). */
@@ -22,4 +23,14 @@ export function sampleDataPath(): string {
         `directory; pass the data file's path instead (e.g. path: '/path/to/siamese-albert-ts/${SAMPLE_DATA}').`,
     );
   return join(root, SAMPLE_DATA);
+}
+
+/**
+ * `path` itself, unless it names the embedded sample (the `--data` default, {@link SAMPLE_DATA}) and the
+ * working directory is not the project root: then the sample inside the library's own package. So the
+ * default works from any folder, also when the library is installed as a package.
+ */
+export function resolveDataPath(path: string): string {
+  if (normalize(path) !== normalize(SAMPLE_DATA) || existsSync(path)) return path;
+  return packageRoot() === undefined ? path : sampleDataPath();
 }

@@ -4,6 +4,7 @@
  * the start time. When the data, the model or an earlier notebook's output is missing it fails with
  * what to run instead of a stack trace.
  */
+import { resolveDataPath } from '../data/sample';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBackend, initBackend, type BackendInfo } from '../backend/index';
@@ -65,7 +66,7 @@ export function notebookConfig(
   params: NotebookParams,
   env: Record<string, string | undefined> = process.env,
 ): { cfg: RunConfig; fromEnv: string[] } {
-  const known = new Set(OPTIONS.map((o) => o.key));
+  const known = new Set<string>(Object.keys(OPTIONS));
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
     if (!known.has(key))
@@ -75,7 +76,9 @@ export function notebookConfig(
       );
     if (value !== undefined) merged[envOf(key)] = Array.isArray(value) ? value.join(',') : String(value);
   }
-  const fromEnv = OPTIONS.map((o) => envOf(o.key)).filter((name) => (env[name] ?? '') !== '');
+  const fromEnv = Object.keys(OPTIONS)
+    .map(envOf)
+    .filter((name) => (env[name] ?? '') !== '');
   for (const name of fromEnv) merged[name] = env[name]!;
   try {
     return { cfg: configFromEnv(merged), fromEnv };
@@ -92,7 +95,7 @@ function isPathLike(source: string): boolean {
 /** Missing inputs of the run `cfg` for a notebook that reads `needs`, as sentences saying what to run. */
 export function missingInputs(cfg: RunConfig, needs: readonly NotebookOutput[] = []): string[] {
   const out: string[] = [];
-  if (!existsSync(cfg.data))
+  if (!existsSync(resolveDataPath(cfg.data)))
     out.push(
       `The data file '${cfg.data}' (parameter 'data', SIAMESE_DATA) does not exist. The embedded sample is ` +
         `'data/huffpost-sample/News_Category_Dataset_v2.sample50.jsonl'; for the full HuffPost dataset run ` +

@@ -11,6 +11,7 @@
  * and a refused run would cost a retraining; hashing 80 MB took 1.0 s on the busy 2-core development
  * machine, less than the loader's own read of it as text (4.5 s in the same run).
  */
+import { resolveDataPath } from '../data/sample';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -64,7 +65,8 @@ const hashes = new Map<string, { key: string; identity: DataFileIdentity }>();
  * sha256 and size of the file at `path`, cached in this process while its size and modification time stay
  * the same (notebooks call several stages). Errors name the file and the --data option.
  */
-export async function dataFileIdentity(path: string): Promise<DataFileIdentity> {
+export async function dataFileIdentity(given: string): Promise<DataFileIdentity> {
+  const path = resolveDataPath(given);
   let st;
   try {
     st = statSync(path);

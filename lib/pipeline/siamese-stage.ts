@@ -41,13 +41,19 @@ function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSam
         seed: cfg.seed,
         shuffle: true,
       }),
-      validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize }),
+      // A one-row batch has no triplet (the loss needs 2 rows): it joins the batch before (lib/data/batches).
+      validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize, minBatchSize: 2 }),
     };
   }
   const t = pkShape(cfg, data.trainLabels);
   const v = pkShape(cfg, data.valLabels);
   return {
-    sampler: pkSampler(data.trainLabels, { classesPerBatch: t.p, examplesPerClass: t.k, seed: cfg.seed }),
+    sampler: pkSampler(data.trainLabels, {
+      classesPerBatch: t.p,
+      examplesPerClass: t.k,
+      seed: cfg.seed,
+      classNames: data.dataset.categories,
+    }),
     validation: pkSampler(data.valLabels, {
       classesPerBatch: v.p,
       examplesPerClass: v.k,

@@ -31,6 +31,7 @@ const PARAMS: NotebookParams = {
   minWords: 0,
   model: TINY_MODEL,
   pooling: 'mean',
+  maxLength: 64, // the tiny model has 64 positions
   siameseEpochs: 2,
 };
 
@@ -56,7 +57,7 @@ test('notebookConfig names an unknown parameter and a bad variable, without a st
   assert.throws(unknown, /the parameters cell sets 'epochs', which is not a run setting; the settings are data, /);
   assert.throws(
     () => notebookConfig(PARAMS, { SIAMESE_SEED: 'three' }),
-    /SIAMESE_SEED must be an integer; got 'three'\. \(a SIAMESE_\* variable or the parameters cell\)/,
+    /SIAMESE_SEED must be an integer >= 0; got 'three'\. \(a SIAMESE_\* variable or the parameters cell\)/,
   );
   try {
     notebookConfig(PARAMS, { SIAMESE_POOLING: 'max' });
