@@ -25,3 +25,9 @@ export {
   type CachedFeatures,
 } from './features';
 export { TRAINING_DEFAULTS } from './defaults';
+export {
+  LogisticRegression,
+  fitLogisticRegression,
+  type LogisticRegressionOptions,
+  type LogisticFitReport,
+} from './logistic';

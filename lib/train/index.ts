@@ -10,6 +10,17 @@ export {
 export { textBatchLoader, featureBatchLoader, featureRows, type BatchLoader, type FeatureMatrix } from './batches';
 export { makeAdam } from './optimizer';
 export {
+  linearScheduleWithWarmup,
+  constantSchedule,
+  makeSchedule,
+  warmupStepsFor,
+  SCHEDULE_NAMES,
+  type LearningRateSchedule,
+  type ScheduleName,
+  type ScheduleOptions,
+} from './schedule';
+export { minimizeLbfgs, type Objective, type LbfgsOptions, type LbfgsResult, type LbfgsStop } from './lbfgs';
+export {
   train,
   NonFiniteLossError,
   RESULT_FILE,
