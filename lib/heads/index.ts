@@ -31,3 +31,10 @@ export {
   type LogisticRegressionOptions,
   type LogisticFitReport,
 } from './logistic';
+export {
+  fitLogisticRegressionCV,
+  stratifiedFolds,
+  DEFAULT_CS,
+  type LogisticCVOptions,
+  type LogisticCVResult,
+} from './logistic-cv';

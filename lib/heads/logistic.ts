@@ -42,6 +42,8 @@ export interface LogisticRegressionOptions {
   maxIter?: number;
   /** Rows per matMul chunk (default 16384): bounds device memory per product. */
   chunkRows?: number;
+  /** Start from these parameters (e.g. the fit at a neighbouring C) instead of zeros; shapes as the result's. */
+  init?: { coef: Float64Array; intercept: Float64Array };
   onIteration?: (iteration: number, loss: number, gradientMax: number) => void;
 }
 
@@ -308,7 +310,17 @@ export async function fitLogisticRegression(
       for (let i = 0; i < grad.length; i++) grad[i] /= sw;
       return { f: (loss + penalty / (2 * C)) / sw, g: grad };
     };
-    const result = await minimizeLbfgs(objective, new Float64Array(nw + k), {
+    const x0 = new Float64Array(nw + k);
+    if (options.init) {
+      if (options.init.coef.length !== nw || options.init.intercept.length !== k)
+        throw new Error(
+          `${fn}: 'init' must hold ${k}×${d} coefficients and ${k} intercepts; got ${options.init.coef.length} and ` +
+            `${options.init.intercept.length}.`,
+        );
+      x0.set(options.init.coef);
+      x0.set(options.init.intercept, nw);
+    }
+    const result = await minimizeLbfgs(objective, x0, {
       maxIter: options.maxIter ?? 1000,
       tol,
       // f carries the float32 rounding of the logits (~1e-8): only the gradient test is meaningful.
