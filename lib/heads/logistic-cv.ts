@@ -18,6 +18,7 @@ import { fitLogisticRegression, type LogisticRegression, type LogisticRegression
 /** The default grid: half-decades around scikit-learn's C = 1 on the strong-penalty side, where small data needs it. */
 export const DEFAULT_CS: readonly number[] = [0.01, 0.03, 0.1, 0.3, 1, 3];
 
+/** Settings of {@link fitLogisticRegressionCV}: those of the fit, plus the Cs and the folds. */
 export interface LogisticCVOptions extends Omit<LogisticRegressionOptions, 'C' | 'init' | 'sampleWeight'> {
   /** Candidate C values, fitted in this order (default {@link DEFAULT_CS}). */
   Cs?: readonly number[];
@@ -30,6 +31,7 @@ export interface LogisticCVOptions extends Omit<LogisticRegressionOptions, 'C' |
   seed?: number;
 }
 
+/** The refitted model at the chosen C, and the cross-validated loss of every candidate. */
 export interface LogisticCVResult {
   model: LogisticRegression;
   /** The chosen C. */

@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { minimizeLbfgs, type LbfgsStop } from '../train/lbfgs';
 import type { FeatureMatrix } from '../train/batches';
 
+/** Settings of {@link fitLogisticRegression}, named after scikit-learn's `LogisticRegression` parameters. */
 export interface LogisticRegressionOptions {
   /** Inverse L2 strength (default 1.0, scikit-learn's); larger C, weaker penalty. */
   C?: number;

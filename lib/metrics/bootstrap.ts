@@ -21,6 +21,7 @@ import { accuracyScore, f1Score } from './classification';
 export type BootstrapMetric =
   'accuracy' | 'f1_macro' | ((yTrue: readonly number[], yPred: readonly number[]) => number);
 
+/** Resampling settings shared by every function here. */
 export interface BootstrapOptions {
   /** Seed of the resamples (through lib/data/rng). */
   seed: number;
@@ -30,6 +31,7 @@ export interface BootstrapOptions {
   confidence?: number;
 }
 
+/** A percentile bootstrap interval around a point estimate (metric units, e.g. accuracy in [0, 1]). */
 export interface BootstrapInterval {
   /** The metric on all rows (for a paired difference: metric(A) − metric(B) on all rows). */
   estimate: number;

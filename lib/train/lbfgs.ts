@@ -23,6 +23,7 @@
 /** Value and gradient of the objective at `x` (the gradient has x's length; the caller may not keep `x`). */
 export type Objective = (x: Float64Array) => { f: number; g: Float64Array } | Promise<{ f: number; g: Float64Array }>;
 
+/** Stopping rules and memory of {@link minimizeLbfgs} (defaults: scipy's and scikit-learn's). */
 export interface LbfgsOptions {
   /** Iterations (line searches) at most (default 100, scikit-learn's `max_iter`). */
   maxIter?: number;
@@ -41,8 +42,10 @@ export interface LbfgsOptions {
   onIteration?: (iteration: number, f: number, gradientMax: number) => void;
 }
 
+/** Why L-BFGS stopped: the gradient or function test (converged), the iteration limit, or a failed line search. */
 export type LbfgsStop = 'gradient' | 'function' | 'max-iterations' | 'line-search';
 
+/** The last accepted point of {@link minimizeLbfgs} and how it got there. */
 export interface LbfgsResult {
   x: Float64Array;
   f: number;

@@ -14,6 +14,7 @@ export type LearningRateSchedule = (step: number) => number;
 export const SCHEDULE_NAMES = ['linear', 'constant', 'constant_with_warmup'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
+/** Warmup and length of a schedule made by {@link makeSchedule}, in optimizer updates. */
 export interface ScheduleOptions {
   /** Updates of linear warmup from 0 to the peak (default 0). */
   warmupSteps?: number;
