@@ -26,3 +26,16 @@ export {
 } from './features';
 export { TRAINING_DEFAULTS } from './defaults';
 export { tfjsEmbedder, isSentenceEmbedder, type SentenceEmbedder, type EngineKind } from './embedder';
+export {
+  LogisticRegression,
+  fitLogisticRegression,
+  type LogisticRegressionOptions,
+  type LogisticFitReport,
+} from './logistic';
+export {
+  fitLogisticRegressionCV,
+  stratifiedFolds,
+  DEFAULT_CS,
+  type LogisticCVOptions,
+  type LogisticCVResult,
+} from './logistic-cv';

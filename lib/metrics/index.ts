@@ -40,4 +40,14 @@ export {
 } from './report';
 export { setUndefinedMetricWarningHandler, captureMetricWarnings, type MetricWarningHandler } from './warnings';
 export { formatFixed } from './pyformat';
+export {
+  bootstrapResamples,
+  bootstrapDistribution,
+  bootstrapInterval,
+  pairedBootstrapDifference,
+  percentile,
+  type BootstrapMetric,
+  type BootstrapOptions,
+  type BootstrapInterval,
+} from './bootstrap';
 export { type Label } from './targets';

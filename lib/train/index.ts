@@ -19,6 +19,17 @@ export {
 } from './optimizer';
 export { KILL_ENV, KILL_POINTS, killPoint, type KillPoint } from './kill-points';
 export {
+  linearScheduleWithWarmup,
+  constantSchedule,
+  makeSchedule,
+  warmupStepsFor,
+  SCHEDULE_NAMES,
+  type LearningRateSchedule,
+  type ScheduleName,
+  type ScheduleOptions,
+} from './schedule';
+export { minimizeLbfgs, type Objective, type LbfgsOptions, type LbfgsResult, type LbfgsStop } from './lbfgs';
+export {
   train,
   NonFiniteLossError,
   RESULT_FILE,

@@ -11,8 +11,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const LAYERS: readonly (readonly string[])[] = [
   ['io', 'config'], // files: safetensors, hashing, HTML escaping; the options table (run settings and defaults)
-  ['data', 'backend', 'metrics', 'losses'], // records and splits; TF.js backend; scikit-learn metrics; triplet losses
-  ['model', 'embeddings', 'viz'], // the encoder; vector tools (UMAP, k-NN); figures
+  ['data', 'backend', 'losses'], // records, splits and seeded randomness; TF.js backend; triplet losses
+  ['metrics', 'model', 'embeddings', 'viz'], // metrics (bootstrap draws through data/rng); the encoder; UMAP, k-NN; figures
   ['tokenizer'], // text -> token batches for the encoder
   ['train'], // the generic trainer, samplers, checkpoints
   ['heads'], // heads on an encoder: siamese model, classifiers, features
@@ -74,7 +74,7 @@ test('the check catches an upward and a sideways import', () => {
   const fake: Record<string, string> = {
     'lib/data/x.ts': "import { escapeHtml } from '../notebook/show';",
     'lib/train/y.ts': "import { SiameseModel } from '../heads/siamese';\nimport { makeRandom } from '../data/rng';",
-    'lib/metrics/z.ts': "import { tripletLoss } from '../losses/index';",
+    'lib/metrics/z.ts': "import { loadEncoder } from '../model/index';",
   };
   const found = layerViolations(Object.keys(fake), (f) => fake[f]);
   assert.equal(found.length, 3, found.join('\n'));
@@ -88,7 +88,7 @@ test('the check catches an upward and a sideways import', () => {
   assert.match(found[1], /lib\/train\/y\.ts: imports '\.\.\/heads\/siamese'/);
   assert.match(
     found[2],
-    /lib\/metrics\/z\.ts: imports '\.\.\/losses\/index' \(lib\/losses, layer 1\) from lib\/metrics \(layer 1\)/,
+    /lib\/metrics\/z\.ts: imports '\.\.\/model\/index' \(lib\/model, layer 2\) from lib\/metrics \(layer 2\)/,
   );
 });
 
