@@ -1,15 +1,16 @@
 /**
  * The data and tokenizer every stage shares: the cleaned dataset, its seeded
- * split, class weights from the training part, and the balanced evaluation sample.
+ * split (a held-out test part first when --test-fraction asks, then train/validation), class weights
+ * from the training part, and the balanced evaluation sample.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type Dataset } from '../data/dataset';
 import { classWeights } from '../data/labels';
-import { balancedSample, trainValSplit, type Split } from '../data/split';
+import { balancedSample, testSplit, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
-import { checkModelFit, checkSplit } from './checks';
+import { checkModelFit, checkSplit, checkTestSplit } from './checks';
 import type { RunConfig } from './config';
 
 export interface PreparedData {
@@ -20,8 +21,15 @@ export interface PreparedData {
   valLabels: Int32Array;
   /** Inverse-frequency class weights of the training part, summing to 1. */
   classWeights: Float64Array;
+  /**
+   * Held-out test rows (dataset indices, sorted), carved before the train/validation split: no training,
+   * checkpoint selection or model choice sees them. Empty unless --test-fraction > 0.
+   */
+  test: Int32Array;
   /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
   balanced: Int32Array;
+  /** Distinct dataset rows behind the balanced sample (it draws with replacement): `balanced.length` draws of these. */
+  balancedDistinct: number;
   /** What the split checks found worth saying (classes left out of P×K, a one-class validation split…). */
   warnings: string[];
 }
@@ -43,19 +51,36 @@ export function prepareData(cfg: RunConfig): PreparedData {
         `least 2 (check --label-field and --min-words).`,
     );
   }
-  const split = trainValSplit(dataset.labels, { seed: cfg.seed, valFraction: cfg.valFraction, mode: cfg.split });
+  // Without a test split the train/validation split is exactly the study's (all rows, the same seeded draw).
+  const held =
+    cfg.testFraction > 0
+      ? testSplit(dataset.labels, { testFraction: cfg.testFraction, seed: cfg.seed, mode: cfg.split })
+      : undefined;
+  const test = held?.test ?? new Int32Array(0);
+  const split = trainValSplit(dataset.labels, {
+    seed: cfg.seed,
+    valFraction: cfg.valFraction,
+    mode: cfg.split,
+    rows: held?.rest,
+  });
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
   const valLabels = pick(split.val);
-  const warnings = checkSplit({ dataset, split, trainLabels, valLabels }, cfg);
+  const warnings = [
+    ...checkTestSplit({ dataset, test }, cfg),
+    ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg),
+  ];
+  const balanced = balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed);
   return {
     dataset,
     split,
     trainLabels,
     valLabels,
+    test,
     warnings,
     classWeights: classWeights(trainLabels, dataset.categories.length),
-    balanced: balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed),
+    balanced,
+    balancedDistinct: new Set(balanced).size,
   };
 }
 
