@@ -10,7 +10,7 @@
  * as AlbertModel/BertModel); sentence_embedding [batch, H] (the encoder's pooling: 'pooler', 'cls' or 'mean');
  * siamese_embedding [batch, E] (Dense(relu) → Dense → L2-normalised) when a head is given.
  */
-import type { EncoderConfig, HiddenAct } from '../model/config';
+import { HIDDEN_ACTS, type EncoderConfig, type HiddenAct } from '../model/config';
 import { MASK_NEGATIVE } from '../model/layers';
 import { albertLayerPrefix, bertLayerPrefix, encoderLayout } from '../model/layout';
 import { POOLINGS, type Pooling } from '../model/types';
@@ -48,16 +48,8 @@ export interface EncoderGraphOptions {
   name?: string;
 }
 
-const SUPPORTED_ACTS: readonly HiddenAct[] = [
-  'gelu',
-  'gelu_new',
-  'gelu_pytorch_tanh',
-  'gelu_fast',
-  'relu',
-  'tanh',
-  'silu',
-  'swish',
-];
+/** Every activation the TF.js encoder runs (lib/model/config.ts) has an ONNX form below. */
+const SUPPORTED_ACTS: readonly HiddenAct[] = HIDDEN_ACTS;
 
 /** [rows, cols] -> [cols, rows]: PyTorch's [out, in] linear weight as the [in, out] right operand of MatMul. */
 export function transpose2d(w: WeightArray): WeightArray {
