@@ -36,8 +36,9 @@ export async function loadConfig(dir: string): Promise<EncoderConfig> {
 /**
  * Load an encoder from a local folder (config.json + model.safetensors, HF layout) or a hub id
  * (downloaded once, at `revision`, into the Hugging Face cache `cacheDir`, default HF_HUB_CACHE, else
- * $HF_HOME/hub, else ~/.cache/huggingface/hub; lib/model/hub.ts), as transformers' `AutoModel.from_pretrained` does for ALBERT and BERT-family models. Task-head
- * checkpoints load too (`albert.`/`bert.` prefixes dropped, heads such as `predictions.*` ignored).
+ * $HF_HOME/hub, else ~/.cache/huggingface/hub; lib/model/hub.ts), as transformers' `AutoModel.from_pretrained`
+ * does for ALBERT and BERT-family models. Task-head checkpoints load too (`albert.`/`bert.` prefixes dropped,
+ * heads such as `predictions.*` ignored).
  * `opts.pooling` defaults to 'pooler', `opts.trainable` to true. The caller owns the encoder (`dispose()`).
  *
  * Throws, before allocating any tensor: a bad pooling; a `source` that is neither a folder nor a hub id; a folder
