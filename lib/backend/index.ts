@@ -107,7 +107,8 @@ let current: BackendInfo | undefined;
  * Activate a TF.js backend for the whole process and report it (log `describeBackend(info)` and `info.skipped`).
  * `choice` defaults to SIAMESE_BACKEND, else `auto`: native `tensorflow` if a build loads (found relative to the
  * library, so also from other folders), else `wasm`, else `cpu`. Calling again with `auto` or the active backend
- * returns the same info without reloading. Every backend passes the same golden tests (test/model).
+ * returns the same info without reloading. The golden tests (test/model) run on wasm and cpu by default and on
+ * tensorflow with TEST_BACKENDS=tensorflow.
  *
  * Throws on a choice (or SIAMESE_BACKEND) outside auto, tensorflow, wasm, cpu, and when an explicit choice cannot
  * load (naming why, e.g. "run 'npm run setup:native'"): never a silent fallback.
