@@ -22,19 +22,31 @@ import { yieldToEventLoop } from './lock';
 import { runPaths, type PreparedData } from './prepare';
 import type { ClassifierName, TrainedClassifier } from './stages';
 
+/** The sets every classifier is scored on: the validation split and the study's balanced sample drawn from it. */
 export const SUBSETS = ['validation', 'balanced'] as const;
+/** 'validation' or 'balanced' (see {@link SUBSETS}). */
 export type Subset = (typeof SUBSETS)[number];
 
+/**
+ * A classifier's scores on one subset, as report.json's `results` hold them (snake_case, scikit-learn's metric
+ * names): fractions in [0, 1], NaN where undefined (the AUCs of a one-class subset).
+ */
 export interface ScoreSummary {
+  /** scikit-learn's `accuracy_score`. */
   accuracy: number;
+  /** scikit-learn's `balanced_accuracy_score` (mean recall over classes). */
   balanced_accuracy: number;
+  /** `f1_score(average='macro')`. */
   f1_macro: number;
+  /** `f1_score(average='weighted')`. */
   f1_weighted: number;
+  /** AUC of the micro-averaged one-vs-rest ROC curve. */
   auc_micro: number;
   /** Macro AUC by TPR interpolation over the union of FPRs (the study's). */
   auc_macro: number;
   /** Mean of the per-class AUCs (scikit-learn's roc_auc_score average='macro'). */
   auc_macro_mean: number;
+  /** Rows scored. */
   samples: number;
   /** Classes present in the subset (AUCs are over these; an absent class has no defined AUC). */
   classes_present: number;
@@ -46,6 +58,7 @@ export interface Predictions {
   yScore: number[][];
 }
 
+/** The predicted class of each row of scores [N, C]: the first index of its maximum (numpy's `argmax`). */
 export function argmaxRows(scores: readonly (readonly number[])[]): number[] {
   return scores.map((row) => row.reduce((best, v, j) => (v > row[best] ? j : best), 0));
 }
