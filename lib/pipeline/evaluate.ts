@@ -104,7 +104,7 @@ function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): 
   return join(runPaths(cfg.out).evaluation, `${name}-${subset}.safetensors`);
 }
 
-/** Probabilities and true labels of dataset rows (not saved). */
+/** True labels [N] and class probabilities [N][C] of dataset rows `rows` (N of them; not saved). */
 export async function predictRows(
   data: PreparedData,
   clf: TrainedClassifier,
@@ -113,7 +113,11 @@ export async function predictRows(
   return { yTrue: Array.from(rows, (i) => data.dataset.labels[i]), yScore: await clf.predictProba(rows) };
 }
 
-/** Predict a subset with a classifier and save the probabilities. */
+/**
+ * True labels [N] and class probabilities [N][C] of a subset (the validation split, or the balanced sample), also
+ * saved as `<out>/evaluation/<classifier>-<subset>.safetensors` (`y_true` I32 [N], `y_score` F32 [N, C]) for the
+ * notebooks' figures (see {@link loadPredictions}).
+ */
 export async function predictSubset(
   cfg: RunConfig,
   data: PreparedData,
@@ -146,7 +150,7 @@ export async function loadPredictions(
   return { yTrue, yScore: yTrue.map((_, i) => Array.from(s.data.subarray(i * k, (i + 1) * k))) };
 }
 
-/** L2-normalised siamese embeddings `[rows][E]` of dataset rows. */
+/** L2-normalised siamese embeddings `[rows][E]` of dataset rows (inference mode, the run's `maxLength`). */
 export async function siameseEmbeddings(
   cfg: RunConfig,
   model: SiameseModel,
