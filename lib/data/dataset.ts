@@ -9,6 +9,10 @@ import { toLabelledTexts, type TextMode } from './fields';
 import { factorize } from './labels';
 import { capPerClass } from './split';
 
+/**
+ * What {@link loadDataset} reads and how it cleans; every field but `path` defaults to {@link DATASET_DEFAULTS}
+ * (the study's settings, the same as the options table in lib/config/options.ts).
+ */
 export interface DatasetOptions {
   /** A JSON-lines, JSON-array or CSV/TSV file. */
   path: string;
@@ -18,8 +22,7 @@ export interface DatasetOptions {
   text?: TextMode;
   /** Field holding the class; default 'category'. */
   labelField?: string;
-  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10, as the study. 0 keeps all.
-   * */
+  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10 (the study); 0 keeps all. */
   minWords?: number;
   /** Keep at most this many records per class (seeded choice); default: no cap. */
   maxPerClass?: number;
@@ -29,6 +32,10 @@ export interface DatasetOptions {
   onInvalid?: InvalidPolicy;
 }
 
+/**
+ * A cleaned, labelled dataset: row i is `texts[i]` with class `labels[i]` from source line `lines[i]` (N rows).
+ * The counts say where the records that are not rows went: `skipped` (unusable), `droppedShort`, `droppedByCap`.
+ */
 export interface Dataset {
   path: string;
   texts: string[];
@@ -75,6 +82,11 @@ export function wordCount(text: string): number {
   return n;
 }
 
+/**
+ * Defaults of {@link DatasetOptions}: the study's text (`headline + ". " + short_description`), label field,
+ * 10-word minimum, seed 3 and skipping of unusable records. They equal the `text`, `labelField`, `minWords`, `seed`
+ * and `onInvalid` rows of the options table (lib/config/options.ts), which the command line and notebooks use.
+ */
 export const DATASET_DEFAULTS = {
   text: 'headline+description' as TextMode,
   labelField: 'category',
@@ -83,6 +95,18 @@ export const DATASET_DEFAULTS = {
   onInvalid: 'skip' as InvalidPolicy,
 } as const;
 
+/**
+ * The whole data step of the study, as its pandas recipe: read `opts.path` (JSON lines, JSON array or CSV/TSV;
+ * the embedded sample's relative path works from any folder), join the text fields, drop texts with fewer than
+ * `minWords` words (Python's `len(text.split())`), cap each class at `maxPerClass` records (seeded), and number the
+ * categories in order of first appearance (pandas `factorize`). Records are not shuffled or split here
+ * (see `trainValSplit`).
+ *
+ * Throws a `DataError` naming file (and line) for an unreadable, empty or malformed file, an unknown extension
+ * without `format`, or, with `onInvalid: 'error'`, the first unusable record (missing field, wrong type, empty
+ * text or label); with 'skip' those records are listed in `skipped`. Throws an Error for a negative or
+ * non-integer `minWords`, a bad `onInvalid` or a `maxPerClass` that is not a positive integer.
+ */
 export function loadDataset(opts: DatasetOptions): Dataset {
   const o = { ...DATASET_DEFAULTS, ...opts };
   if (!(Number.isInteger(o.minWords) && o.minWords >= 0)) {

@@ -51,6 +51,7 @@ export interface NotebookSetup {
  * cell's error with `console.error`, and a stack into the library would bury what to do.
  */
 export class NotebookSetupError extends Error {
+  /** `message` says what is missing and what to run (e.g. "run notebook 01 first with the same parameters"). */
   constructor(message: string) {
     super(message);
     Object.defineProperty(this, 'name', { value: 'NotebookSetupError' });

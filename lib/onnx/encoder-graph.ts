@@ -22,8 +22,11 @@ export const OPSET = 17;
 /** IR version 8 goes with opset 17 (ONNX 1.12). */
 export const IR_VERSION = 8;
 
+/** The graph's inputs, int64 [batch, sequence] each, named as Hugging Face models and transformers.js name them. */
 export const INPUT_NAMES = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
+/** The graph's possible outputs (see the module comment); `siamese_embedding` only with a head. */
 export const OUTPUT_NAMES = ['last_hidden_state', 'pooler_output', 'sentence_embedding', 'siamese_embedding'] as const;
+/** One of {@link OUTPUT_NAMES}. */
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /** A float32 array with its shape (row-major). */
@@ -39,6 +42,7 @@ export interface DenseWeights {
   activation: 'linear' | 'relu';
 }
 
+/** What goes into the graph beside the encoder: the pooling of `sentence_embedding`, the siamese head, a name. */
 export interface EncoderGraphOptions {
   /** The sentence vector in `sentence_embedding` (and the siamese head's input). */
   pooling: Pooling;

@@ -12,11 +12,15 @@ import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
 import { checkModelFit, checkSplit } from './checks';
 import type { RunConfig } from './config';
 
+/** What every stage shares: the cleaned dataset, its split, class weights and the balanced evaluation sample. */
 export interface PreparedData {
+  /** The cleaned dataset (see `loadDataset`). */
   dataset: Dataset;
+  /** Sorted row indices of the training and validation parts. */
   split: Split;
-  /** Labels of split.train / split.val, in that order. */
+  /** Labels of split.train. */
   trainLabels: Int32Array;
+  /** Labels of split.val. */
   valLabels: Int32Array;
   /** Inverse-frequency class weights of the training part, summing to 1. */
   classWeights: Float64Array;
@@ -26,6 +30,14 @@ export interface PreparedData {
   warnings: string[];
 }
 
+/**
+ * The study's data step for a run: {@link loadDataset} with the run's data settings, a seeded train/validation
+ * split (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
+ * 1) and the balanced evaluation sample (`--balanced-per-class` validation rows per class, with replacement).
+ * Throws what loadDataset throws (DataError naming file:line), and, naming the options to change, on fewer than
+ * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`);
+ * what works but deserves notice is returned in `warnings`.
+ */
 export function prepareData(cfg: RunConfig): PreparedData {
   const dataset = loadDataset({
     path: cfg.data,
@@ -92,4 +104,5 @@ export function runPaths(out: string) {
     report: join(out, 'report.json'),
   };
 }
+/** The paths {@link runPaths} returns: files and folders of one run folder. */
 export type RunPaths = ReturnType<typeof runPaths>;

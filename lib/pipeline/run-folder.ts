@@ -170,6 +170,10 @@ const list = (stages: readonly string[]) =>
 
 /** The error for stages made with other settings: each stage with each differing setting, and the ways on. */
 export class StageMismatchError extends Error {
+  /**
+   * `out` is the run folder, `stale` the stages whose recorded settings differ (each with its differences),
+   * `discard` what `--overwrite` would delete; the message lists each difference and the ways on.
+   */
   constructor(
     readonly out: string,
     readonly stale: readonly StageCheck[],

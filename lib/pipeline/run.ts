@@ -25,7 +25,9 @@ export type { Report, StageTraining } from './report';
 
 /** Where `runPipeline` logs and reports progress. */
 export interface PipelineOptions {
+  /** One line per event (stage start, data summary, scores); default: stderr. */
   log?: (line: string) => void;
+  /** Training progress: steps, epoch ends and trainer messages (lib/train/progress.ts); default: silent. */
   reporter?: ProgressReporter;
   /**
    * Release the run folder's lock on SIGINT/SIGTERM and re-raise the signal (the command line does; a
@@ -65,9 +67,17 @@ function lockRunFolder(cfg: RunConfig, opts: PipelineOptions, log: (line: string
 }
 
 /**
- * Run the stages of `cfg.stages` on `cfg.out` and write the merged report. Throws before any work when
- * a setting is out of range, the folder is not writable or in use, a stage in it was made with other
- * settings (unless `cfg.overwrite`), or a requested stage lacks the stage it builds on.
+ * The study end to end, as `npm run pipeline`: activate the backend, prepare data and tokenizer, then run the
+ * stages of `cfg.stages` (siamese triplet training; frozen, trained and siamese classifiers; evaluation on the
+ * validation set and the balanced sample) in the run folder `cfg.out`, and write the merged `<out>/report.json`,
+ * which it also returns. Each stage resumes, reloads or continues from its checkpoints (see the README's "Run
+ * folders"). Build `cfg` with `configFromArgs`/`configFromEnv` (lib/config/parse.ts); defaults are the options
+ * table's. Progress goes to `opts.log` (default stderr) and `opts.reporter`.
+ *
+ * Throws before any work when a setting is out of range, the folder is not writable or in use (run.lock), a
+ * stage in it was made with other settings (unless `cfg.overwrite`), or a requested stage lacks the stage it
+ * builds on; then, before training, on unusable data or split (`prepareData`) or a tokenizer that does not fit
+ * the model (`prepareTokenizer`). The lock is released whatever happens.
  */
 export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): Promise<Report> {
   const log = opts.log ?? ((l: string) => console.error(l));
