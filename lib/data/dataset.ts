@@ -2,6 +2,7 @@
  * The whole data step of the study: read a labelled-text file, build texts,
  * drop short texts, optionally cap each class, and number the categories.
  */
+import { OPTIONS } from '../config/options';
 import { resolveDataPath } from './sample';
 import { InvalidRecords, type InvalidPolicy, type Skip } from './errors';
 import { readRecords, type FileFormat } from './read';
@@ -84,15 +85,15 @@ export function wordCount(text: string): number {
 
 /**
  * Defaults of {@link DatasetOptions}: the study's text (`headline + ". " + short_description`), label field,
- * 10-word minimum, seed 3 and skipping of unusable records. They equal the `text`, `labelField`, `minWords`, `seed`
- * and `onInvalid` rows of the options table (lib/config/options.ts), which the command line and notebooks use.
+ * 10-word minimum, seed 3 and skipping of unusable records. They are the `text`, `labelField`, `minWords`, `seed`
+ * and `onInvalid` defaults of the options table (lib/config/options.ts), which the command line and notebooks use.
  */
 export const DATASET_DEFAULTS = {
-  text: 'headline+description' as TextMode,
-  labelField: 'category',
-  minWords: 10,
-  seed: 3,
-  onInvalid: 'skip' as InvalidPolicy,
+  text: OPTIONS.text.default as TextMode,
+  labelField: OPTIONS.labelField.default,
+  minWords: OPTIONS.minWords.default,
+  seed: OPTIONS.seed.default,
+  onInvalid: OPTIONS.onInvalid.default as InvalidPolicy,
 } as const;
 
 /**

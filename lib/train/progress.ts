@@ -92,8 +92,8 @@ export function notebookReporter(opts: LineReporterOptions = {}): ProgressReport
 }
 
 /**
- * Options of {@link terminalReporter}: `everySteps` and `write` apply when the stream is not a TTY; `everyEpochs`
- * is not used (every epoch line is printed).
+ * Options of {@link terminalReporter}: `everySteps` and `write` apply when the stream is not a TTY (a TTY shows
+ * every step on one `\r`-updated line); `everyEpochs` applies to both.
  */
 export interface TerminalReporterOptions extends LineReporterOptions {
   /** Where progress goes; default process.stderr. */
@@ -104,7 +104,12 @@ export interface TerminalReporterOptions extends LineReporterOptions {
 export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressReporter {
   const stream = opts.stream ?? process.stderr;
   if (!stream.isTTY)
-    return notebookReporter({ everySteps: opts.everySteps, write: opts.write ?? ((l) => stream.write(`${l}\n`)) });
+    return notebookReporter({
+      everySteps: opts.everySteps,
+      everyEpochs: opts.everyEpochs,
+      write: opts.write ?? ((l) => stream.write(`${l}\n`)),
+    });
+  const everyEpochs = opts.everyEpochs ?? 1;
   let open = false;
   const line = (text: string) => {
     stream.write(`${open ? '\n' : ''}${text}\n`);
@@ -123,7 +128,7 @@ export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressRe
     onEpochEnd: (r, info) => {
       if (open) stream.write('\r');
       open = false;
-      line(formatEpoch(r, info));
+      if (r.epoch === 1 || r.epoch === info.epochs || r.epoch % everyEpochs === 0) line(formatEpoch(r, info));
     },
     onMessage: line,
   };
