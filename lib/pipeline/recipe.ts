@@ -19,6 +19,7 @@ import {
   RECIPES,
   describeBudget,
   recipeOptions,
+  showValue,
   type EncoderTrainingConstants,
   type HeadKind,
   type RecipeName,
@@ -135,7 +136,7 @@ export interface Recipe {
   trained: TrainedRecipe;
 }
 
-const given = (key: keyof RunConfig, v: unknown) => `${flagOf(key)} ${String(v)} (given)`;
+const given = (key: keyof RunConfig, v: string | number) => `${flagOf(key)} ${showValue(v)} (given)`;
 
 /**
  * P×K shape for `batchSize` rows over `classes` classes that have at least 2 rows. 'fixed' (the project's rule
@@ -234,13 +235,13 @@ function planOptimizer(
 ): OptimizerSpec {
   const headLearningRate = c.headLearningRate ?? learningRate;
   const warmupSteps = c.schedule === 'linear' ? warmupStepsFor(epochs.totalSteps, c.warmupRatio) : 0;
-  const source = lrGiven ? given(lrKey, learningRate) : `${learningRate}`;
+  const source = lrGiven ? given(lrKey, learningRate) : showValue(learningRate);
   if (c.headLearningRate === undefined) {
     reasons.learning_rate = `${source}${lrGiven ? '' : ", the study's"}, for encoder and head alike`;
     reasons.optimizer = "Adam with Keras' defaults (β 0.9 / 0.999, ε 1e-7), as the study";
     reasons.schedule = 'constant, as the study';
   } else {
-    reasons.learning_rate = `encoder ${source}, head ${headLearningRate}: ${why}`;
+    reasons.learning_rate = `encoder ${source}, head ${showValue(headLearningRate)}: ${why}`;
     reasons.optimizer =
       `AdamW (β 0.9 / 0.999, ε ${c.epsilon}), decoupled weight decay ${c.weightDecay} on weight matrices, none on ` +
       "biases and LayerNorm: BERT's and transformers' Trainer's standard";
