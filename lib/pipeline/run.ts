@@ -75,6 +75,8 @@ function lockRunFolder(cfg: RunConfig, opts: PipelineOptions, log: (line: string
 export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): Promise<Report> {
   const log = opts.log ?? ((l: string) => console.error(l));
   validateConfig(cfg);
+  if (cfg.seeds)
+    throw new Error(`runPipeline runs one seed (--seed); for --seeds ${cfg.seeds.join(',')} use runSeeds (./seeds).`);
   await prepareRunFolder(cfg.out);
   const lock = lockRunFolder(cfg, opts, log);
   try {
