@@ -4,16 +4,17 @@
  * values with the reason for each derived one, and for logistic-regression heads how the fit went.
  */
 import type { TrainingStage } from '../config/options';
+import { showValue } from '../config/recipes';
 import type { LogisticHeadFit } from './logistic-stage';
 import type { EpochPlan, HeadRecipe, OptimizerSpec, Recipe, Reasons } from './recipe';
 
 function optimizerPhrase(o: OptimizerSpec): string {
   if (o.name === 'adam' && o.headLearningRate === o.learningRate && o.schedule.name === 'constant')
-    return `Adam ${o.learningRate} (constant)`;
+    return `Adam ${showValue(o.learningRate)} (constant)`;
   const rates =
     o.headLearningRate === o.learningRate
-      ? `${o.learningRate}`
-      : `encoder ${o.learningRate} / head ${o.headLearningRate}`;
+      ? showValue(o.learningRate)
+      : `encoder ${showValue(o.learningRate)} / head ${showValue(o.headLearningRate)}`;
   const name = o.name === 'adamw' ? `AdamW (weight decay ${o.weightDecay})` : 'Adam';
   const schedule =
     o.schedule.name === 'linear'
@@ -35,12 +36,12 @@ function epochsPhrase(e: EpochPlan): string {
 export function headPhrase(h: HeadRecipe): string {
   const weights = h.classWeights === 'none' ? 'no class weights' : `${h.classWeights} class weights`;
   if (h.kind === 'adam')
-    return `the study's softmax head, Adam ${h.learningRate}, ${h.epochs} epochs, batch ${h.batchSize}; ${weights}`;
+    return `the study's softmax head, Adam ${showValue(h.learningRate)}, ${h.epochs} epochs, batch ${h.batchSize}; ${weights}`;
   const c =
     h.folds > 0
       ? `C by ${h.folds}-fold stratified CV over ${h.Cs[0]}…${h.Cs[h.Cs.length - 1]}`
       : `C = ${h.fallbackC} (no CV)`;
-  return `logistic regression (L-BFGS, tol ${h.tol}), ${c}; ${weights}`;
+  return `logistic regression (L-BFGS, tol ${showValue(h.tol)}), ${c}; ${weights}`;
 }
 
 /**

@@ -49,7 +49,7 @@ describe('a run under --recipe auto', () => {
     const text = lines.join('\n');
     assert.ok(lines.includes('recipe auto (docs/recipe-evidence.md §4); options given explicitly win'), text);
     // 3 classes, batch 8: P×K 2×4 (P = min(3, 8 / 4)); the siamese budget of 220 steps caps at 25 epochs.
-    assert.match(text, /^ {2}siamese: AdamW \(weight decay 0\.01\) encoder 0\.00005 \/ head 0\.001, warmup \d+ steps/m);
+    assert.match(text, /^ {2}siamese: AdamW \(weight decay 0\.01\) encoder 5e-5 \/ head 1e-3, warmup \d+ steps/m);
     assert.match(text, /^siamese: P×K 2×4 over 3 classes \(seed 3\), batches of 8 rows/m);
     for (const label of ['frozen', 'siamese classifier'])
       assert.match(

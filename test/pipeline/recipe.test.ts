@@ -143,7 +143,7 @@ describe("the study recipe is the project's settings before recipes", () => {
     v.dispose();
     assert.deepEqual(describeRecipe(r).slice(0, 2), [
       "recipe study (the study's settings); options given explicitly win",
-      '  siamese: Adam 0.00001 (constant); 25 epochs × 27 steps = 667 steps; P×K 16×4 = 64 (validation 16×4)',
+      '  siamese: Adam 1e-5 (constant); 25 epochs × 27 steps = 667 steps; P×K 16×4 = 64 (validation 16×4)',
     ]);
   });
 });
