@@ -1,5 +1,9 @@
-/** The study's training settings (reference-workflow.md), as defaults: the options table's (lib/config). */
+/**
+ * The study's training settings (reference-workflow.md), as the library's defaults: the 'study' recipe of the
+ * options table (lib/config/recipes.ts), which `--recipe study` runs.
+ */
 import { OPTIONS } from '../config/options';
+import { ADAM_HEAD, STUDY_RECIPE } from '../config/recipes';
 
 /**
  * The study's siamese and classifier-head settings, read from the options table (lib/config/options.ts) except
@@ -9,11 +13,11 @@ import { OPTIONS } from '../config/options';
 export const TRAINING_DEFAULTS = {
   siamese: {
     /** Adam learning rate of the siamese fine-tuning (notebook 1). */
-    learningRate: OPTIONS.siameseLr.default,
+    learningRate: STUDY_RECIPE.siamese.learningRate,
     /** Texts per siamese batch. */
     batchSize: OPTIONS.siameseBatchSize.default,
     /** Siamese training epochs. */
-    epochs: OPTIONS.siameseEpochs.default,
+    epochs: STUDY_RECIPE.siamese.epochs as number,
     /** Dense(64, relu) hidden layer, then Dense(64) embedding. */
     hiddenUnits: 64,
     /** Width of the L2-normalised embedding. */
@@ -24,10 +28,10 @@ export const TRAINING_DEFAULTS = {
   classifier: {
     /**
      * Adam learning rate of the frozen and siamese classifiers' softmax heads (notebook 2); the fully trained
-     * classifier has its own (the options table's `trainedLr`).
+     * classifier has its own (the study recipe's `trained`).
      */
-    learningRate: OPTIONS.classifierLr.default,
-    batchSize: OPTIONS.classifierBatchSize.default,
-    epochs: OPTIONS.classifierEpochs.default,
+    learningRate: ADAM_HEAD.learningRate,
+    batchSize: ADAM_HEAD.batchSize,
+    epochs: ADAM_HEAD.epochs,
   },
 } as const;

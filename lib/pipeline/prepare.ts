@@ -9,7 +9,7 @@ import { classWeights } from '../data/labels';
 import { balancedSample, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
-import { checkModelFit, checkSplit } from './checks';
+import { checkCleaning, checkModelFit, checkSplit } from './checks';
 import type { RunConfig } from './config';
 
 /** What every stage shares: the cleaned dataset, its split, class weights and the balanced evaluation sample. */
@@ -26,7 +26,10 @@ export interface PreparedData {
   classWeights: Float64Array;
   /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
   balanced: Int32Array;
-  /** What the split checks found worth saying (classes left out of P×K, a one-class validation split…). */
+  /**
+   * What the checks found worth saying: cleaning that dropped most records, classes left out of P×K, a one-class
+   * validation split…
+   */
   warnings: string[];
 }
 
@@ -59,7 +62,7 @@ export function prepareData(cfg: RunConfig): PreparedData {
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
   const valLabels = pick(split.val);
-  const warnings = checkSplit({ dataset, split, trainLabels, valLabels }, cfg);
+  const warnings = [...checkCleaning(dataset, cfg), ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg)];
   return {
     dataset,
     split,

@@ -17,6 +17,7 @@ import {
   type Stage,
   type TrainingStage,
 } from '../config/options';
+import { continuedEpochs } from '../config/recipes';
 import { validateConfig } from '../config/parse';
 import {
   CLASSIFIERS,
@@ -26,6 +27,7 @@ import {
   describeDiff,
   diffSettings,
   fingerprintOf,
+  legacySettings,
   readStageRecord,
   stageSettings,
   withDownstream,
@@ -142,11 +144,12 @@ function checkStage(
     check.finished = isFinished(cfg.out, stage, read.record);
   }
   if (saved)
-    for (const d of diffSettings(saved, settings)) check.problems.push(describeDiff(d, stage, savedPath, cfg.data));
+    for (const d of diffSettings(saved, settings, legacySettings(cfg, stage)))
+      check.problems.push(describeDiff(d, stage, savedPath, cfg.data));
   const ran = check.record?.state?.epochs_run;
-  if (willTrain && stage !== 'evaluate' && ran !== undefined) {
+  const asked = stage === 'evaluate' ? undefined : continuedEpochs(cfg, stage);
+  if (willTrain && stage !== 'evaluate' && ran !== undefined && asked !== undefined) {
     const key = epochsOptionOf(stage);
-    const asked = cfg[key] as number;
     if (asked < ran)
       check.problems.push(
         `${flagOf(key)}: the run folder's ${stage} training ran ${ran} epochs, ${asked} now: a finished training ` +

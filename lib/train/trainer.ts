@@ -102,6 +102,8 @@ export interface TrainOptions<B extends { size: number }> {
   learningRate: LearningRate;
   /** Decoupled weight decay (AdamW, `torch.optim.AdamW` semantics); default 0, plain Adam. */
   weightDecay?: number;
+  /** Adam's epsilon (default Keras' 1e-7; PyTorch's AdamW uses 1e-8). */
+  epsilon?: number;
   /** Variables with their own learning rate / weight decay (e.g. a head above its encoder). */
   paramGroups?: ParamGroup[];
   /**
@@ -213,7 +215,11 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
   const monitor: 'val_loss' | 'loss' = o.validationBatches ? 'val_loss' : 'loss';
   const vars = o.model.trainableVariables();
   if (vars.length === 0) throw new Error('train: the model has no trainable variables (is everything frozen?).');
-  const optimizer = makeAdam(o.learningRate, { weightDecay: o.weightDecay, paramGroups: o.paramGroups });
+  const optimizer = makeAdam(o.learningRate, {
+    weightDecay: o.weightDecay,
+    paramGroups: o.paramGroups,
+    epsilon: o.epsilon,
+  });
   const weights = o.model.checkpointWeights();
 
   let history: EpochRecord[] = [];
