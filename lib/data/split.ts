@@ -1,8 +1,12 @@
 /** Seeded train/validation splits, per-class caps and balanced samples (index arrays). */
 import { makeRandom, permutation, randomInt, shuffleInPlace } from './rng';
 
+/**
+ * How {@link trainValSplit} draws: 'random' (the study's `df.sample(frac=0.8)`) or 'stratified' (within each class).
+ */
 export type SplitMode = 'random' | 'stratified';
 
+/** Sorted, disjoint row indices of the training and validation sets; together they hold every row once. */
 export interface Split {
   train: Int32Array;
   val: Int32Array;

@@ -77,8 +77,11 @@ export async function encoderFingerprint(encoder: Encoder): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Tokenization, batching, cache folder and cache-key parts of {@link cachedFeatures}. */
 export interface CachedFeatureOptions {
+  /** Maximum tokens per text, special tokens included (the options table's `maxLength`, default 128). */
   maxLength: number;
+  /** Default 'longest' (each batch padded to its longest text). */
   padding?: Padding;
   /** Texts per encoder call (default 32). */
   batchSize?: number;
@@ -88,6 +91,7 @@ export interface CachedFeatureOptions {
   modelKey?: string;
   /** Other settings that change the features (e.g. the tokenizer folder, the text mode); part of the key. */
   settings?: Record<string, string | number | boolean>;
+  /** Called after each batch with the rows done so far and the total. */
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   /**
    * Computes the features instead of `encoder` on TF.js (e.g. its ONNX export on ONNX Runtime); `encoder` still
@@ -107,10 +111,13 @@ export interface CachedFeatureOptions {
   cacheEngines?: readonly EngineKind[];
 }
 
+/** What {@link cachedFeatures} returns: the features and where they came from. */
 export interface CachedFeatures {
+  /** Sentence vectors [N, H] row-major, N = texts, H = the encoder's hidden size. */
   features: FeatureMatrix;
   /** SHA-256 cache key. */
   key: string;
+  /** True when read from the cache, false when computed (and written when `cacheDir` is set). */
   cacheHit: boolean;
   /** The engine that computed the features (for a cache hit: the one whose key matched). */
   engine: EngineKind;
@@ -120,8 +127,10 @@ export interface CachedFeatures {
 
 /**
  * Features of `texts` `[N, H]`, read from `cacheDir` when computed before with the same encoder, texts and settings
- * (by one of `cacheEngines`); else computed by `opts.runner`'s engine, `opts.embedder`, or `encoder` on TF.js, and
- * stored. Throws when the engine's vectors are not the encoder's `H` wide.
+ * (by one of `cacheEngines`); else computed by `opts.runner`'s engine, `opts.embedder`, or `encoder` on TF.js
+ * (inference mode, its pooling), and stored. The key hashes the encoder's weights (or `modelKey`), pooling, texts,
+ * maxLength, padding, `settings` and a non-TF.js engine; a cache file of the wrong shape is recomputed. Throws when
+ * the engine's vectors are not the encoder's `H` wide.
  */
 export async function cachedFeatures(
   encoder: Encoder,

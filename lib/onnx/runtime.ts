@@ -45,11 +45,16 @@ export interface OutputArray {
   dims: number[];
 }
 
+/**
+ * An ONNX model open in ONNX Runtime (onnxruntime-node, CPU): runs token batches and gives named float outputs.
+ * Make one with {@link loadOnnxModel}; call `release()` when done.
+ */
 export class OnnxModel {
   /** 'onnx (onnxruntime-node <version>, cpu)'. */
   readonly name: string;
   private released = false;
 
+  /** Wraps an open `session`; `source` names the model in errors. Use {@link loadOnnxModel} to open one. */
   constructor(
     private readonly ort: Ort,
     private readonly session: InferenceSession,
@@ -58,9 +63,11 @@ export class OnnxModel {
     this.name = `onnx (onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}, cpu)`;
   }
 
+  /** The graph's input names (e.g. input_ids, attention_mask, token_type_ids). */
   get inputNames(): readonly string[] {
     return this.session.inputNames;
   }
+  /** The graph's output names (e.g. last_hidden_state, sentence_embedding). */
   get outputNames(): readonly string[] {
     return this.session.outputNames;
   }

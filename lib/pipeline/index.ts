@@ -9,4 +9,8 @@ export * from './prepare';
 export * from './stages';
 export * from './evaluate';
 export * from './embedding-quality';
+export * from './recipe';
+export * from './recipe-report';
+export * from './intervals';
 export * from './run';
+export * from './seeds';

@@ -10,14 +10,21 @@ import { classWeights } from '../data/labels';
 import { balancedSample, testSplit, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
-import { checkModelFit, checkSplit, checkTestSplit } from './checks';
+import { checkCleaning, checkModelFit, checkSplit, checkTestSplit } from './checks';
 import type { RunConfig } from './config';
 
+/**
+ * What every stage shares: the cleaned dataset, its held-out test part (--test-fraction), its train/validation
+ * split, class weights and the balanced evaluation sample.
+ */
 export interface PreparedData {
+  /** The cleaned dataset (see `loadDataset`). */
   dataset: Dataset;
+  /** Sorted row indices of the training and validation parts. */
   split: Split;
-  /** Labels of split.train / split.val, in that order. */
+  /** Labels of split.train. */
   trainLabels: Int32Array;
+  /** Labels of split.val. */
   valLabels: Int32Array;
   /** Inverse-frequency class weights of the training part, summing to 1. */
   classWeights: Float64Array;
@@ -30,10 +37,22 @@ export interface PreparedData {
   balanced: Int32Array;
   /** Distinct dataset rows behind the balanced sample (it draws with replacement): `balanced.length` draws of these. */
   balancedDistinct: number;
-  /** What the split checks found worth saying (classes left out of P×K, a one-class validation split…). */
+  /**
+   * What the checks found worth saying: cleaning that dropped most records, classes left out of P×K, a one-class
+   * validation split…
+   */
   warnings: string[];
 }
 
+/**
+ * The study's data step for a run: {@link loadDataset} with the run's data settings, a seeded held-out test part
+ * when `--test-fraction` > 0 (carved first, on its own seed stream), a seeded train/validation split of the rest
+ * (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
+ * 1) and the balanced evaluation sample (`--balanced-per-class` validation rows per class, with replacement).
+ * Throws what loadDataset throws (DataError naming file:line), and, naming the options to change, on fewer than
+ * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`);
+ * what works but deserves notice is returned in `warnings`.
+ */
 export function prepareData(cfg: RunConfig): PreparedData {
   const dataset = loadDataset({
     path: cfg.data,
@@ -67,6 +86,7 @@ export function prepareData(cfg: RunConfig): PreparedData {
   const trainLabels = pick(split.train);
   const valLabels = pick(split.val);
   const warnings = [
+    ...checkCleaning(dataset, cfg),
     ...checkTestSplit({ dataset, test }, cfg),
     ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg),
   ];
@@ -117,4 +137,5 @@ export function runPaths(out: string) {
     report: join(out, 'report.json'),
   };
 }
+/** The paths {@link runPaths} returns: files and folders of one run folder. */
 export type RunPaths = ReturnType<typeof runPaths>;

@@ -1,82 +1,46 @@
 /**
  * The siamese stage: the encoder fine-tuned with a batch semi-hard triplet loss on P×K (or the study's
- * random) batches, then exported: the tuned encoder in Hugging Face layout (`siamese/encoder`) and the
+ * random) batches, by the run's recipe (optimizer, schedule, epochs, P×K shape: lib/pipeline/recipe.ts), then
+ * exported: the tuned encoder in Hugging Face layout (`siamese/encoder`) and the
  * embedding head (`siamese/head.safetensors`). `loadSiamese` reads them back for the siamese classifier
  * and for embeddings.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PK_EXAMPLES_PER_CLASS } from '../config/options';
-import { makeBatches } from '../data/batches';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { variablesToArrays } from '../io/tensors';
 import { loadEncoder, saveEncoder } from '../model/load';
 import { SiameseModel } from '../heads/siamese';
 import { textBatchLoader } from '../train/batches';
-import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
 import { removeStaleTempFiles } from '../train/checkpoint';
 import { train, type TrainResult } from '../train/trainer';
 import type { RunConfig } from './config';
 import type { StageState } from './identity';
 import { yieldToEventLoop } from './lock';
 import { checkFinishedStage, finishStage } from './run-folder';
-import { runPaths, type PreparedData } from './prepare';
-import { epochsFor, inStage, positionsOf, splitLoader, stateAfter, type StageContext } from './stage-common';
-
-function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
-  const k = PK_EXAMPLES_PER_CLASS;
-  const counts = new Map<number, number>();
-  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const eligible = [...counts.values()].filter((c) => c >= 2).length;
-  return { p: Math.max(1, Math.min(Math.floor(cfg.siameseBatchSize / k), eligible)), k };
-}
-
-/** Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val). */
-function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSampler; validation: Int32Array[] } {
-  if (cfg.sampler === 'random') {
-    return {
-      sampler: randomSampler(data.split.train.length, {
-        batchSize: cfg.siameseBatchSize,
-        seed: cfg.seed,
-        shuffle: true,
-      }),
-      // A one-row batch has no triplet (the loss needs 2 rows): it joins the batch before (lib/data/batches).
-      validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize, minBatchSize: 2 }),
-    };
-  }
-  const t = pkShape(cfg, data.trainLabels);
-  const v = pkShape(cfg, data.valLabels);
-  return {
-    sampler: pkSampler(data.trainLabels, {
-      classesPerBatch: t.p,
-      examplesPerClass: t.k,
-      seed: cfg.seed,
-      classNames: data.dataset.categories,
-    }),
-    validation: pkSampler(data.valLabels, {
-      classesPerBatch: v.p,
-      examplesPerClass: v.k,
-      seed: cfg.seed + 1,
-    }).epochBatches(0),
-  };
-}
+import { runPaths } from './prepare';
+import { siameseSamplers, trainerOptimizer } from './recipe';
+import { epochsFor, inStage, recipeOf, splitLoader, stateAfter, type StageContext } from './stage-common';
 
 /** Train (or reload, or continue) the siamese model; exports the tuned encoder (HF layout) and the head. */
 export async function siameseStage(
   ctx: StageContext,
 ): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
   const { cfg, data, tokenizer } = ctx;
+  const recipe = recipeOf(ctx).siamese;
   return inStage(ctx, 'siamese', {}, async (entry) => {
-    const epochs = epochsFor(ctx, entry, 'siameseEpochs', {});
+    const epochs = epochsFor(ctx, entry, 'siameseEpochs', recipe.epochs.epochs, {});
     const paths = runPaths(cfg.out);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
     try {
       const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
-      const { sampler, validation } = siameseBatches(cfg, data);
+      const { sampler, validation } = siameseSamplers(cfg, data, recipe);
+      const rows = validation.reduce((n, b) => n + b.length, 0);
       ctx.log?.(
-        `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
+        `siamese: ${sampler.description}, batches of ${sampler.batchSize} rows; ${data.split.train.length} train / ` +
+          `${data.split.val.length} validation texts (${validation.length} validation batches of ${rows} rows)`,
       );
       for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
       const result = await train({
@@ -86,7 +50,7 @@ export async function siameseStage(
         loadBatch: splitLoader(data, loader.loadBatch),
         disposeBatch: loader.disposeBatch,
         epochs,
-        learningRate: cfg.siameseLr,
+        ...trainerOptimizer(recipe.optimizer, encoder.trainableVariables(), [...model.headWeights().values()]),
         seed: cfg.seed,
         patience: cfg.patience,
         outDir: paths.siameseCheckpoint,
