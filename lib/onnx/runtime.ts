@@ -25,8 +25,9 @@ export async function loadOrt(): Promise<Ort> {
 }
 
 /**
- * ONNX Runtime session settings (onnxruntime-node `InferenceSession.SessionOptions`). The defaults are the fastest
- * measured on the 2-core development machine (docs/performance.md, "Inference engines in the pipeline").
+ * ONNX Runtime session settings (onnxruntime-node `InferenceSession.SessionOptions`). Defaults: ONNX Runtime's thread
+ * count, sequential execution, all graph optimisations, idle threads sleeping (spinning cost 22% on the shared CPU);
+ * docs/performance.md ("Inference engines in the pipeline") compares them under load.
  */
 export interface OnnxSessionOptions {
   /** Threads of one operator (`intraOpNumThreads`; default ONNX Runtime's: the machine's physical cores). */

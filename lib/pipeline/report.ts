@@ -68,13 +68,13 @@ export interface Report {
   };
   /** By classifier: frozen, trained, siamese (the siamese classifier). */
   results: Partial<Record<ClassifierName, ClassifierResult>>;
+  /** By stage: siamese is the triplet training (best validation triplet loss), siamese-classifier its head. */
+  training: Partial<Record<TrainingStage, StageTraining>>;
   /**
    * The forward passes that did not train, by job ('frozen features', 'trained predictions', 'siamese embeddings'…):
    * the engine of --inference that ran each, its texts and wall seconds (lib/pipeline/inference.ts).
    */
   inference: Record<string, InferenceRun>;
-  /** By stage: siamese is the triplet training (best validation triplet loss), siamese-classifier its head. */
-  training: Partial<Record<TrainingStage, StageTraining>>;
   /** `siamese_epoch`: the siamese stage's best epoch, whose encoder made the vectors. */
   embeddings?: { dir: string; rows: number; knn_accuracy: number; siamese_epoch: number };
   stages: Partial<Record<Stage, StageSummary>>;
