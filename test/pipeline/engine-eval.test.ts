@@ -174,3 +174,18 @@ test('evaluateClassifiers predicts each distinct row once; the results equal per
   assert.deepEqual(Object.keys(ev.classifiers), ['frozen']);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('a --test-fraction that rounds to no text is refused before training, naming the option and a value', () => {
+  const dir = tempDir();
+  const csv = writeNewsCsv(dir, 12);
+  const args = smallRunArgs(csv, join(dir, 'run'));
+  assert.throws(
+    () => prepareData(configFromArgs([...args, '--test-fraction', '0.01', '--split', 'stratified'])),
+    /the test split holds no text: --test-fraction 0.01 with --split stratified rounds each class's share of the 36 texts to 0; use --test-fraction 0.05 or more, or 0 for no test split/,
+  );
+  assert.equal(
+    prepareData(configFromArgs([...args, '--test-fraction', '0.05', '--split', 'stratified'])).test.length,
+    3,
+  );
+  assert.equal(prepareData(configFromArgs(args)).test.length, 0, 'the default: no test split');
+});
