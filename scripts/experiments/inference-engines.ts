@@ -54,7 +54,9 @@ const tokenizer = await loadTokenizer(modelDir);
 const batches = [...encodeInBatches(tokenizer, texts, { batchSize: Number(values['batch-size']), maxLength: 128 })];
 const tokens = batches.reduce((s, b) => s + b.attentionMask.reduce((a, m) => a + m, 0), 0);
 const slots = batches.reduce((s, b) => s + b.batchSize * b.seqLength, 0);
-console.error(`${texts.length} headlines (every ${step}th), ${batches.length} batches, ${tokens} tokens, ${slots} slots`);
+console.error(
+  `${texts.length} headlines (every ${step}th), ${batches.length} batches, ${tokens} tokens, ${slots} slots`,
+);
 
 const encoder = (await loadEncoder(modelDir, { pooling: 'mean', trainable: false })) as TransformerEncoder;
 const engines: { label: string; embedder: SentenceEmbedder; buildS: number }[] = [
@@ -85,7 +87,9 @@ for (const e of engines.slice(1)) {
   out.forEach((v, i) => v.forEach((x, j) => (m = Math.max(m, Math.abs(x - reference[i][j])))));
   diffs.set(e.label, m);
 }
-const runs = new Map(engines.map((e) => [e.label, { wall: [] as number[], cpu: [] as number[], load: [] as number[] }]));
+const runs = new Map(
+  engines.map((e) => [e.label, { wall: [] as number[], cpu: [] as number[], load: [] as number[] }]),
+);
 const rounds = Number(values.rounds);
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < engines.length; k++) {
@@ -95,11 +99,15 @@ for (let r = 0; r < rounds; r++) {
     x.wall.push(p.wall);
     x.cpu.push(p.cpu);
     x.load.push(loadavg()[0]);
-    console.error(`round ${r + 1} ${e.label}: ${p.wall.toFixed(2)} s wall, ${p.cpu.toFixed(2)} s CPU, load ${loadavg()[0].toFixed(1)}`);
+    console.error(
+      `round ${r + 1} ${e.label}: ${p.wall.toFixed(2)} s wall, ${p.cpu.toFixed(2)} s CPU, load ${loadavg()[0].toFixed(1)}`,
+    );
   }
 }
 const base = median(runs.get(engines[0].label)!.wall);
-console.log(`| engine | texts/s (median of ${rounds}) | wall s | CPU s | vs tfjs | session build s | max abs diff | load |`);
+console.log(
+  `| engine | texts/s (median of ${rounds}) | wall s | CPU s | vs tfjs | session build s | max abs diff | load |`,
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const e of engines) {
   const x = runs.get(e.label)!;
