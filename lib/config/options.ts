@@ -211,7 +211,18 @@ export const OPTIONS = {
     range: { min: 0, max: 1, minOpen: true, maxOpen: true },
     group: 'data',
     stages: ALL,
-    help: 'validation fraction of the split',
+    help: 'validation fraction of the train/validation split (of what --test-fraction leaves)',
+  },
+  testFraction: {
+    kind: 'float',
+    default: 0,
+    range: { min: 0, max: 1, maxOpen: true },
+    group: 'data',
+    stages: ALL,
+    help:
+      'held-out test fraction, carved before the train/validation split (seeded, random or stratified like ' +
+      '--split); no training, checkpoint or model choice sees it, evaluation reports it beside validation; 0: none ' +
+      '(the study)',
   },
   split: {
     kind: 'choice',
@@ -442,6 +453,18 @@ export const OPTIONS = {
     // Not identity: the backends agree within 2e-7, and a run may resume on another one.
     stages: [],
     help: 'TF.js backend (auto: native if installed, else wasm, else cpu)',
+  },
+  inference: {
+    kind: 'choice',
+    choices: ['auto', 'tfjs', 'onnx'],
+    default: 'auto',
+    group: 'run',
+    // Not identity, like --backend: the engines agree within 1e-5, and a run may resume on another one.
+    stages: [],
+    help:
+      'engine of the forward passes that do not train (features, predictions, embeddings): tfjs (the --backend), ' +
+      'onnx (ONNX Runtime on an in-memory export), auto: tfjs (ONNX Runtime was not faster on the 2-core ' +
+      'development machine, docs/performance.md)',
   },
   out: {
     kind: 'string',

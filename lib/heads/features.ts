@@ -12,7 +12,7 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
 import type { BatchEncoder, EncodedBatch, Padding } from '../tokenizer/types';
 import type { FeatureMatrix } from '../train/batches';
-import { isSentenceEmbedder, tfjsEmbedder, type SentenceEmbedder } from './embedder';
+import { isSentenceEmbedder, tfjsEmbedder, type EngineKind, type SentenceEmbedder } from './embedder';
 
 /**
  * Sentence vectors of every batch, stacked: `[N, dim]`. `source` is an Encoder (`encoder.embed`, inference mode,
@@ -98,6 +98,17 @@ export interface CachedFeatureOptions {
    * identifies them. A non-TF.js engine is part of the key (its vectors differ in the last float digits).
    */
   embedder?: SentenceEmbedder;
+  /**
+   * Instead of `embedder`: runs the computation on an engine made only on a cache miss, e.g.
+   * `job => withEmbedder(choice, encoder, job).then((r) => r.result)` (an ONNX Runtime session takes seconds to
+   * build). The features are stored under the key of the engine the job was given.
+   */
+  runner?: (job: (embedder: SentenceEmbedder) => Promise<FeatureMatrix>) => Promise<FeatureMatrix>;
+  /**
+   * Engines whose cached features are accepted, in order of preference (default: `embedder`'s engine, else
+   * 'tfjs'). A run that lets the faster engine decide takes either engine's features, which agree within 1e-5.
+   */
+  cacheEngines?: readonly EngineKind[];
 }
 
 /** What {@link cachedFeatures} returns: the features and where they came from. */
@@ -108,15 +119,18 @@ export interface CachedFeatures {
   key: string;
   /** True when read from the cache, false when computed (and written when `cacheDir` is set). */
   cacheHit: boolean;
+  /** The engine that computed the features (for a cache hit: the one whose key matched). */
+  engine: EngineKind;
   /** The cache file (when `cacheDir` is set). */
   path?: string;
 }
 
 /**
- * Features [N, H] of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings;
- * computed by `opts.embedder` when given, else by `encoder` on TF.js (inference mode, its pooling). The key hashes
- * the encoder's weights (or `modelKey`), pooling, texts, maxLength, padding and `settings`; a cache file of the
- * wrong shape is recomputed. Throws when `opts.embedder`'s width is not the encoder's hidden size.
+ * Features of `texts` `[N, H]`, read from `cacheDir` when computed before with the same encoder, texts and settings
+ * (by one of `cacheEngines`); else computed by `opts.runner`'s engine, `opts.embedder`, or `encoder` on TF.js
+ * (inference mode, its pooling), and stored. The key hashes the encoder's weights (or `modelKey`), pooling, texts,
+ * maxLength, padding, `settings` and a non-TF.js engine; a cache file of the wrong shape is recomputed. Throws when
+ * the engine's vectors are not the encoder's `H` wide.
  */
 export async function cachedFeatures(
   encoder: Encoder,
@@ -127,7 +141,7 @@ export async function cachedFeatures(
   const batchSize = opts.batchSize ?? 32;
   const textHash = createHash('sha256');
   for (const t of texts) textHash.update(`${t.length}:${t}`);
-  const keyParts = {
+  const base = {
     version: 1,
     model: opts.modelKey ?? (await encoderFingerprint(encoder)),
     pooling: encoder.pooling,
@@ -136,28 +150,39 @@ export async function cachedFeatures(
     maxLength: opts.maxLength,
     padding: opts.padding ?? 'longest',
     settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
-    // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
-    ...(opts.embedder && opts.embedder.engine !== 'tfjs' ? { engine: opts.embedder.engine } : {}),
   };
-  const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
-  const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
-  if (path && existsSync(path)) {
+  const keyOf = (engine: EngineKind) => {
+    // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
+    const keyParts = { ...base, ...(engine !== 'tfjs' ? { engine } : {}) };
+    const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
+    const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
+    return { key, keyParts, path };
+  };
+  for (const engine of opts.cacheEngines ?? [opts.embedder?.engine ?? 'tfjs']) {
+    const { key, path } = keyOf(engine);
+    if (!path || !existsSync(path)) continue;
     const a = (await readSafetensors(path)).get('features');
     if (a && a.data instanceof Float32Array && a.shape[0] === texts.length && a.shape[1] === encoder.hiddenSize) {
-      return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, path };
+      return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, engine, path };
     }
   }
-  if (opts.embedder && opts.embedder.dim !== encoder.hiddenSize) {
-    throw new Error(
-      `cachedFeatures: 'embedder' must give the encoder's ${encoder.hiddenSize}-wide sentence vectors; ` +
-        `${opts.embedder.name} gives ${opts.embedder.dim}.`,
+  let engine: EngineKind = 'tfjs';
+  const job = async (embedder: SentenceEmbedder): Promise<FeatureMatrix> => {
+    if (embedder.dim !== encoder.hiddenSize) {
+      throw new Error(
+        `cachedFeatures: 'embedder' must give the encoder's ${encoder.hiddenSize}-wide sentence vectors; ` +
+          `${embedder.name} gives ${embedder.dim}.`,
+      );
+    }
+    engine = embedder.engine;
+    return computeFeatures(
+      embedder,
+      encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+      (done) => opts.onProgress?.(done, texts.length),
     );
-  }
-  const features = await computeFeatures(
-    opts.embedder ?? encoder,
-    encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
-    (done) => opts.onProgress?.(done, texts.length),
-  );
+  };
+  const features = opts.runner ? await opts.runner(job) : await job(opts.embedder ?? tfjsEmbedder(encoder));
+  const { key, keyParts, path } = keyOf(engine);
   if (path) {
     await mkdir(opts.cacheDir!, { recursive: true });
     await writeSafetensors(
@@ -166,5 +191,5 @@ export async function cachedFeatures(
       { key, settings: JSON.stringify(keyParts) },
     );
   }
-  return { features, key, cacheHit: false, path };
+  return { features, key, cacheHit: false, engine, path };
 }

@@ -8,6 +8,8 @@ export * from './config';
 export * from './prepare';
 export * from './stages';
 export * from './evaluate';
+export * from './evaluation';
+export * from './inference';
 export * from './embedding-quality';
 export * from './recipe';
 export * from './recipe-report';

@@ -12,9 +12,10 @@ import { validateConfig } from '../config/parse';
 import { summarizeSkips } from '../data/errors';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
-import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
+import { exportSiameseEmbeddings, type Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type StageState } from './identity';
-import { runIntervals } from './intervals';
+import { describeIntervals } from './intervals';
+import { evaluateClassifiers } from './evaluation';
 import { acquireRunLock, type RunLock } from './lock';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
 import { resolveRecipe } from './recipe';
@@ -124,8 +125,9 @@ async function runPlanned(
   log(
     `data: ${ds.texts.length} texts in ${ds.categories.length} classes (${ds.recordsRead} records read; ` +
       `${summarizeSkips(ds.skipped)}; ${ds.droppedShort} shorter than ${cfg.minWords} words; ${ds.droppedByCap} ` +
-      `over the per-class cap); train ${data.split.train.length}, validation ${data.split.val.length}, balanced ` +
-      `sample ${data.balanced.length}`,
+      `over the per-class cap); ${data.test.length > 0 ? `test ${data.test.length} (held out), ` : ''}train ` +
+      `${data.split.train.length}, validation ${data.split.val.length}, balanced sample ${data.balanced.length} ` +
+      `draws of ${data.balancedDistinct} distinct validation texts`,
   );
   for (const w of data.warnings) log(`data: ${w}`);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
@@ -149,13 +151,16 @@ async function runPlanned(
       classes: ds.categories.length,
       train: data.split.train.length,
       val: data.split.val.length,
+      test: data.test.length,
       balanced: data.balanced.length,
+      balanced_distinct: data.balancedDistinct,
       skipped: ds.skipped.length,
       dropped_short: ds.droppedShort,
       dropped_by_cap: ds.droppedByCap,
     },
     results: { ...earlier?.results },
     training: { ...earlier?.training },
+    inference: { ...earlier?.inference },
     ...(earlier?.embeddings ? { embeddings: earlier.embeddings } : {}),
     stages: { ...earlier?.stages },
     recipe: recipeJson(recipe, fits),
@@ -199,20 +204,11 @@ async function runPlanned(
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
+      for (const run of clf.inference) report.inference[`${stage} features`] = run;
       if (clf.head) fits[stage] = fitJson(clf.head);
     }
     report.recipe = recipeJson(recipe, fits);
     if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name));
-    if (runs('evaluate')) {
-      const { intervals, lines } = await timed('intervals', () =>
-        runIntervals(
-          cfg,
-          CLASSIFIERS.filter((n) => report.results[n]),
-        ),
-      );
-      report.intervals = intervals;
-      for (const line of lines) log(line);
-    }
   } finally {
     for (const c of trained) c.dispose();
   }
@@ -223,7 +219,10 @@ async function runPlanned(
   return report;
 }
 
-/** Scores of every classifier on both subsets, and the siamese embeddings' projector files and k-NN accuracy. */
+/**
+ * Scores of every classifier on every subset (validation, test, balanced; one evaluateClassifiers call), their
+ * intervals, the engines of the forward passes, and the siamese embeddings' projector files and k-NN accuracy.
+ */
 async function evaluateAll(
   ctx: StageContext,
   plan: RunPlan,
@@ -232,36 +231,49 @@ async function evaluateAll(
   backend: string,
 ): Promise<void> {
   const { cfg, data, tokenizer, log } = ctx;
+  const ev = await evaluateClassifiers(ctx, { classifiers });
+  const per = (f: number[]) => Object.fromEntries(ev.categories.map((c, i) => [c, f[i]]));
   for (const clf of classifiers) {
-    const scores: Partial<Record<Subset, ScoreSummary>> = {};
+    const e = ev.classifiers[clf.name]!;
     report.warnings = report.warnings.filter((w) => !w.startsWith(`${clf.name}/`));
-    for (const subset of SUBSETS) {
-      const s = summarize(await predictSubset(cfg, data, clf, subset));
-      scores[subset] = s.scores;
+    for (const [subset, s] of Object.entries(e.subsets))
       report.warnings.push(...s.warnings.map((w) => `${clf.name}/${subset}: ${w}`));
-    }
-    const v = scores.validation!;
+    const v = e.subsets.validation!.scores;
+    const t = e.subsets.test;
     report.results[clf.name] = {
       ...v,
-      balanced: scores.balanced!,
+      ...(t ? { test: t.scores } : {}),
+      balanced: e.subsets.balanced!.scores,
+      f1_per_class: {
+        validation: per(e.subsets.validation!.f1PerClass),
+        ...(t ? { test: per(t.f1PerClass) } : {}),
+      },
       evaluated: {
         stage: STAGE_OF_CLASSIFIER[clf.name],
         fingerprint: clf.fingerprint,
         best_epoch: clf.state.best_epoch,
       },
     };
+    for (const run of e.inference) report.inference[`${STAGE_OF_CLASSIFIER[clf.name]} predictions`] = run;
     log?.(
       `evaluate ${clf.name}: validation accuracy ${v.accuracy.toFixed(4)}, macro F1 ${v.f1_macro.toFixed(4)}, ` +
         `weighted F1 ${v.f1_weighted.toFixed(4)}, AUC micro ${v.auc_micro.toFixed(4)} / macro ` +
-        `${v.auc_macro.toFixed(4)}; balanced accuracy ${scores.balanced!.accuracy.toFixed(4)}`,
+        `${v.auc_macro.toFixed(4)}` +
+        (t ? `; test accuracy ${t.scores.accuracy.toFixed(4)}, macro F1 ${t.scores.f1_macro.toFixed(4)}` : '') +
+        `; balanced accuracy ${e.subsets.balanced!.scores.accuracy.toFixed(4)} (${ev.balanced.draws} draws of ` +
+        `${ev.balanced.distinct} distinct validation texts)`,
     );
   }
+  report.intervals = ev.intervals;
+  for (const [subset, s] of Object.entries(ev.intervals))
+    for (const line of describeIntervals(subset as Subset, s)) log?.(line);
   const paths = runPaths(cfg.out);
   const siameseState = (await readStageRecord(paths.siamese, 'siamese')).record?.state;
   if (siameseState?.exported_epoch !== undefined && existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
     const siamese = await loadSiamese(cfg);
     try {
-      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer);
+      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer, log);
+      report.inference['siamese embeddings'] = e.inference;
       report.embeddings = {
         dir: e.dir,
         rows: e.rows,

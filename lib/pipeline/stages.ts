@@ -16,15 +16,14 @@ import { makeBatches } from '../data/batches';
 import { loadEncoder } from '../model/load';
 import { frozenClassifier, siameseClassifier, trainedClassifier } from '../heads/classifier';
 import type { ClassifierOptions, EncoderClassifier } from '../heads/classifier';
-import { cachedFeatures } from '../heads/features';
 import { featureBatchLoader, featureRows, textBatchLoader, type FeatureMatrix } from '../train/batches';
 import { randomSampler } from '../train/sampler';
 import { train, type TrainResult } from '../train/trainer';
 import { balancedClassWeights } from '../data/labels';
-import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import { PK_EXAMPLES_PER_CLASS } from '../config/options';
 import type { RunConfig } from './config';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type ClassifierName, type StageState } from './identity';
+import { classifierProba, datasetFeatures, type InferenceRun } from './inference';
 import { withDefaultSignals, yieldToEventLoop } from './lock';
 import { logisticHeadStage, type LogisticHeadFit } from './logistic-stage';
 import { trainedSampler, trainerOptimizer, type ClassWeightKind } from './recipe';
@@ -44,6 +43,7 @@ import {
 
 export { CLASSIFIERS, STAGE_OF_CLASSIFIER, PK_EXAMPLES_PER_CLASS, type ClassifierName };
 export { siameseStage, loadSiamese } from './siamese-stage';
+export { datasetFeatures } from './inference';
 export type { StageContext, StageOptions } from './stage-common';
 
 /** Something that gives class probabilities for dataset rows. */
@@ -58,6 +58,8 @@ export interface TrainedClassifier {
   predictProba(rows: ArrayLike<number>): Promise<number[][]>;
   /** A logistic-regression head: how it was fitted (C, its search, the L-BFGS report). */
   head?: LogisticHeadFit;
+  /** The forward passes run for it so far (features, predictions), each with its engine (--inference). */
+  inference: InferenceRun[];
   dispose(): void;
 }
 
@@ -123,6 +125,7 @@ async function headStage(
         state,
         fingerprint: entry.fingerprint,
         head: fitted.fit,
+        inference: [features.inference],
         predictProba: async (rows) => fitted.model.predictProba(features, rows),
         dispose: () => undefined,
       };
@@ -155,6 +158,7 @@ async function headStage(
       result,
       state,
       fingerprint: entry.fingerprint,
+      inference: [features.inference],
       predictProba: (rows) => headProba(clf, features, rows, 256),
       dispose: () => clf.dispose(),
     };
@@ -162,30 +166,6 @@ async function headStage(
     clf.dispose();
     throw e;
   }
-}
-
-/** Encoder features of every dataset text, cached in the run folder. */
-export async function datasetFeatures(
-  ctx: StageContext,
-  encoder: EncoderClassifier['encoder'],
-  label: string,
-): Promise<FeatureMatrix> {
-  const { cfg, data, tokenizer } = ctx;
-  let last = 0;
-  const { features, cacheHit } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
-    maxLength: cfg.maxLength,
-    batchSize: 64,
-    cacheDir: runPaths(cfg.out).features,
-    settings: { tokenizer: cfg.tokenizer ?? cfg.model },
-    onProgress: (done, total) => {
-      if (done - last >= 2048 || done === total) {
-        ctx.log?.(`${label}: features ${done}/${total}`);
-        last = done;
-      }
-    },
-  });
-  if (cacheHit) ctx.log?.(`${label}: features read from the cache`);
-  return features;
 }
 
 /** The classifier options of a frozen-features head (its class weights by the recipe). */
@@ -241,27 +221,18 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
       const state = stateAfter(result, entry);
       await finishStage(cfg, entry, state);
       encoder.trainable = false;
+      const inference: InferenceRun[] = [];
       return {
         name: 'trained',
         result,
         state,
         fingerprint: entry.fingerprint,
+        inference,
+        // On the engine of --inference, from the weights as they are now (after training).
         predictProba: async (rows) => {
-          const out: number[][] = [];
-          for (const b of makeBatches(rows, { batchSize: 64 })) {
-            const tokens = toTokenBatch(
-              tokenizer.encodeBatch(
-                Array.from(b, (i) => data.dataset.texts[i]),
-                { maxLength: cfg.maxLength },
-              ),
-            );
-            const p = model.predictProba(tokens);
-            out.push(...((await p.array()) as number[][]));
-            p.dispose();
-            disposeTokenBatch(tokens);
-            await yieldToEventLoop();
-          }
-          return out;
+          const r = await classifierProba(ctx, model, rows, 'trained classifier');
+          inference.push(r.inference);
+          return r.proba;
         },
         dispose: () => model.dispose(),
       };
