@@ -359,6 +359,28 @@ export const OPTIONS = {
     stages: ['frozen', 'trained', 'siamese-classifier'],
     help: 'weight the cross-entropy by inverse class frequency (the study: on)',
   },
+  bucketing: {
+    kind: 'choice',
+    choices: ['on', 'off'],
+    default: 'on',
+    group: 'training',
+    // Batch composition of the token-level trainings; forward passes (features, evaluation) differ only in the
+    // last float digits, as backends do.
+    stages: ['siamese', 'trained'],
+    help:
+      "length bucketing: 'on' batches texts of similar token length together (training batches within the " +
+      "samplers' constraints, and every forward pass), so batches padded to their longest text compute fewer " +
+      "empty slots; 'off' keeps the study's batches exactly",
+  },
+  maxStepsPerEpoch: {
+    kind: 'int',
+    range: { min: 1 },
+    group: 'training',
+    stages: TRAINING,
+    help:
+      'at most N training steps per epoch in every training stage (the first N batches of each epoch), for scale ' +
+      'checks and smoke runs; validation and feature extraction still cover every row',
+  },
   patience: {
     kind: 'int',
     range: { min: 1 },

@@ -8,8 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PaddingOverhead } from '../data/buckets';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
+import { forwardRows } from '../tokenizer/forward';
+import type { TokenTable } from '../tokenizer/token-table';
 import type { BatchEncoder, EncodedBatch, Padding } from '../tokenizer/types';
 import type { FeatureMatrix } from '../train/batches';
 import { isSentenceEmbedder, tfjsEmbedder, type SentenceEmbedder } from './embedder';
@@ -94,6 +97,16 @@ export interface CachedFeatureOptions {
    * identifies them. A non-TF.js engine is part of the key (its vectors differ in the last float digits).
    */
   embedder?: SentenceEmbedder;
+  /**
+   * The texts already tokenized (the run's token table, same texts and `maxLength`): batches are cut from it
+   * instead of tokenizing again.
+   */
+  tokens?: TokenTable;
+  /**
+   * With `tokens`: batch rows of similar length (sorted by length, results back in row order). Part of the key
+   * (the vectors differ in the last float digits); without it the batches are the texts in order.
+   */
+  bucketing?: boolean;
 }
 
 export interface CachedFeatures {
@@ -103,6 +116,33 @@ export interface CachedFeatures {
   cacheHit: boolean;
   /** The cache file (when `cacheDir` is set). */
   path?: string;
+  /** Padded token slots per real token of the batches computed (with `tokens`, on a cache miss). */
+  padding?: PaddingOverhead;
+}
+
+/**
+ * Sentence vectors `[rows.length, dim]` of rows of a token table, in the order of `rows`, in batches of
+ * `batchSize`; with `bucketing`, rows of similar length are batched together (lib/tokenizer/forward.ts).
+ */
+export async function computeFeaturesOfRows(
+  source: Encoder | SentenceEmbedder,
+  tokens: TokenTable,
+  rows: ArrayLike<number>,
+  opts: { batchSize: number; bucketing: boolean; onBatch?: (rowsDone: number, rowsTotal: number) => unknown },
+): Promise<{ features: FeatureMatrix; padding: PaddingOverhead }> {
+  const embedder = isSentenceEmbedder(source) ? source : tfjsEmbedder(source);
+  const f = await forwardRows(
+    tokens,
+    rows,
+    embedder.dim,
+    {
+      batchSize: opts.batchSize,
+      bucketing: opts.bucketing,
+      onBatch: async (d, t) => void (await opts.onBatch?.(d, t)),
+    },
+    (batch) => embedder.embed(batch),
+  );
+  return { features: { data: f.data, rows: f.rows, cols: f.width }, padding: f.padding };
 }
 
 /**
@@ -129,6 +169,8 @@ export async function cachedFeatures(
     settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
     // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
     ...(opts.embedder && opts.embedder.engine !== 'tfjs' ? { engine: opts.embedder.engine } : {}),
+    // Likewise only length-sorted batches: unsorted ones are the batches every earlier cache was made of.
+    ...(opts.tokens && opts.bucketing ? { batching: 'length-sorted' } : {}),
   };
   const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
   const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
@@ -144,11 +186,34 @@ export async function cachedFeatures(
         `${opts.embedder.name} gives ${opts.embedder.dim}.`,
     );
   }
-  const features = await computeFeatures(
-    opts.embedder ?? encoder,
-    encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
-    (done) => opts.onProgress?.(done, texts.length),
-  );
+  const { tokens } = opts;
+  if (tokens && (tokens.size !== texts.length || tokens.maxLength !== opts.maxLength))
+    throw new Error(
+      `cachedFeatures: 'tokens' must hold the ${texts.length} texts at maxLength ${opts.maxLength}; got ` +
+        `${tokens.size} at ${tokens.maxLength}.`,
+    );
+  if (tokens && (opts.padding ?? 'longest') !== 'longest')
+    throw new Error(
+      `cachedFeatures: 'tokens' batches are padded to their longest text; got padding '${opts.padding}'.`,
+    );
+  let padding: PaddingOverhead | undefined;
+  let features: FeatureMatrix;
+  if (tokens) {
+    const all = Int32Array.from({ length: texts.length }, (_, i) => i);
+    const r = await computeFeaturesOfRows(opts.embedder ?? encoder, tokens, all, {
+      batchSize,
+      bucketing: opts.bucketing ?? false,
+      onBatch: (done) => opts.onProgress?.(done, texts.length),
+    });
+    features = r.features;
+    padding = r.padding;
+  } else {
+    features = await computeFeatures(
+      opts.embedder ?? encoder,
+      encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+      (done) => opts.onProgress?.(done, texts.length),
+    );
+  }
   if (path) {
     await mkdir(opts.cacheDir!, { recursive: true });
     await writeSafetensors(
@@ -157,5 +222,5 @@ export async function cachedFeatures(
       { key, settings: JSON.stringify(keyParts) },
     );
   }
-  return { features, key, cacheHit: false, path };
+  return { features, key, cacheHit: false, path, padding };
 }

@@ -11,10 +11,12 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { accuracyScore, balancedAccuracyScore, f1Score } from '../metrics/classification';
 import { multiclassRocCurves } from '../metrics/ranking';
 import { captureMetricWarnings, warnUndefinedMetric } from '../metrics/warnings';
-import { makeBatches } from '../data/batches';
+import type { PaddingOverhead } from '../data/buckets';
 import { writeProjectorFiles } from '../embeddings/projector';
-import { knnAccuracy } from '../embeddings/cluster';
+import { knnAccuracyBlocked } from '../embeddings/knn-blocked';
 import type { SiameseModel } from '../heads/siamese';
+import { forwardRows } from '../tokenizer/forward';
+import { tokenizeTexts, type TokenTable } from '../tokenizer/token-table';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
@@ -133,31 +135,47 @@ export async function loadPredictions(
   return { yTrue, yScore: yTrue.map((_, i) => Array.from(s.data.subarray(i * k, (i + 1) * k))) };
 }
 
-/** L2-normalised siamese embeddings `[rows][E]` of dataset rows. */
+/**
+ * L2-normalised siamese embeddings `[rows][E]` of dataset rows (views into one buffer), in batches of 64: rows of
+ * similar token length together with --bucketing on, results in the order of `rows`. `opts.tokens` is the run's
+ * token table of `texts` (runTokens); without it the rows' texts are tokenized here.
+ */
 export async function siameseEmbeddings(
   cfg: RunConfig,
   model: SiameseModel,
   tokenizer: TextTokenizer,
   texts: readonly string[],
   rows: ArrayLike<number>,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const b of makeBatches(rows, { batchSize: 64 })) {
-    const tokens = toTokenBatch(
-      tokenizer.encodeBatch(
-        Array.from(b, (i) => texts[i]),
-        { maxLength: cfg.maxLength },
-      ),
-    );
-    const e = model.embed(tokens);
-    const v = (await e.data()) as Float32Array;
-    const d = e.shape[1];
-    for (let r = 0; r < b.length; r++) out.push(v.slice(r * d, (r + 1) * d));
-    tf.dispose(e);
-    disposeTokenBatch(tokens);
-    await yieldToEventLoop();
-  }
-  return out;
+  const own = opts.tokens
+    ? undefined
+    : tokenizeTexts(
+        tokenizer,
+        Array.from(rows, (i) => texts[i]),
+        cfg,
+      );
+  const table = opts.tokens ?? own!;
+  const at = own ? Int32Array.from({ length: rows.length }, (_, i) => i) : rows;
+  const dim = model.options.embeddingSize;
+  const f = await forwardRows(
+    table,
+    at,
+    dim,
+    { batchSize: 64, bucketing: cfg.bucketing === 'on', onBatch: yieldToEventLoop },
+    async (batch) => {
+      const tokens = toTokenBatch(batch);
+      const e = model.embed(tokens);
+      disposeTokenBatch(tokens);
+      try {
+        return (await e.data()) as Float32Array;
+      } finally {
+        tf.dispose(e);
+      }
+    },
+  );
+  opts.onPadding?.(f.padding);
+  return Array.from({ length: f.rows }, (_, i) => f.data.subarray(i * dim, (i + 1) * dim));
 }
 
 /**
@@ -170,20 +188,21 @@ export async function exportSiameseEmbeddings(
   data: PreparedData,
   model: SiameseModel,
   tokenizer: TextTokenizer,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<{ dir: string; knnAccuracy: number; rows: number }> {
   const { texts, labels, categories } = data.dataset;
-  const val = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.val);
+  const val = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.val, opts);
   const dir = runPaths(cfg.out).embeddings;
   await writeProjectorFiles(
     dir,
     val,
     Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })),
   );
-  const train = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.train);
-  const knn = knnAccuracy(train, Array.from(data.trainLabels), {
-    queries: val,
-    queryLabels: Array.from(data.valLabels),
+  const train = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.train, opts);
+  // knnAccuracy's votes, with the similarities as blocked float32 matMuls (exact: lib/embeddings/knn-blocked.ts).
+  const knn = await knnAccuracyBlocked(train, Array.from(data.trainLabels), val, Array.from(data.valLabels), {
     k: Math.min(10, train.length),
+    onBlock: yieldToEventLoop,
   });
   return { dir, knnAccuracy: knn, rows: val.length };
 }

@@ -10,3 +10,5 @@ export * from './stages';
 export * from './evaluate';
 export * from './embedding-quality';
 export * from './run';
+export * from './tokens';
+export * from './split-file';

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/safetensors';
 import type { RunConfig, Stage, TrainingStage } from '../config/options';
 import type { ScoreSummary } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, type ClassifierName, type StageSettings } from './identity';
+import type { PaddingStat } from './tokens';
 
 /** A training stage's outcome: its record's state (lib/pipeline/identity.ts), without the bookkeeping. */
 export interface StageTraining {
@@ -60,6 +61,11 @@ export interface Report {
   /** `siamese_epoch`: the siamese stage's best epoch, whose encoder made the vectors. */
   embeddings?: { dir: string; rows: number; knn_accuracy: number; siamese_epoch: number };
   stages: Partial<Record<Stage, StageSummary>>;
+  /**
+   * Padded token slots per real token of each set of batches the run computed (lib/pipeline/tokens.ts): training
+   * batches of epoch 1 (`siamese`, `trained`), their validation batches, features and predictions, embeddings.
+   */
+  padding?: Record<string, PaddingStat>;
   timings: Record<string, number>;
   /** The settings of the latest run on the folder (each stage's own are in `stages`). */
   config: RunConfig;

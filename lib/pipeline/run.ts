@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../backend/index';
 import type { Stage, TrainingStage } from '../config/options';
 import { validateConfig } from '../config/parse';
+import type { PaddingOverhead } from '../data/buckets';
 import { summarizeSkips } from '../data/errors';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
@@ -18,7 +19,9 @@ import { acquireRunLock, type RunLock } from './lock';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
 import { readReport, refreshStaleNotes, writeReport, type Report, type StageTraining } from './report';
 import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
+import { writeSplitFile } from './split-file';
 import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
+import { notePadding, runTokens, type RunStats } from './tokens';
 
 /** The report's types (lib/pipeline/report.ts). */
 export type { Report, StageTraining } from './report';
@@ -32,6 +35,11 @@ export interface PipelineOptions {
    * notebook kernel should not, as Jupyter interrupts it with SIGINT).
    */
   handleSignals?: boolean;
+  /**
+   * Called when a timed step (`report.timings`: backend, data, tokenizer, tokens, each stage, embeddings) starts
+   * and ends, e.g. to measure each stage's peak memory (scripts/scale-check.ts).
+   */
+  onPhase?: (name: string, event: 'start' | 'end') => void;
 }
 
 function trainingOf(s: StageState): StageTraining {
@@ -93,11 +101,13 @@ async function runPlanned(
   const earlier = await readReport(paths.report);
   const timings: Record<string, number> = { ...earlier?.timings };
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    opts.onPhase?.(name, 'start');
     const t0 = performance.now();
     try {
       return await f();
     } finally {
       timings[name] = Math.round((performance.now() - t0) / 100) / 10;
+      opts.onPhase?.(name, 'end');
     }
   };
   const runs = (s: Stage) => cfg.stages.includes(s);
@@ -113,8 +123,12 @@ async function runPlanned(
       `sample ${data.balanced.length}`,
   );
   for (const w of data.warnings) log(`data: ${w}`);
+  await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
-  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log };
+  const stats: RunStats = { padding: {} };
+  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, stats };
+  // Every text tokenized once for the whole run (cached in the run folder), before the stages use it.
+  await timed('tokens', () => runTokens(ctx));
 
   const report: Report = {
     model: cfg.model,
@@ -135,6 +149,8 @@ async function runPlanned(
     training: { ...earlier?.training },
     ...(earlier?.embeddings ? { embeddings: earlier.embeddings } : {}),
     stages: { ...earlier?.stages },
+    // This run's batches (a stage that only reloads keeps its earlier figures).
+    padding: { ...earlier?.padding, ...stats.padding },
     timings,
     config: cfg,
     // The data checks' warnings are this run's (the same data for every stage); the rest are kept.
@@ -175,11 +191,12 @@ async function runPlanned(
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
     }
-    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name));
+    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name, timed));
   } finally {
     for (const c of trained) c.dispose();
   }
 
+  Object.assign(report.padding!, stats.padding);
   for (const note of refreshStaleNotes(report)) log(`report: ${note}`);
   await writeReport(paths.report, report);
   log(`report: ${paths.report}`);
@@ -193,6 +210,7 @@ async function evaluateAll(
   classifiers: readonly TrainedClassifier[],
   report: Report,
   backend: string,
+  timed: <T>(name: string, f: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const { cfg, data, tokenizer, log } = ctx;
   for (const clf of classifiers) {
@@ -224,7 +242,11 @@ async function evaluateAll(
   if (siameseState?.exported_epoch !== undefined && existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
     const siamese = await loadSiamese(cfg);
     try {
-      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer);
+      const tokens = await runTokens(ctx);
+      const onPadding = (p: PaddingOverhead) => notePadding(ctx, 'embeddings', p, cfg.bucketing === 'on');
+      const e = await timed('embeddings', () =>
+        exportSiameseEmbeddings(cfg, data, siamese, tokenizer, { tokens, onPadding }),
+      );
       report.embeddings = {
         dir: e.dir,
         rows: e.rows,

@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PK_EXAMPLES_PER_CLASS } from '../config/options';
-import { makeBatches } from '../data/batches';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { variablesToArrays } from '../io/tensors';
 import { loadEncoder, saveEncoder } from '../model/load';
 import { SiameseModel } from '../heads/siamese';
-import { textBatchLoader } from '../train/batches';
-import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import { tokenBatchLoader } from '../train/batches';
+import { limitSteps, pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import type { TokenTable } from '../tokenizer/token-table';
 import { removeStaleTempFiles } from '../train/checkpoint';
 import { train, type TrainResult } from '../train/trainer';
 import type { RunConfig } from './config';
@@ -22,7 +22,8 @@ import type { StageState } from './identity';
 import { yieldToEventLoop } from './lock';
 import { checkFinishedStage, finishStage } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
-import { epochsFor, inStage, positionsOf, splitLoader, stateAfter, type StageContext } from './stage-common';
+import { epochsFor, inStage, splitLoader, stateAfter, type StageContext } from './stage-common';
+import { noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
 
 function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
   const k = PK_EXAMPLES_PER_CLASS;
@@ -32,32 +33,54 @@ function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
   return { p: Math.max(1, Math.min(Math.floor(cfg.siameseBatchSize / k), eligible)), k };
 }
 
-/** Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val). */
-function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSampler; validation: Int32Array[] } {
+/**
+ * Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val):
+ * length-bucketed with --bucketing on (the samplers' `lengths`), at most --max-steps-per-epoch per epoch.
+ */
+function siameseBatches(
+  cfg: RunConfig,
+  data: PreparedData,
+  tokens: TokenTable,
+): { sampler: BatchSampler; validation: Int32Array[] } {
+  const bucketing = cfg.bucketing === 'on';
+  const trainLengths = bucketing ? rowLengths(tokens, data.split.train) : undefined;
+  const valLengths = bucketing ? rowLengths(tokens, data.split.val) : undefined;
   if (cfg.sampler === 'random') {
     return {
-      sampler: randomSampler(data.split.train.length, {
-        batchSize: cfg.siameseBatchSize,
-        seed: cfg.seed,
-        shuffle: true,
-      }),
+      sampler: limitSteps(
+        randomSampler(data.split.train.length, {
+          batchSize: cfg.siameseBatchSize,
+          seed: cfg.seed,
+          shuffle: true,
+          lengths: trainLengths,
+        }),
+        cfg.maxStepsPerEpoch,
+      ),
       // A one-row batch has no triplet (the loss needs 2 rows): it joins the batch before (lib/data/batches).
-      validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.siameseBatchSize, minBatchSize: 2 }),
+      validation: validationBatches(data.split.val.length, cfg.siameseBatchSize, {
+        lengths: valLengths,
+        minBatchSize: 2,
+      }),
     };
   }
   const t = pkShape(cfg, data.trainLabels);
   const v = pkShape(cfg, data.valLabels);
   return {
-    sampler: pkSampler(data.trainLabels, {
-      classesPerBatch: t.p,
-      examplesPerClass: t.k,
-      seed: cfg.seed,
-      classNames: data.dataset.categories,
-    }),
+    sampler: limitSteps(
+      pkSampler(data.trainLabels, {
+        classesPerBatch: t.p,
+        examplesPerClass: t.k,
+        seed: cfg.seed,
+        classNames: data.dataset.categories,
+        lengths: trainLengths,
+      }),
+      cfg.maxStepsPerEpoch,
+    ),
     validation: pkSampler(data.valLabels, {
       classesPerBatch: v.p,
       examplesPerClass: v.k,
       seed: cfg.seed + 1,
+      lengths: valLengths,
     }).epochBatches(0),
   };
 }
@@ -66,18 +89,21 @@ function siameseBatches(cfg: RunConfig, data: PreparedData): { sampler: BatchSam
 export async function siameseStage(
   ctx: StageContext,
 ): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
-  const { cfg, data, tokenizer } = ctx;
+  const { cfg, data } = ctx;
   return inStage(ctx, 'siamese', {}, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'siameseEpochs', {});
     const paths = runPaths(cfg.out);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
     try {
-      const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
-      const { sampler, validation } = siameseBatches(cfg, data);
+      const tokens = await runTokens(ctx);
+      const loader = tokenBatchLoader(tokens, data.dataset.labels);
+      const { sampler, validation } = siameseBatches(cfg, data, tokens);
       ctx.log?.(
         `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
       );
+      noteSamplerPadding(ctx, 'siamese', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
+      noteSamplerPadding(ctx, 'siamese/validation', validation, rowLengths(tokens, data.split.val));
       for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
       const result = await train({
         model,

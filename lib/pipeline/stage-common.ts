@@ -14,6 +14,7 @@ import type { StageState } from './identity';
 import { withRunLock } from './lock';
 import { enterStage, prepareRunFolder, type StageEntry } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
+import type { RunStats } from './tokens';
 
 /** What every stage function takes: the run's settings, its prepared data and tokenizer, and where to report. */
 export interface StageContext {
@@ -22,6 +23,8 @@ export interface StageContext {
   tokenizer: TextTokenizer;
   reporter?: ProgressReporter;
   log?: (line: string) => void;
+  /** Where the stages put what they measured for the report (padding per set of batches); none: log only. */
+  stats?: RunStats;
 }
 
 /** How a stage function may work. */

@@ -15,9 +15,10 @@ import { loadEncoder } from '../model/load';
 import { frozenClassifier, siameseClassifier, trainedClassifier } from '../heads/classifier';
 import type { ClassifierOptions, EncoderClassifier } from '../heads/classifier';
 import { cachedFeatures } from '../heads/features';
-import { featureBatchLoader, featureRows, textBatchLoader, type FeatureMatrix } from '../train/batches';
-import { randomSampler } from '../train/sampler';
+import { featureBatchLoader, featureRows, tokenBatchLoader, type FeatureMatrix } from '../train/batches';
+import { limitSteps, randomSampler } from '../train/sampler';
 import { train, type TrainResult } from '../train/trainer';
+import { forwardRows } from '../tokenizer/forward';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import { PK_EXAMPLES_PER_CLASS } from '../config/options';
 import type { RunConfig } from './config';
@@ -26,6 +27,7 @@ import { withDefaultSignals, yieldToEventLoop } from './lock';
 import { finishStage, type StageEntry } from './run-folder';
 import { runPaths } from './prepare';
 import { loadSiamese } from './siamese-stage';
+import { notePadding, noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
 import {
   epochsFor,
   inStage,
@@ -99,11 +101,14 @@ async function headStage(
     const loader = featureBatchLoader(features, data.dataset.labels);
     const result = await train({
       model: clf.head,
-      sampler: randomSampler(data.split.train.length, {
-        batchSize: cfg.classifierBatchSize,
-        seed: cfg.seed,
-        shuffle: true,
-      }),
+      sampler: limitSteps(
+        randomSampler(data.split.train.length, {
+          batchSize: cfg.classifierBatchSize,
+          seed: cfg.seed,
+          shuffle: true,
+        }),
+        cfg.maxStepsPerEpoch,
+      ),
       validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
       loadBatch: splitLoader(data, loader.loadBatch),
       disposeBatch: loader.disposeBatch,
@@ -140,11 +145,14 @@ export async function datasetFeatures(
 ): Promise<FeatureMatrix> {
   const { cfg, data, tokenizer } = ctx;
   let last = 0;
-  const { features, cacheHit } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
+  const bucketing = cfg.bucketing === 'on';
+  const { features, cacheHit, padding } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
     maxLength: cfg.maxLength,
     batchSize: 64,
     cacheDir: runPaths(cfg.out).features,
     settings: { tokenizer: cfg.tokenizer ?? cfg.model },
+    tokens: await runTokens(ctx),
+    bucketing,
     onProgress: (done, total) => {
       if (done - last >= 2048 || done === total) {
         ctx.log?.(`${label}: features ${done}/${total}`);
@@ -153,6 +161,7 @@ export async function datasetFeatures(
     },
   });
   if (cacheHit) ctx.log?.(`${label}: features read from the cache`);
+  if (padding) notePadding(ctx, `${label}/features`, padding, bucketing);
   return features;
 }
 
@@ -177,21 +186,35 @@ export async function siameseClassifierStage(ctx: StageContext, opts: StageOptio
 
 /** Pretrained encoder + head, everything trained (`trainedClassifier`). */
 export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
-  const { cfg, data, tokenizer } = ctx;
+  const { cfg, data } = ctx;
   return inStage(ctx, 'trained', opts, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'trainedEpochs', opts);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = trainedClassifier(encoder, classifierOptions(ctx));
     try {
-      const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
-      const result = await train({
-        model,
-        sampler: randomSampler(data.split.train.length, {
+      const tokens = await runTokens(ctx);
+      const loader = tokenBatchLoader(tokens, data.dataset.labels);
+      const bucketing = cfg.bucketing === 'on';
+      const trainLengths = rowLengths(tokens, data.split.train);
+      const valLengths = rowLengths(tokens, data.split.val);
+      const sampler = limitSteps(
+        randomSampler(data.split.train.length, {
           batchSize: cfg.trainedBatchSize,
           seed: cfg.seed,
           shuffle: true,
+          lengths: bucketing ? trainLengths : undefined,
         }),
-        validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.trainedBatchSize }),
+        cfg.maxStepsPerEpoch,
+      );
+      const validation = validationBatches(data.split.val.length, cfg.trainedBatchSize, {
+        lengths: bucketing ? valLengths : undefined,
+      });
+      noteSamplerPadding(ctx, 'trained', sampler.epochBatches(0), trainLengths);
+      noteSamplerPadding(ctx, 'trained/validation', validation, valLengths);
+      const result = await train({
+        model,
+        sampler,
+        validationBatches: validation,
         loadBatch: splitLoader(data, loader.loadBatch),
         disposeBatch: loader.disposeBatch,
         epochs,
@@ -206,27 +229,32 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
       const state = stateAfter(result, entry);
       await finishStage(cfg, entry, state);
       encoder.trainable = false;
+      const classes = data.dataset.categories.length;
       return {
         name: 'trained',
         result,
         state,
         fingerprint: entry.fingerprint,
         predictProba: async (rows) => {
-          const out: number[][] = [];
-          for (const b of makeBatches(rows, { batchSize: 64 })) {
-            const tokens = toTokenBatch(
-              tokenizer.encodeBatch(
-                Array.from(b, (i) => data.dataset.texts[i]),
-                { maxLength: cfg.maxLength },
-              ),
-            );
-            const p = model.predictProba(tokens);
-            out.push(...((await p.array()) as number[][]));
-            p.dispose();
-            disposeTokenBatch(tokens);
-            await yieldToEventLoop();
-          }
-          return out;
+          // Length-sorted batches with --bucketing on, results in the order of `rows` (lib/tokenizer/forward.ts).
+          const f = await forwardRows(
+            tokens,
+            rows,
+            classes,
+            { batchSize: 64, bucketing, onBatch: yieldToEventLoop },
+            async (batch) => {
+              const t = toTokenBatch(batch);
+              const p = model.predictProba(t);
+              disposeTokenBatch(t);
+              try {
+                return (await p.data()) as Float32Array;
+              } finally {
+                p.dispose();
+              }
+            },
+          );
+          notePadding(ctx, 'trained/predictions', f.padding, bucketing);
+          return Array.from({ length: f.rows }, (_, i) => Array.from(f.data.subarray(i * classes, (i + 1) * classes)));
         },
         dispose: () => model.dispose(),
       };
