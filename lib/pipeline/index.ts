@@ -12,3 +12,4 @@ export * from './embedding-quality';
 export * from './run';
 export * from './tokens';
 export * from './split-file';
+export * from './peer-input';

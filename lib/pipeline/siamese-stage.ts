@@ -37,7 +37,7 @@ function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
  * Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val):
  * length-bucketed with --bucketing on (the samplers' `lengths`), at most --max-steps-per-epoch per epoch.
  */
-function siameseBatches(
+export function siameseBatches(
   cfg: RunConfig,
   data: PreparedData,
   tokens: TokenTable,

@@ -16,7 +16,8 @@ import { frozenClassifier, siameseClassifier, trainedClassifier } from '../heads
 import type { ClassifierOptions, EncoderClassifier } from '../heads/classifier';
 import { cachedFeatures } from '../heads/features';
 import { featureBatchLoader, featureRows, tokenBatchLoader, type FeatureMatrix } from '../train/batches';
-import { limitSteps, randomSampler } from '../train/sampler';
+import { limitSteps, randomSampler, type BatchSampler } from '../train/sampler';
+import type { TokenTable } from '../tokenizer/token-table';
 import { train, type TrainResult } from '../train/trainer';
 import { forwardRows } from '../tokenizer/forward';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
@@ -25,7 +26,7 @@ import type { RunConfig } from './config';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type ClassifierName, type StageState } from './identity';
 import { withDefaultSignals, yieldToEventLoop } from './lock';
 import { finishStage, type StageEntry } from './run-folder';
-import { runPaths } from './prepare';
+import { runPaths, type PreparedData } from './prepare';
 import { loadSiamese } from './siamese-stage';
 import { notePadding, noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
 import {
@@ -39,7 +40,7 @@ import {
 } from './stage-common';
 
 export { CLASSIFIERS, STAGE_OF_CLASSIFIER, PK_EXAMPLES_PER_CLASS, type ClassifierName };
-export { siameseStage, loadSiamese } from './siamese-stage';
+export { siameseStage, loadSiamese, siameseBatches } from './siamese-stage';
 export type { StageContext, StageOptions } from './stage-common';
 
 /** Something that gives class probabilities for dataset rows. */
@@ -53,6 +54,43 @@ export interface TrainedClassifier {
   /** Probabilities `[rows.length][classes]` for dataset indices `rows`. */
   predictProba(rows: ArrayLike<number>): Promise<number[][]>;
   dispose(): void;
+}
+
+/** A training stage's batches: the sampler of its epochs (positions into split.train) and its validation batches. */
+export interface StageBatches {
+  sampler: BatchSampler;
+  /** Fixed validation batches (positions into split.val). */
+  validation: Int32Array[];
+}
+
+/** The batches of the frozen and siamese classifier heads (rows of features: no tokens, so no bucketing). */
+export function headBatches(cfg: RunConfig, data: PreparedData): StageBatches {
+  return {
+    sampler: limitSteps(
+      randomSampler(data.split.train.length, { batchSize: cfg.classifierBatchSize, seed: cfg.seed, shuffle: true }),
+      cfg.maxStepsPerEpoch,
+    ),
+    validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
+  };
+}
+
+/** The batches of the trained classifier: random, length-bucketed with --bucketing on (lib/train/sampler.ts). */
+export function trainedBatches(cfg: RunConfig, data: PreparedData, tokens: TokenTable): StageBatches {
+  const bucketing = cfg.bucketing === 'on';
+  return {
+    sampler: limitSteps(
+      randomSampler(data.split.train.length, {
+        batchSize: cfg.trainedBatchSize,
+        seed: cfg.seed,
+        shuffle: true,
+        lengths: bucketing ? rowLengths(tokens, data.split.train) : undefined,
+      }),
+      cfg.maxStepsPerEpoch,
+    ),
+    validation: validationBatches(data.split.val.length, cfg.trainedBatchSize, {
+      lengths: bucketing ? rowLengths(tokens, data.split.val) : undefined,
+    }),
+  };
 }
 
 /** Softmax probabilities of a head on rows of a feature matrix, in batches. */
@@ -99,17 +137,11 @@ async function headStage(
     const features = await withDefaultSignals(() => datasetFeatures(ctx, clf.encoder, label));
     clf.encoder.dispose();
     const loader = featureBatchLoader(features, data.dataset.labels);
+    const { sampler, validation } = headBatches(cfg, data);
     const result = await train({
       model: clf.head,
-      sampler: limitSteps(
-        randomSampler(data.split.train.length, {
-          batchSize: cfg.classifierBatchSize,
-          seed: cfg.seed,
-          shuffle: true,
-        }),
-        cfg.maxStepsPerEpoch,
-      ),
-      validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
+      sampler,
+      validationBatches: validation,
       loadBatch: splitLoader(data, loader.loadBatch),
       disposeBatch: loader.disposeBatch,
       epochs,
@@ -195,22 +227,9 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
       const tokens = await runTokens(ctx);
       const loader = tokenBatchLoader(tokens, data.dataset.labels);
       const bucketing = cfg.bucketing === 'on';
-      const trainLengths = rowLengths(tokens, data.split.train);
-      const valLengths = rowLengths(tokens, data.split.val);
-      const sampler = limitSteps(
-        randomSampler(data.split.train.length, {
-          batchSize: cfg.trainedBatchSize,
-          seed: cfg.seed,
-          shuffle: true,
-          lengths: bucketing ? trainLengths : undefined,
-        }),
-        cfg.maxStepsPerEpoch,
-      );
-      const validation = validationBatches(data.split.val.length, cfg.trainedBatchSize, {
-        lengths: bucketing ? valLengths : undefined,
-      });
-      noteSamplerPadding(ctx, 'trained', sampler.epochBatches(0), trainLengths);
-      noteSamplerPadding(ctx, 'trained/validation', validation, valLengths);
+      const { sampler, validation } = trainedBatches(cfg, data, tokens);
+      noteSamplerPadding(ctx, 'trained', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
+      noteSamplerPadding(ctx, 'trained/validation', validation, rowLengths(tokens, data.split.val));
       const result = await train({
         model,
         sampler,
