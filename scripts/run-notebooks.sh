@@ -23,7 +23,8 @@ if [ "$mode" = smoke ]; then
   export SIAMESE_DATA="$shared/data/huffpost/News_Category_Dataset_v2.first900-per-category.json"
   export SIAMESE_TEXT=headline SIAMESE_MIN_WORDS=0 SIAMESE_MAX_PER_CLASS=${SIAMESE_MAX_PER_CLASS:-8}
   export SIAMESE_MODEL="$root/test/fixtures/tiny-albert" SIAMESE_TOKENIZER="$shared/models/albert-base-v2-tokenizer"
-  export SIAMESE_MAX_LENGTH=32 SIAMESE_SIAMESE_EPOCHS=1 SIAMESE_CLASSIFIER_EPOCHS=1 SIAMESE_TRAINED_EPOCHS=1
+  # The default recipe (auto): logistic-regression heads (no epochs), one epoch of each encoder training.
+  export SIAMESE_MAX_LENGTH=32 SIAMESE_SIAMESE_EPOCHS=1 SIAMESE_TRAINED_EPOCHS=1
   export SIAMESE_BALANCED_PER_CLASS=5 SIAMESE_OUT="$scratch/run" SIAMESE_SMOKE=1
 fi
 

@@ -7,8 +7,11 @@
  * time and the peak RSS of each step (the kernel's VmHWM, reset at every step) and checks the targets: under
  * 15 minutes and under 6 GB.
  *
+ * --recipe picks the training recipe (default auto, the pipeline's default: logistic-regression heads with C by
+ * cross-validation over every training row; study: the Adam heads, 2 epochs).
+ *
  *   npm run scale-check                                   # 200,000 records
- *   npm run scale-check -- --records 20000 --max-steps-per-epoch 5 --backend wasm
+ *   npm run scale-check -- --records 20000 --max-steps-per-epoch 5 --backend wasm --recipe study
  * Needs SHARED_DIR (or ../shared): the headlines, descriptions and the ALBERT tokenizer.
  */
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '200000' },
     'max-steps-per-epoch': { type: 'string', default: '20' },
     backend: { type: 'string', default: 'auto' },
+    recipe: { type: 'string', default: 'auto' },
     out: { type: 'string', default: '.cache/scale-check' },
     seed: { type: 'string', default: '3' },
     help: { type: 'boolean', default: false },
@@ -108,7 +112,9 @@ rmSync(run, { recursive: true, force: true });
 const args = [
   ...['--data', dataFile, '--model', 'test/fixtures/tiny-albert', '--tokenizer', files.tokenizer],
   ...['--max-length', '64', '--seed', values.seed!, '--backend', values.backend!, '--out', run],
-  ...['--siamese-epochs', '1', '--classifier-epochs', '2', '--trained-epochs', '1'],
+  ...['--recipe', values.recipe!, '--siamese-epochs', '1', '--trained-epochs', '1'],
+  // The study's Adam heads train for epochs; auto's logistic heads have none.
+  ...(values.recipe === 'study' ? ['--classifier-epochs', '2'] : []),
   ...['--max-steps-per-epoch', values['max-steps-per-epoch']!],
 ];
 console.error(`scale-check: npm run pipeline -- ${args.join(' ')}`);
@@ -155,7 +161,9 @@ const padding = Object.entries(report.padding ?? {}).map(([k, v]) => `${k} ${v.r
 console.log(`\npadded slots per real token: ${padding.join(', ')}`);
 const summary = {
   date: new Date().toISOString(),
-  command: `npm run scale-check -- --records ${records} --max-steps-per-epoch ${values['max-steps-per-epoch']}`,
+  command:
+    `npm run scale-check -- --records ${records} --max-steps-per-epoch ${values['max-steps-per-epoch']} ` +
+    `--recipe ${values.recipe}`,
   pipeline: args,
   records,
   data: report.data,

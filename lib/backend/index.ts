@@ -6,8 +6,7 @@
  * or the build `npm run setup:native` makes from the TensorFlow wheel, found at
  * `.cache/native/node_modules/@tensorflow/tfjs-node` above the library's own code, else
  * above the working directory, or at SIAMESE_TFJS_NODE), then `wasm` (SIMD, one thread
- * in Node), then `cpu`
- * (pure JS, ~40x slower).
+ * in Node), then `cpu` (pure JS, ~40x slower).
  * Override with the `backend` option or the SIAMESE_BACKEND environment variable.
  */
 import { existsSync } from 'node:fs';
@@ -16,10 +15,14 @@ import * as tf from '@tensorflow/tfjs';
 import { findUpward, searchStarts } from '../io/package-root';
 import { registerUnsortedSegmentSum } from './unsorted-segment-sum';
 
+/** A TF.js backend this project runs on: native libtensorflow, WebAssembly or pure JavaScript. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** A backend to ask {@link initBackend} for; 'auto' takes the fastest that loads. */
 export type BackendChoice = BackendName | 'auto';
+/** The accepted {@link BackendChoice} values (`--backend`'s choices). */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
+/** The backend {@link initBackend} activated, what provides it and why faster ones were skipped. */
 export interface BackendInfo {
   /** The TF.js backend now active. */
   name: BackendName;
@@ -101,8 +104,14 @@ async function tryWasm(skipped: string[]): Promise<boolean> {
 let current: BackendInfo | undefined;
 
 /**
- * Activate a backend. `choice` defaults to SIAMESE_BACKEND, else `auto`.
- * An explicit choice that cannot load is an error, never a silent fallback.
+ * Activate a TF.js backend for the whole process and report it (log `describeBackend(info)` and `info.skipped`).
+ * `choice` defaults to SIAMESE_BACKEND, else `auto`: native `tensorflow` if a build loads (found relative to the
+ * library, so also from other folders), else `wasm`, else `cpu`. Calling again with `auto` or the active backend
+ * returns the same info without reloading. The golden tests (test/model) run on wasm and cpu by default and on
+ * tensorflow with TEST_BACKENDS=tensorflow.
+ *
+ * Throws on a choice (or SIAMESE_BACKEND) outside auto, tensorflow, wasm, cpu, and when an explicit choice cannot
+ * load (naming why, e.g. "run 'npm run setup:native'"): never a silent fallback.
  */
 export async function initBackend(choice?: BackendChoice): Promise<BackendInfo> {
   const env = process.env.SIAMESE_BACKEND;

@@ -7,18 +7,27 @@ import type { SentenceEmbedder } from '../heads/embedder';
 import type { EncodedBatch } from '../tokenizer/types';
 import { median } from './stats';
 
+/** One engine's times on the batch. */
 export interface EngineTiming {
+  /** The embedder's name, e.g. 'tfjs (wasm)'. */
   name: string;
+  /** Median wall time of one batch, ms. */
   medianMs: number;
+  /** Every timed run, ms, in order. */
   runsMs: number[];
   /** Texts per second, from the median. */
   perSecond: number;
 }
 
+/** TF.js vs ONNX Runtime on one batch shape: both timings, the throughput ratio and the largest difference. */
 export interface EngineComparison {
+  /** Tokens per text of the batch (T). */
   seqLength: number;
+  /** Texts in the batch (B). */
   batchSize: number;
+  /** TF.js on the active backend. */
   tfjs: EngineTiming;
+  /** ONNX Runtime on the lib/onnx export. */
   onnx: EngineTiming;
   /** onnx / tfjs throughput. */
   onnxOverTfjs: number;

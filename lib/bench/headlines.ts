@@ -15,24 +15,38 @@ import { lengthBuckets, paddingOverhead } from '../data/buckets';
 import { loadPeer, maxAbsDiff, onnxExportDir, onnxExportProblem } from './peer';
 import { inferOnce } from './workloads';
 
+/** The 36,900 balanced HuffPost headlines, relative to the shared folder (SHARED_DIR, else ../shared). */
 export const HEADLINES_FILE = 'data/huffpost/News_Category_Dataset_v2.first900-per-category.json';
+/** The genuine ALBERT tokenizer, relative to the shared folder. */
 export const ALBERT_TOKENIZER_DIR = 'models/albert-base-v2-tokenizer';
 
+/** What {@link encodeHeadlines} measured: sizes, padding, and each engine's time (seconds) and texts/s. */
 export interface HeadlinesReport {
+  /** The TF.js backend's name. */
   backend: string;
+  /** The encoder: the ONNX export's folder, or 'albert-base architecture, random weights (seed 1)'. */
   model: string;
   /** Headlines in the file, and how many were embedded (every k-th when `limit` is set). */
   total: number;
+  /** Headlines embedded. */
   encoded: number;
+  /** Texts per batch. */
   batchSize: number;
+  /** Tokens per text at most, special tokens included. */
   maxLength: number;
+  /** Mean tokens per embedded headline. */
   meanTokens: number;
   /** Token slots computed / tokens used: length-bucketed batches vs. the file's order. */
   paddingBucketed: number;
+  /** The same ratio for batches cut in the file's order. */
   paddingUnsorted: number;
+  /** Wall time of tokenizing the embedded headlines. */
   tokenizeSeconds: number;
+  /** TF.js: seconds for the embedded headlines, texts/s, and seconds for all (extrapolated when a subset). */
   tfjs: { seconds: number; textsPerSecond: number; fullSetSeconds: number };
+  /** ONNX Runtime (transformers.js), the same, plus the largest |TF.js - ONNX| of the pooled outputs. */
   onnx?: { seconds: number; textsPerSecond: number; fullSetSeconds: number; maxAbsDiff: number };
+  /** Why ONNX Runtime did not run (no export). */
   onnxSkipped?: string;
   /** True when the full-set times are extrapolated from a subset. */
   extrapolated: boolean;
@@ -53,17 +67,28 @@ export function readHeadlines(path: string): string[] {
     });
 }
 
+/** The backend, the share of headlines, where the shared files are, and the batch shape of {@link encodeHeadlines}. */
 export interface HeadlineOptions {
+  /** The active TF.js backend (from `initBackend`). */
   backend: BackendInfo;
   /** Embed every k-th headline so that about `limit` are embedded (default: all). */
   limit?: number;
   /** Folder holding data/ and models/ (default SHARED_DIR, else ../shared). */
   sharedDir?: string;
+  /** Texts per batch (default 64). */
   batchSize?: number;
+  /** Tokens per text at most (default 128). */
   maxLength?: number;
+  /** Progress lines (default: none). */
   log?: (s: string) => void;
 }
 
+/**
+ * Embed the shared HuffPost headlines with ALBERT-base (the ONNX export's weights when it exists, else random
+ * weights) in length-bucketed batches, on TF.js and, when `.cache/onnx/albert-base-random` exists, on ONNX Runtime;
+ * times, texts/s and the largest difference. Throws when the shared headlines or tokenizer are missing (set
+ * SHARED_DIR).
+ */
 export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesReport> {
   const shared = resolve(opts.sharedDir ?? process.env.SHARED_DIR ?? '../shared');
   const log = opts.log ?? (() => {});
@@ -149,6 +174,7 @@ export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesR
   };
 }
 
+/** The report as a few readable lines (sizes, padding, each engine's time and texts/s). */
 export function formatHeadlines(r: HeadlinesReport): string {
   const s = (x: number) => `${x.toFixed(0)} s (${(x / 60).toFixed(1)} min)`;
   const lines = [

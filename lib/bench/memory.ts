@@ -1,12 +1,15 @@
 /** Memory figures: the process's peak RSS, TF.js's own counters and (wasm) the heap's high-water mark. */
 import * as tf from '@tensorflow/tfjs';
 
+/** Memory of this process at one moment, in MB (2^20 bytes) and tensors. */
 export interface MemorySnapshot {
   /** Peak resident set size of this process so far, MB (getrusage maxrss). */
   peakRssMb: number;
+  /** Resident set size now, MB. */
   rssMb: number;
   /** tf.memory(): live tensors and their bytes (a buffer shared by several tensors counts once per tensor). */
   numTensors: number;
+  /** tf.memory().numBytes, MB. */
   tfBytesMb: number;
   /** wasm only: size of the WebAssembly heap, MB; it only grows, so it is the backend's peak. */
   wasmHeapMb?: number;
@@ -21,6 +24,7 @@ export function wasmHeapBytes(): number | undefined {
   return wasm?.HEAPU8?.length;
 }
 
+/** The process's memory now, rounded to 0.1 MB (see {@link MemorySnapshot}). */
 export function memorySnapshot(): MemorySnapshot {
   const m = tf.memory();
   const heap = wasmHeapBytes();

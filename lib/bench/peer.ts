@@ -24,10 +24,13 @@ export function onnxExportProblem(dir: string): string | undefined {
   return undefined;
 }
 
+/** The transformers.js (ONNX Runtime) peer of one model: pooled outputs of token batches; dispose when done. */
 export interface PeerModel {
   /** ONNX Runtime's pooled output `[B, H]` (pooler_output) of one batch, row-major. */
   infer(batch: EncodedBatch): Promise<Float32Array>;
+  /** H, the width of the pooled output. */
   readonly hiddenSize: number;
+  /** Releases the ONNX Runtime session. */
   dispose(): Promise<void>;
 }
 

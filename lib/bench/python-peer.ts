@@ -16,6 +16,7 @@ export const PEER_VENV = '.cache/peer/venv';
 /** The peer's script (relative to the project root). */
 export const PEER_SCRIPT = 'scripts/peer/peer.py';
 
+/** An engine of the Python peer: PyTorch (sentence-transformers) or ONNX Runtime (Python). */
 export type PeerEngine = 'pytorch' | 'onnxruntime';
 
 /** Why the Python peer cannot run from `root`, or undefined when its venv is set up. */
@@ -129,6 +130,7 @@ export class PythonPeer {
     return { ms: r.ms as number, cpuMs: r.cpu_ms as number, loss: r.loss as number };
   }
 
+  /** Asks the peer process to quit and waits for it to exit; harmless when it has exited already. */
   async close(): Promise<void> {
     if (this.exited) return;
     const done = new Promise<void>((res) => this.child.once('exit', () => res()));

@@ -17,11 +17,15 @@ import { type EngineComparison } from './engines';
 
 export { trainingTokenLimit } from './model-bench';
 
+/** One batch shape timed: B texts of T tokens each. */
 export interface BenchCase {
+  /** T, tokens per text. */
   seqLength: number;
+  /** B, texts per batch. */
   batchSize: number;
 }
 
+/** A model to benchmark: its name and where its weights (or its config, for random weights) come from. */
 export interface BenchModel {
   /** Short name used in reports and for the ONNX export folder (.cache/onnx/<name>). */
   name: string;
@@ -39,16 +43,22 @@ export function defaultModels(root: string = process.cwd()): BenchModel[] {
   ];
 }
 
+/** What one `npm run bench` measures, and how long it may take (see FULL_SETTINGS, QUICK_SETTINGS). */
 export interface BenchSettings {
+  /** Inference cases. */
   cases: BenchCase[];
   /** Training cases (default: the same as `cases`). */
   trainCases?: BenchCase[];
   /** Seconds one case may take (warm-up + timed runs); later repeats are dropped to fit. */
   caseBudgetS: number;
+  /** Timed runs per case at most (after one warm-up). */
   maxRepeats: number;
-  /** Run the peers: transformers.js where an ONNX export exists, and the Python peer (PyTorch, ONNX Runtime)
-   * when `npm run setup:peer` made its venv. */
+  /**
+   * Run the peers: transformers.js where an ONNX export exists, and the Python peer (PyTorch, ONNX Runtime)
+   * when `npm run setup:peer` made its venv.
+   */
   peer: boolean;
+  /** Time siamese training steps too. */
   train: boolean;
   /** Also time ONNX Runtime on our own TypeScript export (lib/onnx), interleaved with TF.js (default true). */
   onnxEngine?: boolean;
@@ -77,8 +87,11 @@ export const QUICK_SETTINGS: BenchSettings = {
   train: true,
 };
 
+/** One case's timing: median and every run of one batch, ms, and the throughput and GFLOP/s they give. */
 export interface CaseResult extends BenchCase {
+  /** Median wall time of one batch (inference) or one optimizer step (training), ms. */
   medianMs: number;
+  /** Every timed run, ms, in order. */
   runsMs: number[];
   /** Texts (inference) or samples (training) per second, from the median. */
   perSecond: number;
@@ -91,17 +104,22 @@ export interface PythonPeerResult extends CaseResult {
   engine: PeerEngine;
   /** ours / peer throughput, both from the same interleaved rounds. */
   ratio: number;
-  /** Median CPU time per batch (all threads of each process), ms: ours and the peer's, from the same rounds.
-   * Machine load does not add to it, so peer / ours compares the work done when the machine is busy. */
+  /**
+   * Median CPU time per batch (all threads of each process), ms: ours and the peer's, from the same rounds.
+   * Machine load does not add to it, so peer / ours compares the work done when the machine is busy.
+   */
   cpuMs: { ours: number; peer: number };
   /** Inference: largest |ours - peer| of the pooled outputs. */
   maxAbsDiffPooled?: number;
   /** Training: the peer's loss of every step (warm-up first) and the largest |ours - peer| over them. */
   losses?: number[];
+  /** Largest |ours - peer| over the losses. */
   maxAbsDiffLoss?: number;
 }
 
+/** One inference case: our encoder's timing, and the peers' measured beside it. */
 export interface InferenceResult extends CaseResult {
+  /** transformers.js (ONNX Runtime) on the same batch, with the largest |ours - peer| of the pooled outputs. */
   peer?: CaseResult & { maxAbsDiffPooled: number };
   /** ours / peer throughput. */
   ratio?: number;
@@ -111,43 +129,67 @@ export interface InferenceResult extends CaseResult {
   pythonPeers?: PythonPeerResult[];
 }
 
+/** One training case: siamese steps (forward, backward, Adam) with losses, leak check and memory. */
 export interface TrainingResult extends CaseResult {
   /** The loss of every step in order (warm-up first): equal across backends for the same seed. */
   losses: number[];
   /** Live tensors after the first and the last step: equal when nothing leaks. */
   tensorsAfterFirstStep: number;
+  /** Live tensors after the last step. */
   tensorsAfterLastStep: number;
+  /** Memory after the case. */
   memory: MemorySnapshot;
   /** PyTorch + sentence-transformers (Python peer), interleaved with ours. */
   pythonPeers?: PythonPeerResult[];
 }
 
+/** A case or peer the run left out, and why (over budget, out of memory, no export, no peer venv). */
 export interface Skip {
+  /** The model's name, or 'all'. */
   model: string;
+  /** What was left out. */
   workload: 'inference' | 'training' | 'peer' | 'python-peer';
+  /** The case, when one case was left out. */
   case?: BenchCase;
+  /** Why, with how to make it run where there is a way. */
   reason: string;
 }
 
+/** Everything measured on one model. */
 export interface ModelReport {
+  /** The model's name (see {@link BenchModel}). */
   name: string;
+  /** Number of encoder parameters. */
   parameters: number;
+  /** One result per inference case run. */
   inference: InferenceResult[];
+  /** One result per training case run. */
   training: TrainingResult[];
+  /** The transformers.js peer's package and version, when it ran. */
   peerProvider?: string;
   /** Versions of the Python peer's packages, when it ran. */
   pythonPeerVersions?: Record<string, string>;
 }
 
+/** One `npm run bench` run, as its JSON report holds it. */
 export interface BenchReport {
+  /** ISO time the run finished. */
   date: string;
+  /** The machine: logical CPUs, model, memory (GB), Node version, and the 1/5/15-minute load averages. */
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage1m: number[] };
+  /** The TF.js backend and its provider. */
   backend: { name: string; provider: string };
+  /** What was asked for. */
   settings: BenchSettings;
+  /** The large matMul's median time and GFLOP/s on this backend: the ceiling the encoder's GFLOP/s compare to. */
   matMulPeak: { shape: string; medianMs: number; gflops: number };
+  /** Per model. */
   models: ModelReport[];
+  /** What was left out, and why. */
   skipped: Skip[];
+  /** Memory at the end of the run. */
   memory: MemorySnapshot;
+  /** Wall time of the whole run, seconds. */
   totalSeconds: number;
 }
 
@@ -171,6 +213,12 @@ export async function measureMatMulPeak(repeats = 3): Promise<BenchReport['matMu
   }
 }
 
+/**
+ * Benchmark every model of `models` on the active backend (`info`, from `initBackend`): the matMul peak, then per
+ * model the inference and training cases of `settings` and, with `settings.peer`, the peers interleaved with ours
+ * (medians of repeated runs after a warm-up; ratios from the same rounds). Cases over the time budget or the memory
+ * are skipped and listed. `log` hears progress.
+ */
 export async function runBench(
   info: BackendInfo,
   settings: BenchSettings,

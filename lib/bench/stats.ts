@@ -8,16 +8,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** What {@link timeRepeated} measured. */
 export interface Timing {
   /** Median wall time of the timed runs, ms. */
   medianMs: number;
   /** Every timed run, ms, in order. */
   runsMs: number[];
+  /** Untimed warm-up runs done first. */
   warmup: number;
 }
 
-/** Run `fn` `warmup` times untimed, then `repeats` times timed; `fn` must finish its work (await data) before
- * resolving. */
+/**
+ * Run `fn` `warmup` times untimed, then `repeats` times timed; `fn` must finish its work (await data) before
+ * resolving.
+ */
 export async function timeRepeated(
   fn: () => Promise<void>,
   opts: { warmup: number; repeats: number },

@@ -81,6 +81,7 @@ export class TrainingBench {
     }
   }
 
+  /** Frees the batch, the optimizer's state and the model (with its encoder). */
   dispose(): void {
     disposeTokenBatch(this.batch.inputs);
     this.batch.labels.dispose();

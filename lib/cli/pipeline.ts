@@ -12,9 +12,17 @@ async function main(argv: string[]): Promise<void> {
   const cfg = configFromArgs(argv);
   // Loaded after the options are checked, so --help and option errors answer at once (TF.js loads slowly).
   const { runPipeline } = await import('../pipeline/run');
+  const { runSeeds } = await import('../pipeline/seeds');
   const { terminalReporter } = await import('../train/progress');
   const started = Date.now();
-  const report = await runPipeline(cfg, { reporter: terminalReporter(), handleSignals: true });
+  const opts = { reporter: terminalReporter(), handleSignals: true };
+  if (cfg.seeds) {
+    const report = await runSeeds(cfg, opts);
+    console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(JSON.stringify({ summary: report.summary, timings: report.timings }, null, 2));
+    return;
+  }
+  const report = await runPipeline(cfg, opts);
   console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(JSON.stringify({ results: report.results, timings: report.timings }, null, 2));
 }

@@ -15,7 +15,24 @@
  *
  * Cross-option rules live in {@link CONSTRAINTS}. This module is the lowest layer (no imports from other lib
  * folders): heads and losses take their defaults from it.
+ *
+ * Options that `--recipe` decides (learning rates, epochs, the head, class weights, bucketing) have no `default`:
+ * unset means "from the recipe" (lib/config/recipes.ts), and their help says both recipes' values.
  */
+import {
+  ADAM_HEAD,
+  ADAM_HEAD_OPTIONS,
+  AUTO_RECIPE,
+  HEAD_KINDS,
+  PK_MIN_EXAMPLES_PER_CLASS,
+  RECIPE_NAMES,
+  STUDY_RECIPE,
+  describeBudget,
+  fromRecipe,
+  recipeOptions,
+  showValue,
+  type StepBudget,
+} from './recipes';
 
 /** The study's stages in run order; also the names of their folders in a run and of `--stages`. */
 export const STAGES = ['siamese', 'frozen', 'trained', 'siamese-classifier', 'evaluate'] as const;
@@ -60,8 +77,8 @@ export function epochsOptionOf(stage: TrainingStage): keyof RunConfig {
   return row[0] as keyof RunConfig;
 }
 
-/** Texts per class in a P×K siamese batch (P = batch size / K). */
-export const PK_EXAMPLES_PER_CLASS = 4;
+/** Texts per class in a P×K siamese batch under --recipe study (the smallest K under auto, which fills the batch). */
+export const PK_EXAMPLES_PER_CLASS = PK_MIN_EXAMPLES_PER_CLASS;
 
 /** Where an option appears in `--help`. */
 export type OptionGroup = 'data' | 'model' | 'training' | 'run';
@@ -134,6 +151,8 @@ export type OptionSpec = IntSpec | FloatSpec | StringSpec | ChoiceSpec | ListSpe
 
 const ALL = STAGES;
 const TRAINING = TRAINING_STAGES;
+const budget = (e: { epochs: number | StepBudget }) =>
+  typeof e.epochs === 'number' ? String(e.epochs) : `from the ${describeBudget(e.epochs)}`;
 
 /** The options table (see the module comment). Keys are RunConfig's keys; flags and env names derive from them. */
 export const OPTIONS = {
@@ -259,6 +278,17 @@ export const OPTIONS = {
     stages: ['siamese'],
     help: 'siamese embedding size (Dense → Dense → L2-normalise)',
   },
+  recipe: {
+    kind: 'choice',
+    choices: RECIPE_NAMES,
+    default: 'auto',
+    group: 'training',
+    stages: TRAINING,
+    help:
+      "training recipe: 'auto' (logistic-regression heads fitted to convergence with C by cross-validation; AdamW " +
+      "with warmup and linear decay over a step budget; docs/recipe-evidence.md) or 'study' (the study's " +
+      'settings: Adam at fixed rates for fixed epochs); an option given explicitly wins over either',
+  },
   margin: {
     kind: 'float',
     default: 1.0,
@@ -277,13 +307,14 @@ export const OPTIONS = {
   },
   siameseEpochs: {
     kind: 'int',
-    default: 25,
     range: { min: 1 },
     group: 'training',
     // The siamese classifier is trained on the encoder these epochs made.
     stages: ['siamese', 'siamese-classifier'],
     continues: ['siamese'],
-    help: 'siamese training epochs (the study: 25)',
+    help:
+      `siamese training epochs; ${fromRecipe(STUDY_RECIPE.siamese.epochs as number, budget(AUTO_RECIPE.siamese))}; ` +
+      'under auto they fix the decaying schedule, so a finished training is not continued',
   },
   siameseBatchSize: {
     kind: 'int',
@@ -291,49 +322,62 @@ export const OPTIONS = {
     range: { min: 2 },
     group: 'training',
     stages: ['siamese'],
-    help: `siamese batch size (the study: 64; with --sampler pk at least ${2 * PK_EXAMPLES_PER_CLASS})`,
+    help:
+      `siamese batch size (the study: 64; with --sampler pk at least ${2 * PK_EXAMPLES_PER_CLASS}; auto's P×K ` +
+      `batches fill it: P = min(classes, batch / ${PK_MIN_EXAMPLES_PER_CLASS}), K = batch / P)`,
   },
   siameseLr: {
     kind: 'float',
-    default: 1e-5,
     range: { min: 0, minOpen: true },
     group: 'training',
     stages: ['siamese'],
-    help: 'siamese Adam learning rate (the study: 1e-5)',
+    help:
+      `siamese learning rate of the encoder (auto: peak of the schedule; its head's is ` +
+      `${showValue(AUTO_RECIPE.siamese.headLearningRate!)}); ` +
+      fromRecipe(STUDY_RECIPE.siamese.learningRate, AUTO_RECIPE.siamese.learningRate),
+  },
+  head: {
+    kind: 'choice',
+    choices: HEAD_KINDS,
+    group: 'training',
+    stages: ['frozen', 'siamese-classifier'],
+    help:
+      "head of the frozen and siamese classifiers: 'logistic' (multinomial logistic regression by L-BFGS, C by " +
+      `stratified CV on the training rows) or 'adam' (the study's softmax head trained with Adam); ` +
+      fromRecipe(STUDY_RECIPE.head, AUTO_RECIPE.head),
   },
   classifierEpochs: {
     kind: 'int',
-    default: 40,
     range: { min: 1 },
     group: 'training',
     stages: ['frozen', 'siamese-classifier'],
     continues: ['frozen', 'siamese-classifier'],
-    help: 'epochs of the frozen and siamese classifier heads (the study: 40)',
+    help: `epochs of the Adam heads (--head adam; default ${ADAM_HEAD.epochs}, the study's)`,
   },
   classifierBatchSize: {
     kind: 'int',
-    default: 128,
     range: { min: 1 },
     group: 'training',
     stages: ['frozen', 'siamese-classifier'],
-    help: 'classifier batch size (the study: 128)',
+    help: `batch size of the Adam heads (--head adam; default ${ADAM_HEAD.batchSize}, the study's)`,
   },
   classifierLr: {
     kind: 'float',
-    default: 1e-4,
     range: { min: 0, minOpen: true },
     group: 'training',
     stages: ['frozen', 'siamese-classifier'],
-    help: 'Adam learning rate of the classifier heads (the study: 1e-4)',
+    help: `learning rate of the Adam heads (--head adam; default ${showValue(ADAM_HEAD.learningRate)}, the study's)`,
   },
   trainedEpochs: {
     kind: 'int',
-    default: 3,
     range: { min: 1 },
     group: 'training',
     stages: ['trained'],
     continues: ['trained'],
-    help: 'epochs of the fully trained classifier (encoder + head)',
+    help:
+      'epochs of the fully trained classifier (encoder + head); ' +
+      `${fromRecipe(STUDY_RECIPE.trained.epochs as number, budget(AUTO_RECIPE.trained))}; under auto they fix the ` +
+      'decaying schedule, so a finished training is not continued',
   },
   trainedBatchSize: {
     kind: 'int',
@@ -345,24 +389,27 @@ export const OPTIONS = {
   },
   trainedLr: {
     kind: 'float',
-    default: 2e-5,
     range: { min: 0, minOpen: true },
     group: 'training',
     stages: ['trained'],
-    help: 'Adam learning rate of the fully trained classifier',
+    help:
+      `learning rate of the fully trained classifier: study, of encoder and head; auto, the encoder's peak (the ` +
+      `head's is ${showValue(AUTO_RECIPE.trained.headLearningRate!)}); ` +
+      fromRecipe(STUDY_RECIPE.trained.learningRate, AUTO_RECIPE.trained.learningRate),
   },
   classWeights: {
     kind: 'choice',
     choices: ['on', 'off'],
-    default: 'on',
     group: 'training',
     stages: ['frozen', 'trained', 'siamese-classifier'],
-    help: 'weight the cross-entropy by inverse class frequency (the study: on)',
+    help:
+      "weight the cross-entropy by inverse class frequency: the study's weights (summing to 1) for its Adam " +
+      "heads and fine-tuning, scikit-learn's 'balanced' (mean 1) under auto and for logistic heads; " +
+      fromRecipe(STUDY_RECIPE.classWeights, AUTO_RECIPE.classWeights),
   },
   bucketing: {
     kind: 'choice',
     choices: ['on', 'off'],
-    default: 'on',
     group: 'training',
     // Batch composition of the token-level trainings; forward passes (features, evaluation) differ only in the
     // last float digits, as backends do.
@@ -370,7 +417,8 @@ export const OPTIONS = {
     help:
       "length bucketing: 'on' batches texts of similar token length together (training batches within the " +
       "samplers' constraints, and every forward pass), so batches padded to their longest text compute fewer " +
-      "empty slots; 'off' keeps the study's batches exactly",
+      "empty slots; 'off' keeps the study's batches exactly; " +
+      fromRecipe(STUDY_RECIPE.bucketing, AUTO_RECIPE.bucketing),
   },
   maxStepsPerEpoch: {
     kind: 'int',
@@ -398,6 +446,15 @@ export const OPTIONS = {
     group: 'run',
     stages: ALL,
     help: 'seed of every random choice (split, sampling, initialisation, shuffling)',
+  },
+  seeds: {
+    kind: 'ints',
+    range: { min: 0 },
+    group: 'run',
+    stages: [],
+    help:
+      "repeat the run once per seed (e.g. 3,4,5) into <out>/seed-<seed>/, and write each seed's figures with " +
+      'their mean and standard deviation to <out>/report.json (command line only; replaces --seed)',
   },
   backend: {
     kind: 'choice',
@@ -492,6 +549,19 @@ export interface Constraint {
 
 /** Cross-option rules, checked before any work like the ranges. */
 export const CONSTRAINTS: readonly Constraint[] = [
+  {
+    keys: ['head', 'recipe', ...ADAM_HEAD_OPTIONS],
+    check: (c, name) => {
+      const given = ADAM_HEAD_OPTIONS.filter((k) => c[k] !== undefined);
+      if (given.length === 0 || recipeOptions(c).head === 'adam') return undefined;
+      return (
+        `${given.map(name).join(', ')} set${given.length === 1 ? 's' : ''} the Adam head, and the heads are ` +
+        `logistic regression (${c.head ? name('head') + ' logistic' : `${name('recipe')} ${c.recipe}`}), which has ` +
+        `no epochs, batches or learning rate: add ${name('head')} adam to train the study's Adam head with ` +
+        `${given.length === 1 ? 'it' : 'them'}, or drop ${given.length === 1 ? 'it' : 'them'}.`
+      );
+    },
+  },
   {
     keys: ['siameseBatchSize', 'sampler'],
     check: (c, name) =>

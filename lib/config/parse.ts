@@ -2,7 +2,7 @@
  * RunConfig from command-line flags (`node:util` parseArgs), SIAMESE_* environment variables or a
  * hand-built object, every value checked against the options table's kinds, ranges, choices and
  * constraints before any work; and the `--help` text. Errors name the flag (or variable) as the user
- * wrote it: `--siamese-lr must be a number > 0; got 0.`
+ * wrote it: `--siamese-lr must be a number > 0; got '0'.`
  */
 import { parseArgs } from 'node:util';
 import {
@@ -189,9 +189,12 @@ function finish(values: Map<OptionKey, unknown>, name: (key: OptionKey) => strin
 }
 
 /**
- * Parse command-line flags (`--max-per-class 50`, `--max-per-class=50`, `--overwrite`) with
- * `node:util` parseArgs fed by the options table. Unknown flags, missing values, positional arguments
- * and out-of-range values are errors naming the flag.
+ * A complete RunConfig from command-line flags (`argv` without node and the script, e.g.
+ * `process.argv.slice(2)`): `--max-per-class 50`, `--max-per-class=50`, `--overwrite`, parsed with
+ * `node:util` parseArgs fed by the options table; every option not given takes the table's default. Unknown
+ * flags (`--help` included: the caller answers it with {@link helpText}), missing values, positional arguments,
+ * an alias given with the option it stands for, and out-of-range values or broken cross-option constraints are
+ * errors naming the flag: `--siamese-lr must be a number > 0; got '0'.`
  */
 export function configFromArgs(argv: readonly string[]): RunConfig {
   const options = Object.fromEntries(
@@ -222,8 +225,10 @@ export function configFromArgs(argv: readonly string[]): RunConfig {
 }
 
 /**
- * Read SIAMESE_* environment variables (the notebooks' parameters); unset or empty ones keep their
- * defaults. `overrides` are applied last and checked like the rest.
+ * A complete RunConfig from SIAMESE_* environment variables (`SIAMESE_MAX_PER_CLASS=50`, flags as
+ * `SIAMESE_OVERWRITE=1`; the notebooks' parameters); unset or empty ones keep the options table's defaults.
+ * `overrides` are applied last (they win over `env`) and checked like the rest. Errors name the variable
+ * (`SIAMESE_SEED must be an integer >= 0; got 'x'.`), or both spellings for an override (`--seed (SIAMESE_SEED)`).
  */
 export function configFromEnv(
   env: Record<string, string | undefined> = process.env,

@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { datasetFromZip, isZip } from './archive';
 
+/** The dataset's Kaggle id (owner/slug), downloaded through Kaggle's API when no `url` or `from` is given. */
 export const KAGGLE_DATASET = 'rmisra/news-category-dataset';
 
 /** Published record counts (Misra 2018/2022), used to verify a copy. */
@@ -162,14 +163,20 @@ async function fetchBytes(
   return Buffer.concat(chunks);
 }
 
+/**
+ * Where {@link acquireDataset} gets the dataset (Kaggle by default, or `url`, or a local file `from`), what it
+ * checks and where it writes.
+ */
 export interface AcquireOptions {
   /** Folder to write into; default data/downloads. */
   outDir?: string;
-  /** 'kaggle' (default), a URL, or a local file via `from`. */
+  /** An http(s) URL to download the file or zip from (`--url`); without `url` or `from`, Kaggle's API. */
   url?: string;
+  /** A local copy of the file or zip (`--from`); not with `url`. */
   from?: string;
   /** Expected SHA-256 (64 hex digits) of the dataset file or of the archive it comes in; always checked when given. */
   sha256?: string;
+  /** Progress and warning lines; default: stderr. */
   log?: (s: string) => void;
   /** Most bytes downloaded, read or unpacked (default MAX_DATASET_BYTES). */
   maxBytes?: number;

@@ -1,6 +1,7 @@
 /** Seeded shuffling and batching of index arrays. */
 import { makeRandom, shuffleInPlace } from './rng';
 
+/** How {@link makeBatches} cuts index arrays: `batchSize` rows per batch, optionally shuffled (needs `seed`). */
 export interface BatchOptions {
   batchSize: number;
   /** Shuffle before batching (seeded by `seed`, varied per `epoch`). */

@@ -5,6 +5,7 @@
  */
 import { makeRandom, shuffleInPlace } from './rng';
 
+/** How {@link lengthBuckets} cuts batches: their size, and the seed that shuffles their order. */
 export interface BucketOptions {
   /** Rows per batch (the last batch may be smaller). */
   batchSize: number;
@@ -62,6 +63,7 @@ export function sortWithinChunks(lengths: ArrayLike<number>, rows: ArrayLike<num
   return out;
 }
 
+/** The cost of padding batches to their longest row, in token slots (see {@link paddingOverhead}). */
 export interface PaddingOverhead {
   /** Token slots computed when each batch is padded to its longest row. */
   padded: number;

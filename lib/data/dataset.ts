@@ -2,6 +2,7 @@
  * The whole data step of the study: read a labelled-text file, build texts,
  * drop short texts, optionally cap each class, and number the categories.
  */
+import { OPTIONS } from '../config/options';
 import { resolveDataPath } from './sample';
 import { InvalidRecords, type InvalidPolicy, type Skip } from './errors';
 import { readRecords, type FileFormat } from './read';
@@ -9,6 +10,10 @@ import { toLabelledTexts, type TextMode } from './fields';
 import { factorize } from './labels';
 import { capPerClass } from './split';
 
+/**
+ * What {@link loadDataset} reads and how it cleans; every field but `path` defaults to {@link DATASET_DEFAULTS}
+ * (the study's settings, the same as the options table in lib/config/options.ts).
+ */
 export interface DatasetOptions {
   /** A JSON-lines, JSON-array or CSV/TSV file. */
   path: string;
@@ -18,8 +23,7 @@ export interface DatasetOptions {
   text?: TextMode;
   /** Field holding the class; default 'category'. */
   labelField?: string;
-  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10, as the study. 0 keeps all.
-   * */
+  /** Drop texts with fewer words (whitespace-separated, as Python's str.split); default 10 (the study); 0 keeps all. */
   minWords?: number;
   /** Keep at most this many records per class (seeded choice); default: no cap. */
   maxPerClass?: number;
@@ -29,6 +33,10 @@ export interface DatasetOptions {
   onInvalid?: InvalidPolicy;
 }
 
+/**
+ * A cleaned, labelled dataset: row i is `texts[i]` with class `labels[i]` from source line `lines[i]` (N rows).
+ * The counts say where the records that are not rows went: `skipped` (unusable), `droppedShort`, `droppedByCap`.
+ */
 export interface Dataset {
   path: string;
   texts: string[];
@@ -75,14 +83,31 @@ export function wordCount(text: string): number {
   return n;
 }
 
+/**
+ * Defaults of {@link DatasetOptions}: the study's text (`headline + ". " + short_description`), label field,
+ * 10-word minimum, seed 3 and skipping of unusable records. They are the `text`, `labelField`, `minWords`, `seed`
+ * and `onInvalid` defaults of the options table (lib/config/options.ts), which the command line and notebooks use.
+ */
 export const DATASET_DEFAULTS = {
-  text: 'headline+description' as TextMode,
-  labelField: 'category',
-  minWords: 10,
-  seed: 3,
-  onInvalid: 'skip' as InvalidPolicy,
+  text: OPTIONS.text.default as TextMode,
+  labelField: OPTIONS.labelField.default,
+  minWords: OPTIONS.minWords.default,
+  seed: OPTIONS.seed.default,
+  onInvalid: OPTIONS.onInvalid.default as InvalidPolicy,
 } as const;
 
+/**
+ * The whole data step of the study, as its pandas recipe: read `opts.path` (JSON lines, JSON array or CSV/TSV;
+ * the embedded sample's relative path works from any folder), join the text fields, drop texts with fewer than
+ * `minWords` words (Python's `len(text.split())`), cap each class at `maxPerClass` records (seeded), and number the
+ * categories in order of first appearance (pandas `factorize`). Records are not shuffled or split here
+ * (see `trainValSplit`).
+ *
+ * Throws a `DataError` naming file (and line) for an unreadable, empty or malformed file, an unknown extension
+ * without `format`, or, with `onInvalid: 'error'`, the first unusable record (missing field, wrong type, empty
+ * text or label); with 'skip' those records are listed in `skipped`. Throws an Error for a negative or
+ * non-integer `minWords`, a bad `onInvalid` or a `maxPerClass` that is not a positive integer.
+ */
 export function loadDataset(opts: DatasetOptions): Dataset {
   const o = { ...DATASET_DEFAULTS, ...opts };
   if (!(Number.isInteger(o.minWords) && o.minWords >= 0)) {

@@ -5,6 +5,7 @@
 
 /** What to do with an unusable record. */
 export type InvalidPolicy = 'error' | 'skip';
+/** The accepted {@link InvalidPolicy} values, for validation and `--on-invalid`'s choices. */
 export const INVALID_POLICIES: readonly InvalidPolicy[] = ['error', 'skip'];
 
 /** One skipped record: where it was and why. Lines are 1-based, as editors show them. */
@@ -16,6 +17,10 @@ export interface Skip {
 
 /** An error pointing at a place in an input file. */
 export class DataError extends Error {
+  /**
+   * `file`, the 1-based `line` (undefined when the problem is the whole file) and a `reason` that says what is
+   * wrong and, where there is one, how to fix it; the message reads `file:line: reason`.
+   */
   constructor(
     readonly file: string,
     readonly line: number | undefined,
@@ -29,6 +34,7 @@ export class DataError extends Error {
 /** Collects skips, or throws on the first problem, per policy. */
 export class InvalidRecords {
   readonly skipped: Skip[] = [];
+  /** Throws when `policy` is not 'error' or 'skip' (the `onInvalid` option). */
   constructor(readonly policy: InvalidPolicy) {
     if (!INVALID_POLICIES.includes(policy)) {
       throw new Error(
@@ -37,6 +43,10 @@ export class InvalidRecords {
     }
   }
 
+  /**
+   * Records an unusable record at `file:line`: skips it (kept in `skipped`) under 'skip', or throws a
+   * {@link DataError} whose message ends with how to skip such records under 'error'.
+   */
   report(file: string, line: number, reason: string): void {
     if (this.policy === 'error')
       throw new DataError(

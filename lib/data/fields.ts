@@ -12,11 +12,16 @@ import type { RawRecord } from './read';
  */
 export type TextMode = 'headline' | 'headline+description' | (string & {});
 
+/**
+ * The named text modes and the fields each joins, in order: 'headline' and the study's 'headline+description'
+ * (`headline` + `short_description`).
+ */
 export const TEXT_PRESETS: Readonly<Record<string, readonly string[]>> = {
   headline: ['headline'],
   'headline+description': ['headline', 'short_description'],
 };
 
+/** What joins the fields of a text: the study's `headline + ". " + short_description`. */
 export const TEXT_SEPARATOR = '. ';
 
 /** The field names a text mode reads, in order. */
@@ -32,6 +37,7 @@ export function textFields(mode: TextMode): string[] {
   return fields;
 }
 
+/** One usable record: its joined `text`, its class name `label` and its 1-based source `line`. */
 export interface LabelledText {
   text: string;
   label: string;

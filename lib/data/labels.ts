@@ -36,3 +36,14 @@ export function classWeights(labels: ArrayLike<number>, numClasses: number): Flo
   if (total === 0) throw new Error('classWeights: no examples: cannot weight classes of an empty label set.');
   return inv.map((w) => w / total);
 }
+
+/**
+ * scikit-learn's `compute_class_weight('balanced')`: n / (classes present × count of the class), mean 1 over the
+ * classes present. A class with no examples gets weight 0 (it never contributes to a loss).
+ */
+export function balancedClassWeights(labels: ArrayLike<number>, numClasses: number): Float64Array {
+  const counts = classCounts(labels, numClasses);
+  const present = counts.filter((c) => c > 0).length;
+  if (present === 0) throw new Error('balancedClassWeights: no examples: cannot weight classes of an empty label set.');
+  return Float64Array.from(counts, (c) => (c > 0 ? labels.length / (present * c) : 0));
+}

@@ -1,6 +1,10 @@
 /** The sourced model-comparison table (data/model-comparison.json), ranked by score per parameter. */
 import { readFileSync } from 'node:fs';
 
+/**
+ * One row of the model-comparison table: a model, its size in millions of parameters (`parametersM`), a benchmark
+ * `score` with the `metric` it is measured in and the `source` (paper or leaderboard) it comes from.
+ */
 export interface ModelScore {
   model: string;
   parametersM: number;

@@ -8,7 +8,9 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError, InvalidRecords } from './errors';
 
+/** A labelled-text file format: JSON lines (the HuffPost files), a JSON array of objects, or CSV/TSV with a header. */
 export type FileFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
+/** The accepted {@link FileFormat} values (`--format`'s choices). */
 export const FILE_FORMATS: readonly FileFormat[] = ['jsonl', 'json', 'csv', 'tsv'];
 
 /** One parsed record and the line it starts on. */

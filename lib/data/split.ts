@@ -1,8 +1,12 @@
 /** Seeded train/validation splits, per-class caps and balanced samples (index arrays). */
 import { makeRandom, permutation, randomInt, shuffleInPlace } from './rng';
 
+/**
+ * How {@link trainValSplit} draws: 'random' (the study's `df.sample(frac=0.8)`) or 'stratified' (within each class).
+ */
 export type SplitMode = 'random' | 'stratified';
 
+/** Sorted, disjoint row indices of the training and validation sets; together they hold every row once. */
 export interface Split {
   train: Int32Array;
   val: Int32Array;
@@ -23,7 +27,7 @@ export function groupByClass(labels: ArrayLike<number>, rows?: ArrayLike<number>
 
 /**
  * Split indices 0..n-1 into train and validation. 'random' (the study's
- * `df.sample(frac=0.8)`) takes round(n·trainFraction) of a seeded permutation for
+ * `df.sample(frac=0.8)`) takes round(n·(1 − valFraction)) of a seeded permutation for
  * training; 'stratified' does the same within each class. Index arrays come back
  * sorted, so the split does not depend on how the permutation was drawn beyond membership.
  */

@@ -7,7 +7,9 @@ import { CosineIndex } from './neighbours';
 import { checkVectors, flatten, l2NormalizeRows, rowDot, type Vectors } from './vectors';
 import { makeRandom, shuffleInPlace } from '../data/rng';
 
+/** A vector's class: a number or a string (compared with ===). */
 export type ClusterLabel = number | string;
+/** Distance between vectors, as scikit-learn's `metric`: Euclidean, or cosine distance 1 - cosine similarity. */
 export type DistanceMetric = 'euclidean' | 'cosine';
 
 function checkLabels(fn: string, x: Vectors, labels: readonly ClusterLabel[]): void {
@@ -121,11 +123,13 @@ export function majorityLabel(labels: readonly ClusterLabel[]): ClusterLabel {
   return best!;
 }
 
+/** The vote size and the query set of {@link knnAccuracy}. */
 export interface KnnAccuracyOptions {
   /** Neighbours that vote (default 5). */
   k?: number;
   /** Query set: without it, leave-one-out on the reference set. */
   queries?: Vectors;
+  /** One label per query; required with `queries`. */
   queryLabels?: readonly ClusterLabel[];
 }
 

@@ -15,6 +15,7 @@ import { checkVectors, flatten, l2NormalizeRows, rowDot, type Vectors } from './
 /** Candidates kept per query beyond k for the exact float64 re-scoring. */
 const EXTRA_CANDIDATES = 16;
 
+/** Neighbours, block size and progress hook of {@link knnPredictBlocked}. */
 export interface KnnBlockedOptions {
   /** Neighbours that vote (default 5). */
   k?: number;

@@ -1,6 +1,7 @@
 /** Cosine nearest-neighbour search over an embedding matrix (exact, brute force). */
 import { checkVectors, flatten, l2NormalizeRows, rowDot, type FlatMatrix, type Vectors } from './vectors';
 
+/** One search result of {@link nearestNeighbours}: a row and its cosine similarity to the query. */
 export interface Neighbour {
   /** Row of the matrix. */
   index: number;
@@ -25,13 +26,17 @@ function topK(sims: Float64Array, k: number, exclude: number | undefined): Neigh
 
 /** Rows normalised once, for repeated queries (`nearestNeighbours` accepts it in place of a matrix). */
 export class CosineIndex {
+  /** The matrix's rows, L2-normalised (zero rows stay zero), row-major [N, D]. */
   readonly rows: FlatMatrix;
+  /** D, the width of the vectors. */
   readonly dim: number;
+  /** Normalises and copies `matrix` [N, D]; throws on an empty, ragged or non-finite matrix. */
   constructor(matrix: Vectors) {
     this.dim = checkVectors('CosineIndex', 'matrix', matrix);
     this.rows = flatten(l2NormalizeRows(matrix));
   }
 
+  /** N, the number of indexed rows. */
   get size(): number {
     return this.rows.n;
   }

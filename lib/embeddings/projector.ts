@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkVectors, type Vectors } from './vectors';
 
+/** One vector's metadata columns (column name -> value), e.g. `{ label: 'SPORTS', text: '…' }`. */
 export type MetadataRow = Readonly<Record<string, string | number>>;
 
 /** A metadata value made safe for one TSV cell. */

@@ -7,6 +7,7 @@ import { UMAP } from 'umap-js';
 import { makeRandom } from '../data/rng';
 import { checkVectors, type Vectors } from './vectors';
 
+/** Settings of {@link umap}, named as umap-learn's (`n_components`, `n_neighbors`, `min_dist`, `n_epochs`). */
 export interface UmapOptions {
   /** PRNG seed (default 42). */
   seed?: number | string;

@@ -23,6 +23,7 @@ export function checkVectors(fn: string, name: string, x: Vectors): number {
   return d;
 }
 
+/** Sum of a[i]·b[i] over a's length (b must be at least as long; not checked, for speed). */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -46,6 +47,7 @@ export interface FlatMatrix {
   d: number;
 }
 
+/** The rows [N, D] as one {@link FlatMatrix} (a copy; D is the first row's length, not checked). */
 export function flatten(rows: Vectors): FlatMatrix {
   const n = rows.length;
   const d = rows[0].length;

@@ -12,7 +12,9 @@ import { correctCount, sparseCategoricalCrossentropy, type CrossEntropyReduction
 import { Dense } from './dense';
 import type { SiameseModel } from './siamese';
 
+/** The softmax head of a classifier: number of classes, optional class weights of the loss, reduction and seed. */
 export interface ClassifierOptions {
+  /** Number of classes C (the head's output width). */
   numClasses: number;
   /** Per-class loss weights (e.g. lib/data `classWeights`: 1/frequency normalised to sum 1, the study's). */
   classWeights?: ArrayLike<number>;
@@ -28,12 +30,17 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
   readonly classWeights?: number[];
   readonly reduction: CrossEntropyReduction;
 
+  /**
+   * A new Dense(`opts.numClasses`) head on `inputSize`-wide features, Glorot-uniform kernel seeded by `opts.seed`,
+   * zero bias. Throws when `inputSize` or `numClasses` is not a positive integer.
+   */
   constructor(inputSize: number, opts: ClassifierOptions) {
     this.dense = new Dense({ inputSize, units: opts.numClasses, seed: `${opts.seed ?? 0}:classifier` });
     this.classWeights = opts.classWeights ? Array.from(opts.classWeights) : undefined;
     this.reduction = opts.reduction ?? 'mean';
   }
 
+  /** Number of classes C (the head's output width). */
   get numClasses(): number {
     return this.dense.units;
   }
@@ -52,10 +59,12 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
     }) as tf.Scalar;
   }
 
+  /** Weighted cross-entropy of features [B, H] against int32 labels [B]; see {@link ClassifierHead.lossFromLogits}. */
   lossFn(batch: LabeledBatch<tf.Tensor2D>, _training: boolean, outputs?: StepOutputs): tf.Scalar {
     return tf.tidy(() => this.lossFromLogits(batch.labels, this.logits(batch.inputs), outputs));
   }
 
+  /** The head's kernel [H, C] and bias [C]. */
   trainableVariables(): tf.Variable[] {
     return [this.dense.kernel, this.dense.bias];
   }
@@ -65,6 +74,7 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
     return new Map(this.dense.namedWeights('head.classifier'));
   }
 
+  /** Frees the head's variables. */
   dispose(): void {
     this.dense.dispose();
   }
@@ -72,7 +82,10 @@ export class ClassifierHead implements TrainableModel<LabeledBatch<tf.Tensor2D>>
 
 /** Encoder + classifier head on token batches. Trains the encoder only when `encoder.trainable`. */
 export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch>> {
-  /** Takes ownership of `encoder` and `head` (dispose() disposes both). */
+  /**
+   * Takes ownership of `encoder` and `head` (dispose() disposes both). Throws when the head's input size is not
+   * the encoder's hidden size.
+   */
   constructor(
     readonly encoder: Encoder,
     readonly head: ClassifierHead,
@@ -102,6 +115,7 @@ export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch
     );
   }
 
+  /** The encoder's trainable variables (none when frozen), then the head's kernel and bias. */
   trainableVariables(): tf.Variable[] {
     return [...this.encoder.trainableVariables(), ...this.head.trainableVariables()];
   }
@@ -114,6 +128,7 @@ export class EncoderClassifier implements TrainableModel<LabeledBatch<TokenBatch
     return out;
   }
 
+  /** Frees the head and the encoder (a siamese classifier's encoder is the siamese model's: dispose one of them). */
   dispose(): void {
     this.head.dispose();
     this.encoder.dispose();

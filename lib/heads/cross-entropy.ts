@@ -1,8 +1,10 @@
 /** Sparse categorical cross-entropy with optional class weights, and accuracy counts. */
 import * as tf from '@tensorflow/tfjs';
 
+/** How per-sample losses become the loss (see {@link CrossEntropyOptions.reduction}). */
 export type CrossEntropyReduction = 'mean' | 'weighted-mean' | 'none';
 
+/** Class weights and reduction of {@link sparseCategoricalCrossentropy}, as Keras' loss and `class_weight`. */
 export interface CrossEntropyOptions {
   /**
    * Per-class weights `[C]`; each sample is weighted by `classWeights[label]`,

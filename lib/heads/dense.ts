@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRandom } from '../data/rng';
 
+/** The activations a {@link Dense} layer applies after its affine map: none ('linear') or relu. */
 export type Activation = 'linear' | 'relu';
 
 /** Glorot/Xavier uniform values for a `[fanIn, fanOut]` kernel: U(-l, l), l = sqrt(6 / (fanIn + fanOut)). */
@@ -14,14 +15,23 @@ export function glorotUniform(fanIn: number, fanOut: number, seed: number | stri
   return Float32Array.from({ length: fanIn * fanOut }, () => (2 * random() - 1) * limit);
 }
 
+/** Shape, activation and seed of a {@link Dense} layer, named as Keras' `Dense`. */
 export interface DenseOptions {
+  /** Width of the input rows (Keras infers it; given here). */
   inputSize: number;
+  /** Width of the output rows. */
   units: number;
+  /** Default 'linear'. */
   activation?: Activation;
   /** Seed of the kernel initialisation. */
   seed: number | string;
 }
 
+/**
+ * Keras' `Dense(units, activation)`: `activation(x @ kernel + bias)` on [B, inputSize] rows, with the kernel
+ * Glorot-uniform (seeded through lib/data/rng, so identical on every backend) and the bias zero. Owns its two
+ * variables ({@link Dense.dispose}).
+ */
 export class Dense {
   /** `[inputSize, units]` */
   readonly kernel: tf.Variable;
@@ -29,6 +39,7 @@ export class Dense {
   readonly bias: tf.Variable;
   readonly activation: Activation;
 
+  /** Throws when `inputSize` or `units` is not a positive integer, or on another activation. */
   constructor(opts: DenseOptions) {
     for (const key of ['inputSize', 'units'] as const) {
       if (!(Number.isInteger(opts[key]) && opts[key] > 0))
@@ -45,9 +56,11 @@ export class Dense {
     tf.dispose([kernel, bias]); // the variables hold their own references
   }
 
+  /** Width of the input rows (the kernel's first dimension). */
   get inputSize(): number {
     return this.kernel.shape[0] as number;
   }
+  /** Width of the output rows (the kernel's second dimension). */
   get units(): number {
     return this.kernel.shape[1] as number;
   }
@@ -68,6 +81,7 @@ export class Dense {
     ];
   }
 
+  /** Frees the kernel and bias. */
   dispose(): void {
     this.kernel.dispose();
     this.bias.dispose();

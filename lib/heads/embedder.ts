@@ -10,6 +10,10 @@ import { SiameseModel } from './siamese';
 /** The inference engines: TF.js on the active backend, or ONNX Runtime. */
 export type EngineKind = 'tfjs' | 'onnx';
 
+/**
+ * An inference engine for sentence vectors: tokenised batches in, [B, dim] float32 rows out (no dropout). Made by
+ * {@link tfjsEmbedder} (TF.js) or lib/onnx's `onnxEmbedder` (ONNX Runtime); call `dispose()` when done.
+ */
 export interface SentenceEmbedder {
   readonly engine: EngineKind;
   /** What runs, for logs and reports, e.g. 'tfjs (wasm)' or 'onnx (onnxruntime-node 1.30.0, cpu)'. */

@@ -80,8 +80,11 @@ export async function encoderFingerprint(encoder: Encoder): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Tokenization, batching, cache folder and cache-key parts of {@link cachedFeatures}. */
 export interface CachedFeatureOptions {
+  /** Maximum tokens per text, special tokens included (the options table's `maxLength`, default 128). */
   maxLength: number;
+  /** Default 'longest' (each batch padded to its longest text). */
   padding?: Padding;
   /** Texts per encoder call (default 32). */
   batchSize?: number;
@@ -91,6 +94,7 @@ export interface CachedFeatureOptions {
   modelKey?: string;
   /** Other settings that change the features (e.g. the tokenizer folder, the text mode); part of the key. */
   settings?: Record<string, string | number | boolean>;
+  /** Called after each batch with the rows done so far and the total. */
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   /**
    * Computes the features instead of `encoder` on TF.js (e.g. its ONNX export on ONNX Runtime); `encoder` still
@@ -109,10 +113,13 @@ export interface CachedFeatureOptions {
   bucketing?: boolean;
 }
 
+/** What {@link cachedFeatures} returns: the features and where they came from. */
 export interface CachedFeatures {
+  /** Sentence vectors [N, H] row-major, N = texts, H = the encoder's hidden size. */
   features: FeatureMatrix;
   /** SHA-256 cache key. */
   key: string;
+  /** True when read from the cache, false when computed (and written when `cacheDir` is set). */
   cacheHit: boolean;
   /** The cache file (when `cacheDir` is set). */
   path?: string;
@@ -146,8 +153,10 @@ export async function computeFeaturesOfRows(
 }
 
 /**
- * Features of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings;
- * computed by `opts.embedder` when given, else by `encoder` on TF.js.
+ * Features [N, H] of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings;
+ * computed by `opts.embedder` when given, else by `encoder` on TF.js (inference mode, its pooling). The key hashes
+ * the encoder's weights (or `modelKey`), pooling, texts, maxLength, padding and `settings`; a cache file of the
+ * wrong shape is recomputed. Throws when `opts.embedder`'s width is not the encoder's hidden size.
  */
 export async function cachedFeatures(
   encoder: Encoder,

@@ -87,6 +87,10 @@ function chunkTensors(x: FeatureMatrix, rows: ArrayLike<number>, chunkRows: numb
 
 /** A fitted model: coefficients `[K, d]` (row-major, scikit-learn's `coef_`) and intercepts `[K]`. */
 export class LogisticRegression {
+  /**
+   * Wraps fitted values as they are (no copy, no check): made by {@link fitLogisticRegression}, or from saved
+   * coefficients (`coef` [K × numFeatures] row-major, `intercept` [K]) and the fit's `report`.
+   */
   constructor(
     /** Label ids seen in training, ascending (scikit-learn's `classes_`). */
     readonly classes: Int32Array,

@@ -10,6 +10,10 @@ import type { LabeledBatch, StepOutputs, TrainableModel } from '../train/types';
 import { TRAINING_DEFAULTS } from './defaults';
 import { Dense } from './dense';
 
+/**
+ * The siamese head's sizes, initialisation seed and triplet loss; defaults are the study's (TRAINING_DEFAULTS and
+ * the options table: 64 hidden units, 64-wide embedding, semi-hard loss with margin 1.0 on Euclidean distances).
+ */
 export interface SiameseOptions {
   /** Units of the relu hidden layer (default 64). */
   hiddenUnits?: number;
@@ -17,9 +21,11 @@ export interface SiameseOptions {
   embeddingSize?: number;
   /** Seed of the head's initialisation (default 0). */
   seed?: number;
-  /** Triplet loss (default 'batch-semi-hard'), margin (1.0) and distance ('euclidean'). */
+  /** Triplet loss (default 'batch-semi-hard'). */
   loss?: TripletLossName;
+  /** Triplet margin (default 1.0, the options table's `margin`). */
   margin?: number;
+  /** Distance between embeddings (default 'euclidean'). */
   distance?: TripletDistance;
 }
 
@@ -28,6 +34,12 @@ export function l2NormalizeRows(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => x.mul(tf.rsqrt(tf.maximum(tf.sum(x.square(), 1, true), 1e-12))) as tf.Tensor2D);
 }
 
+/**
+ * The study's siamese network: a shared encoder's sentence vector [B, H] -> Dense(64, relu) -> Dense(64) ->
+ * L2-normalise, giving embeddings [B, E] trained with a batch triplet loss (semi-hard by default, as TensorFlow
+ * Addons' `TripletSemiHardLoss` in the study; sentence-transformers' `BatchSemiHardTripletLoss`). "Siamese" because
+ * every text of a batch goes through the same weights. Owns its encoder and head ({@link SiameseModel.dispose}).
+ */
 export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
   readonly encoder: Encoder;
   readonly dense1: Dense;
@@ -35,7 +47,11 @@ export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
   readonly options: Readonly<Required<SiameseOptions>>;
   private readonly loss: TripletLossFn;
 
-  /** Takes ownership of `encoder` (dispose() disposes it). */
+  /**
+   * Takes ownership of `encoder` (dispose() disposes it) and builds a new seeded head on its hidden size. Throws
+   * on an unknown loss or distance, a margin that is not a finite number, or a size that is not a positive
+   * integer.
+   */
   constructor(encoder: Encoder, options: SiameseOptions = {}) {
     const d = TRAINING_DEFAULTS.siamese;
     this.options = {
@@ -76,10 +92,15 @@ export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
     return tf.tidy(() => this.loss(batch.labels, this.embed(batch.inputs, { training, seed })));
   }
 
+  /**
+   * The head's four variables by checkpoint name: `head.dense1.kernel` [H, 64], `head.dense1.bias`,
+   * `head.dense2.kernel` [64, E], `head.dense2.bias` (the tensors themselves, not copies).
+   */
   headWeights(): Map<string, tf.Variable> {
     return new Map([...this.dense1.namedWeights('head.dense1'), ...this.dense2.namedWeights('head.dense2')]);
   }
 
+  /** The encoder's trainable variables (none when it is frozen), then the head's four, in a fixed order. */
   trainableVariables(): tf.Variable[] {
     return [...this.encoder.trainableVariables(), ...this.headWeights().values()];
   }
@@ -92,6 +113,7 @@ export class SiameseModel implements TrainableModel<LabeledBatch<TokenBatch>> {
     return out;
   }
 
+  /** Frees the head's variables and the encoder's. */
   dispose(): void {
     this.dense1.dispose();
     this.dense2.dispose();

@@ -7,12 +7,14 @@
  * `{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: {str: str} }`,
  * then the raw little-endian tensor bytes (offsets relative to the end of the header).
  *
- * Reading: F32, F16, BF16 (widened to Float32Array), I32, I64 (narrowed to Int32Array; values
- * outside int32 are an error), I8/U8/U16/BOOL (Int32Array). Writing: F32, I32 and U16 (token ids).
+ * Reading: F32, F16, BF16 (widened to Float32Array), F64 (rounded to Float32Array), I32, I64 (narrowed to
+ * Int32Array; values outside int32 are an error), I8/U8/U16/BOOL (Int32Array). Writing: F32, I32 and U16 (token
+ * ids).
  */
 import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
+/** A tensor dtype as safetensors names it in the header; the ones this reader understands. */
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'I8' | 'U8' | 'U16' | 'BOOL' | 'F64';
 
 /** One named tensor: `dtype` is the dtype in the file; `data` is widened to F32 / I32 in memory. */
@@ -33,8 +35,11 @@ export interface SafetensorsEntry {
   dataOffsets: [number, number];
 }
 
+/** A parsed safetensors header (see `readSafetensorsHeader`): the tensors' entries, metadata, data offset. */
 export interface SafetensorsHeader {
+  /** Name -> dtype, shape and byte range, in the header's order. */
   tensors: Map<string, SafetensorsEntry>;
+  /** The `__metadata__` strings (empty when absent). */
   metadata: Record<string, string>;
   /** Byte offset of the data section in the file (8 + header length). */
   dataStart: number;

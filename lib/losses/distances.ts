@@ -11,9 +11,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * The distance a triplet loss compares: plain Euclidean (the study's), squared Euclidean, or cosine distance
+ * 1 - cos (sentence-transformers' `eucledian_distance`, `squared` flag and `cosine_distance`).
+ */
 export type TripletDistance = 'euclidean' | 'squared' | 'cosine';
+/** The accepted {@link TripletDistance} values. */
 export const TRIPLET_DISTANCES: readonly TripletDistance[] = ['euclidean', 'squared', 'cosine'];
 
+/** `distance` as a {@link TripletDistance}; otherwise throws `<fn>: 'distance' must be one of …; got <value>.` */
 export function checkDistance(fn: string, distance: unknown): TripletDistance {
   if ((TRIPLET_DISTANCES as readonly unknown[]).includes(distance)) return distance as TripletDistance;
   throw new Error(`${fn}: 'distance' must be one of ${TRIPLET_DISTANCES.join(', ')}; got ${JSON.stringify(distance)}.`);

@@ -22,8 +22,11 @@ export {
 export { anchorNegativeMask, anchorPositiveMask, labelEqualMask, tripletMask, type LabelsInput } from './masks';
 export { TRIPLET_CITATION, TRIPLET_LOSS_DEFAULTS, type TripletLossOptions } from './options';
 
+/** The batch triplet losses by name: sentence-transformers' BatchSemiHard-, BatchHard- and BatchAllTripletLoss. */
 export type TripletLossName = 'batch-semi-hard' | 'batch-hard' | 'batch-all';
+/** The accepted {@link TripletLossName} values. */
 export const TRIPLET_LOSS_NAMES: readonly TripletLossName[] = ['batch-semi-hard', 'batch-hard', 'batch-all'];
+/** A triplet loss with its options bound: labels [B] and embeddings [B, D] -> scalar loss (caller disposes it). */
 export type TripletLossFn = (labels: LabelsInput, embeddings: tf.Tensor2D) => tf.Scalar;
 
 const LOSSES = {

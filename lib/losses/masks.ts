@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** One integer label per embedding row, [B]: a 1-D tensor (any dtype, cast to int32) or a plain array. */
 export type LabelsInput = tf.Tensor1D | ArrayLike<number>;
 
 /** Labels as an int32 `[B]` tensor, checked against the batch size of `embeddings`. */

@@ -2,6 +2,7 @@
 import { OPTIONS } from '../config/options';
 import { checkDistance, type TripletDistance } from './distances';
 
+/** Margin and distance of a batch triplet loss (sentence-transformers' `margin` and `distance_metric`). */
 export interface TripletLossOptions {
   /** Margin between the anchor-positive and the anchor-negative distance. Default 1.0 (the study's). */
   margin?: number;
@@ -15,6 +16,10 @@ export const TRIPLET_LOSS_DEFAULTS: Readonly<Required<TripletLossOptions>> = {
   distance: 'euclidean',
 };
 
+/**
+ * `options` with the study's defaults filled in ({@link TRIPLET_LOSS_DEFAULTS}); throws, naming `fn`, on a margin
+ * that is not a finite number or an unknown distance.
+ */
 export function resolveTripletOptions(fn: string, options: TripletLossOptions = {}): Required<TripletLossOptions> {
   const margin = options.margin ?? TRIPLET_LOSS_DEFAULTS.margin;
   if (typeof margin !== 'number' || !Number.isFinite(margin)) {

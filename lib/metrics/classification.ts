@@ -14,6 +14,7 @@ import { warnUndefinedMetric } from './warnings';
 export type ZeroDivision = 'warn' | number;
 /** `null` returns per-class arrays; `'binary'` reports only `posLabel`. */
 export type Average = 'binary' | 'micro' | 'macro' | 'weighted' | null;
+/** Confusion-matrix normalisation, as scikit-learn's `normalize`: over true rows, predicted columns, or all. */
 export type Normalize = 'true' | 'pred' | 'all';
 
 const AVERAGES: readonly Average[] = ['binary', 'micro', 'macro', 'weighted', null];
@@ -115,6 +116,7 @@ export function balancedAccuracyScore<L extends Label>(
 
 type PrfMetric = 'precision' | 'recall' | 'f-score';
 
+/** Options of `precisionRecallFscoreSupport`, named and defaulted as scikit-learn's keyword arguments. */
 export interface PrfOptions<L extends Label> {
   /** Labels to report, in this order (default: sorted union of yTrue and yPred). */
   labels?: readonly L[];
@@ -124,24 +126,35 @@ export interface PrfOptions<L extends Label> {
   average?: Average;
   /** Weight of recall in the F-score (default 1). */
   beta?: number;
+  /** Value of a 0/0 metric (default 'warn': 0 and an UndefinedMetricWarning). */
   zeroDivision?: ZeroDivision;
   /** Which ill-defined metrics warn (default all three). */
   warnFor?: readonly PrfMetric[];
 }
 
+/** Per-class results (`average: null`): arrays aligned with `labels`, values in [0, 1] or the zeroDivision value. */
 export interface PrfPerClass<L extends Label> {
+  /** The labels reported, in order. */
   labels: L[];
+  /** Precision per label. */
   precision: number[];
+  /** Recall per label. */
   recall: number[];
+  /** F-beta score per label. */
   fscore: number[];
   /** Number of true samples per label. */
   support: number[];
 }
 
+/** Averaged results (`average` set): one number each; `support` is null, as scikit-learn returns None. */
 export interface PrfAveraged {
+  /** Averaged precision. */
   precision: number;
+  /** Averaged recall. */
   recall: number;
+  /** Averaged F-beta score. */
   fscore: number;
+  /** Always null for an average. */
   support: null;
 }
 
@@ -287,11 +300,15 @@ export function precisionRecallFscoreSupport<L extends Label>(
   };
 }
 
+/** Options of `precisionScore`, `recallScore` and `f1Score`, as scikit-learn's keyword arguments. */
 export interface ScoreOptions<L extends Label> {
+  /** Labels to score, in this order (default: sorted union of yTrue and yPred). */
   labels?: readonly L[];
+  /** The positive class when `average: 'binary'` (default 1). */
   posLabel?: L;
   /** Default 'binary', as scikit-learn's (multiclass targets need another value). */
   average?: Average;
+  /** Value of a 0/0 metric (default 'warn': 0 and an UndefinedMetricWarning). */
   zeroDivision?: ZeroDivision;
 }
 

@@ -10,6 +10,7 @@ import { npMean, npSum, npWeightedAverage } from './numeric';
 import { sortLabels, type Label } from './targets';
 import { warnUndefinedMetric } from './warnings';
 
+/** A ROC curve as scikit-learn's `roc_curve` returns it: three arrays of one length. */
 export interface RocCurve {
   /** Increasing false-positive rates, starting at 0. */
   fpr: number[];
@@ -19,6 +20,7 @@ export interface RocCurve {
   thresholds: number[];
 }
 
+/** Options of `rocCurve`, as scikit-learn's `pos_label` and `drop_intermediate`. */
 export interface RocCurveOptions {
   /** The positive class (default 1 when yTrue is in {0, 1} or {-1, 1}). */
   posLabel?: Label | boolean;
@@ -183,8 +185,10 @@ function binaryRocAuc(positive: readonly boolean[], scores: readonly number[]): 
   return auc(fpr, tpr);
 }
 
+/** How `rocAucScore` averages one-vs-rest AUCs, as scikit-learn's `average`; null gives one AUC per class. */
 export type RocAverage = 'micro' | 'macro' | 'weighted' | null;
 
+/** Options of `rocAucScore`, as scikit-learn's `roc_auc_score` keyword arguments. */
 export interface RocAucOptions<L extends Label> {
   /** Default 'macro'; null returns per-class AUCs (multiclass only). */
   average?: RocAverage;
@@ -342,11 +346,15 @@ export function rocAucScore<L extends Label>(
   );
 }
 
+/** One class's one-vs-rest ROC curve and its area. */
 export interface ClassRoc<L extends Label> extends RocCurve {
+  /** The class scored as positive. */
   label: L;
+  /** Area under the curve (trapezoids), in [0, 1]. */
   auc: number;
 }
 
+/** Every curve of scikit-learn's multiclass ROC example: per class, micro-average and macro-average. */
 export interface MulticlassRoc<L extends Label> {
   /** One-vs-rest curve per class, in label order. */
   perClass: ClassRoc<L>[];
@@ -358,8 +366,11 @@ export interface MulticlassRoc<L extends Label> {
   macroAucMean: number;
 }
 
+/** Options of `multiclassRocCurves`: labels of yScore's columns, point dropping, the macro curve's FPR grid. */
 export interface MulticlassRocOptions<L extends Label> {
+  /** Class labels in the order of yScore's columns (default: sorted unique yTrue). */
   labels?: readonly L[];
+  /** Drop suboptimal thresholds on straight segments of each curve (default true, as `rocCurve`). */
   dropIntermediate?: boolean;
   /**
    * FPR grid of the macro curve: 'union' (default; every per-class FPR, as the

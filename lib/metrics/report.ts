@@ -7,6 +7,7 @@ import { formatFixed, padLeft, pyLen } from './pyformat';
 import { checkLabelsOption, checkTargets, uniqueLabels, type Label } from './targets';
 import { warnUndefinedMetric } from './warnings';
 
+/** Options of `classificationReport`, as scikit-learn's `labels`, `target_names`, `digits`, `zero_division`. */
 export interface ClassificationReportOptions<L extends Label> {
   /** Labels to include, in this order (default: sorted union of yTrue and yPred). */
   labels?: readonly L[];
@@ -14,16 +15,23 @@ export interface ClassificationReportOptions<L extends Label> {
   targetNames?: readonly string[];
   /** Digits after the decimal point (default 2). */
   digits?: number;
+  /** Value of a 0/0 metric (default 'warn': 0 and an UndefinedMetricWarning). */
   zeroDivision?: ZeroDivision;
 }
 
+/** One row of the report: precision, recall and F1 in [0, 1], and the number of true samples. */
 export interface ReportRow {
+  /** Precision of the class (or the average). */
   precision: number;
+  /** Recall of the class (or the average). */
   recall: number;
+  /** F1 score of the class (or the average). */
   f1Score: number;
+  /** True samples of the class (for the averages, the sum over the reported labels). */
   support: number;
 }
 
+/** The report's numbers, as scikit-learn's `classification_report(output_dict=True)` holds them. */
 export interface ClassificationReportData {
   /** Per class, keyed by target name, in label order. */
   classes: { name: string; row: ReportRow }[];
@@ -31,7 +39,9 @@ export interface ClassificationReportData {
   accuracy?: number;
   /** Present otherwise. */
   microAvg?: ReportRow;
+  /** Unweighted mean over the reported labels. */
   macroAvg: ReportRow;
+  /** Mean weighted by support. */
   weightedAvg: ReportRow;
 }
 

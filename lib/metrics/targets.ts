@@ -6,6 +6,7 @@
 /** A class label: integers or strings (one kind per call, as scikit-learn). */
 export type Label = number | string;
 
+/** scikit-learn's `type_of_target` for 1-D labels: at most two distinct labels is 'binary'. */
 export type TargetType = 'binary' | 'multiclass';
 
 /** Sort labels as numpy does: numbers ascending, strings by code unit. */
@@ -42,7 +43,9 @@ export function uniqueLabels<L extends Label>(...ys: readonly (readonly L[])[]):
   return sortLabels(set);
 }
 
+/** What `checkTargets` learns about a pair of label arrays. */
 export interface CheckedTargets<L extends Label> {
+  /** 'binary' or 'multiclass', from the union of yTrue and yPred. */
   type: TargetType;
   /** Sorted union of the labels in yTrue and yPred. */
   presentLabels: L[];

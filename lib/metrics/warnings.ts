@@ -7,6 +7,7 @@
  * notebooks can capture warnings with `setUndefinedMetricWarningHandler`.
  */
 
+/** Receives each UndefinedMetricWarning's message (see `setUndefinedMetricWarningHandler`). */
 export type MetricWarningHandler = (message: string) => void;
 
 const seen = new Set<string>();

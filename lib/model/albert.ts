@@ -8,6 +8,7 @@ import type { EncoderConfig } from './config';
 import { activation, firstTokenSeq, layerNorm, linear, selfAttention, type Dropout } from './layers';
 import { albertLayerPrefix } from './layout';
 
+/** Looks up a weight by checkpoint name (e.g. `encoder.embedding_hidden_mapping_in.weight`); throws when absent. */
 export type WeightGetter = (name: string) => tf.Tensor;
 
 function albertLayer(

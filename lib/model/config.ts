@@ -3,12 +3,17 @@
  * for `model_type` 'albert' or 'bert' (BERT, MiniLM, bge-small share the BERT layout).
  */
 
+/** The Hugging Face `model_type` values the encoder implements: 'albert' and 'bert' (BERT, MiniLM, bge-small). */
 export type ModelType = 'albert' | 'bert';
+/** The accepted {@link ModelType} values; any other `model_type` in a config.json is refused by {@link parseConfig}. */
 export const MODEL_TYPES: readonly ModelType[] = ['albert', 'bert'];
 
-/** Activations HF names in `hidden_act`. 'gelu' is the exact erf form; 'gelu_new' and 'gelu_pytorch_tanh' the tanh
- * form. */
+/**
+ * Activations HF names in `hidden_act`. 'gelu' is the exact erf form; 'gelu_new', 'gelu_pytorch_tanh' and 'gelu_fast'
+ * the tanh form; 'swish' is 'silu'.
+ */
 export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'relu' | 'tanh' | 'silu' | 'swish';
+/** The accepted {@link HiddenAct} values, as Hugging Face's `ACT2FN` names them. */
 export const HIDDEN_ACTS: readonly HiddenAct[] = [
   'gelu',
   'gelu_new',
@@ -20,6 +25,11 @@ export const HIDDEN_ACTS: readonly HiddenAct[] = [
   'swish',
 ];
 
+/**
+ * An encoder's architecture in camelCase, one field per Hugging Face config.json field (`hiddenSize` is
+ * `hidden_size`), built by {@link parseConfig} and written back by {@link toHfConfig}. Sizes are counts (tokens,
+ * units, layers); the dropout probabilities are in [0, 1).
+ */
 export interface EncoderConfig {
   modelType: ModelType;
   vocabSize: number;

@@ -17,6 +17,7 @@ import {
   type TokenBatch,
 } from './types';
 
+/** How {@link buildEncoder} fills a new encoder: pooling, trainability, and random (seeded) or zero weights. */
 export interface BuildOptions {
   /** Sentence vector used by `embed` (default 'pooler'). */
   pooling?: Pooling;
@@ -28,12 +29,24 @@ export interface BuildOptions {
   seed?: number;
 }
 
+/**
+ * `pooling` as a {@link Pooling} when it is 'pooler', 'cls' or 'mean'; otherwise throws
+ * `<fn>: 'pooling' must be one of pooler, cls, mean; got <value>.`
+ */
 export function checkPooling(fn: string, pooling: unknown): Pooling {
   if (!POOLINGS.includes(pooling as Pooling))
     throw new Error(`${fn}: 'pooling' must be one of ${POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}.`);
   return pooling as Pooling;
 }
 
+/**
+ * An ALBERT or BERT-family encoder (BERT, MiniLM, bge-small) in TF.js, numerically the Hugging Face
+ * `AlbertModel` / `BertModel` (test/model/golden.test.ts: tiny random models within 1e-4 absolute of HF's outputs;
+ * minilm.test.ts: MiniLM sentence vectors at cosine >= 1 - 1e-4). Its variables are keyed by the checkpoint's own
+ * names (`embeddings.word_embeddings.weight`, …; see `encoderLayout`), so loading and saving are plain key copies.
+ * Make one with `loadEncoder` (pretrained; lib/model/load.ts) or {@link buildEncoder} (random); it owns its
+ * variables until {@link TransformerEncoder.dispose}.
+ */
 export class TransformerEncoder implements Encoder {
   readonly modelType: 'albert' | 'bert';
   readonly hiddenSize: number;
@@ -43,7 +56,11 @@ export class TransformerEncoder implements Encoder {
   private isTrainable: boolean;
   private disposed = false;
 
-  /** Takes ownership of `weights` (names and shapes must match encoderLayout(config); see lib/model/weights). */
+  /**
+   * Takes ownership of `weights` (names and shapes must match encoderLayout(config); lib/model/weights builds them
+   * from a checkpoint). `opts.pooling` defaults to 'pooler' (the options table's `pooling`), `opts.trainable` to
+   * true. Throws on an unknown pooling; a missing weight is only found at the first forward pass.
+   */
   constructor(
     config: EncoderConfig,
     weights: Map<string, tf.Variable>,
@@ -58,6 +75,10 @@ export class TransformerEncoder implements Encoder {
     for (const v of weights.values()) v.trainable = this.isTrainable;
   }
 
+  /**
+   * Whether the variables train: false freezes the encoder (the study's frozen classifier), so
+   * `trainableVariables()` is empty and optimizers leave it unchanged. Setting it flips every variable's flag.
+   */
   get trainable(): boolean {
     return this.isTrainable;
   }
@@ -66,6 +87,7 @@ export class TransformerEncoder implements Encoder {
     for (const v of this.weights.values()) v.trainable = value;
   }
 
+  /** Every weight variable when trainable (in layout order), else `[]`: what an optimizer updates. */
   trainableVariables(): tf.Variable[] {
     return this.isTrainable ? [...this.weights.values()] : [];
   }
@@ -122,7 +144,13 @@ export class TransformerEncoder implements Encoder {
     return tf.tanh(linear(firstToken(last), this.get(`${p}.weight`), this.get(`${p}.bias`))) as tf.Tensor2D;
   }
 
-  /** Token states and pooled output; `opts.training` applies dropout with masks seeded by `opts.seed`. */
+  /**
+   * Token states `lastHiddenState` [B, T, H] and `pooledOutput` [B, H] (tanh pooler over the first token, HF's
+   * `pooler_output`) of a token batch (int32 [B, T] each); `opts.outputHiddenStates` adds the embedding output and
+   * every layer's [B, T, H]. The caller owns (and disposes) the returned tensors. `opts.training` applies dropout
+   * with masks seeded by `opts.seed`. Throws when disposed, when the three batch tensors are not int32 of one
+   * shape, when T > max_position_embeddings, or when training with dropout and no seed.
+   */
   forward(batch: TokenBatch, opts: ForwardOptions = {}): EncoderOutput {
     this.checkBatch(batch);
     const drop = makeDropout(opts.training ?? false, opts.seed, 'TransformerEncoder.forward');
@@ -138,7 +166,12 @@ export class TransformerEncoder implements Encoder {
     }) as unknown as EncoderOutput;
   }
 
-  /** Sentence vectors `[B, H]` by `pooling`; dropout as in {@link forward}. */
+  /**
+   * Sentence vectors [B, H] of a token batch by `pooling`: 'pooler' (tanh pooler, as the study's ALBERT
+   * `pooled_output`), 'cls' (first token's last state) or 'mean' (mean of the last states where the attention
+   * mask is 1, sentence-transformers' mean pooling). Cheaper than {@link forward}: for 'pooler' and 'cls' the last
+   * layer computes the first token only. Caller owns the tensor; dropout and errors as in {@link forward}.
+   */
   embed(batch: TokenBatch, opts: EmbedOptions = {}): tf.Tensor2D {
     this.checkBatch(batch);
     return tf.tidy(() => {
@@ -153,6 +186,7 @@ export class TransformerEncoder implements Encoder {
     });
   }
 
+  /** Frees every weight variable; later `forward`/`embed` calls throw. Calling it twice is harmless. */
   dispose(): void {
     if (this.disposed) return;
     for (const v of this.weights.values()) v.dispose();

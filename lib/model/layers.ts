@@ -76,6 +76,7 @@ export function additiveMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
   return tf.scalar(1).sub(m).mul(MASK_NEGATIVE).reshape([b, 1, 1, t]) as tf.Tensor4D; // [B, 1, 1, T]
 }
 
+/** The [weight [H, H] (PyTorch's [out, in]), bias [H]] pairs of the query, key and value projections. */
 export interface AttentionWeights {
   query: [tf.Tensor, tf.Tensor];
   key: [tf.Tensor, tf.Tensor];

@@ -5,6 +5,7 @@
  */
 import type { EncoderConfig } from './config';
 
+/** Parameter name (Hugging Face checkpoint key without the model prefix) -> shape, in checkpoint order. */
 export type Layout = Map<string, number[]>;
 
 /** How a parameter is initialised when not loaded: N(0, initializer_range), ones or zeros. */

@@ -13,6 +13,10 @@ import { readJsonFile } from '../io/json';
 import type { Pooling } from './types';
 import { variablesFromCheckpoint } from './weights';
 
+/**
+ * How {@link loadEncoder} finds and builds an encoder: hub download options ({@link ResolveOptions}), pooling and
+ * trainability.
+ */
 export interface LoadOptions extends ResolveOptions {
   /** Sentence vector of `embed` (default 'pooler'). */
   pooling?: Pooling;
@@ -31,8 +35,17 @@ export async function loadConfig(dir: string): Promise<EncoderConfig> {
 
 /**
  * Load an encoder from a local folder (config.json + model.safetensors, HF layout) or a hub id
- * (downloaded once, at `revision`, into the Hugging Face cache `cacheDir`, default ~/.cache/huggingface/hub;
- * lib/model/hub.ts).
+ * (downloaded once, at `revision`, into the Hugging Face cache `cacheDir`, default HF_HUB_CACHE, else
+ * $HF_HOME/hub, else ~/.cache/huggingface/hub; lib/model/hub.ts), as transformers' `AutoModel.from_pretrained`
+ * does for ALBERT and BERT-family models. Task-head checkpoints load too (`albert.`/`bert.` prefixes dropped,
+ * heads such as `predictions.*` ignored).
+ * `opts.pooling` defaults to 'pooler', `opts.trainable` to true. The caller owns the encoder (`dispose()`).
+ *
+ * Throws, before allocating any tensor: a bad pooling; a `source` that is neither a folder nor a hub id; a folder
+ * without config.json or model.safetensors; a failed or unverified download (with how to pass a folder instead);
+ * a config.json field out of range or an unknown `model_type` (naming file and field); a checkpoint that does not
+ * match the config (one message listing every missing, unexpected and mis-shaped tensor) or is not valid
+ * safetensors.
  */
 export async function loadEncoder(source: string, opts: LoadOptions = {}): Promise<TransformerEncoder> {
   const pooling = checkPooling('loadEncoder', opts.pooling ?? 'pooler');
@@ -46,7 +59,10 @@ export async function loadEncoder(source: string, opts: LoadOptions = {}): Promi
 
 /**
  * Write `encoder` as an HF folder: config.json + model.safetensors (keys without a model prefix,
- * F32, as AlbertModel/BertModel.save_pretrained). Copies tokenizer files from `tokenizerDir` if given.
+ * F32, as AlbertModel/BertModel.save_pretrained), loadable by {@link loadEncoder} and transformers'
+ * `AutoModel.from_pretrained`. Creates `dir`; each file is written atomically (temp file, then rename). Copies
+ * the tokenizer files present in `opts.tokenizerDir` (tokenizer.json, tokenizer_config.json,
+ * special_tokens_map.json, spiece.model, vocab.txt) when given. File-system errors propagate.
  */
 export async function saveEncoder(
   encoder: TransformerEncoder,

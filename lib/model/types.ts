@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /** How `embed` turns token states into a sentence vector. */
 export type Pooling = 'pooler' | 'cls' | 'mean';
+/** The accepted {@link Pooling} values (`--pooling`'s choices). */
 export const POOLINGS: readonly Pooling[] = ['pooler', 'cls', 'mean'];
 
 /** A tokenised batch on the device: int32 [B, T] each. */
@@ -14,6 +15,10 @@ export interface TokenBatch {
   tokenTypeIds: tf.Tensor2D;
 }
 
+/**
+ * What {@link Encoder.forward} returns, named as Hugging Face's `BaseModelOutputWithPooling`; the caller owns the
+ * tensors.
+ */
 export interface EncoderOutput {
   /** [B, T, H] */
   lastHiddenState: tf.Tensor3D;
@@ -23,6 +28,7 @@ export interface EncoderOutput {
   hiddenStates?: tf.Tensor3D[];
 }
 
+/** Per-call options of {@link Encoder.embed}: training mode (dropout on) and the seed of its dropout masks. */
 export interface EmbedOptions {
   /** Apply dropout as configured (default false). */
   training?: boolean;
@@ -33,10 +39,17 @@ export interface EmbedOptions {
   seed?: number | string;
 }
 
+/** Per-call options of {@link Encoder.forward}: those of `embed`, plus whether to return every layer's states. */
 export interface ForwardOptions extends EmbedOptions {
+  /** Also return `hiddenStates` (HF's `output_hidden_states`; default false). */
   outputHiddenStates?: boolean;
 }
 
+/**
+ * The encoder contract that heads, training and evaluation use (implemented by `TransformerEncoder`): token
+ * batches int32 [B, T] in, token states [B, T, H] or sentence vectors [B, H] out, variables keyed by Hugging Face
+ * checkpoint names.
+ */
 export interface Encoder {
   readonly modelType: 'albert' | 'bert';
   readonly hiddenSize: number;
@@ -47,8 +60,10 @@ export interface Encoder {
   readonly weights: Map<string, tf.Variable>;
   trainableVariables(): tf.Variable[];
   forward(batch: TokenBatch, opts?: ForwardOptions): EncoderOutput;
-  /** [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked
-   * mean). */
+  /**
+   * [B, H] sentence vector according to `pooling` ('pooler' = tanh pooler, 'cls' = first token, 'mean' = masked
+   * mean).
+   */
   embed(batch: TokenBatch, opts?: EmbedOptions): tf.Tensor2D;
   dispose(): void;
 }

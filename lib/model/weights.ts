@@ -6,6 +6,10 @@ import type { NamedArray } from '../io/safetensors';
 import type { EncoderConfig } from './config';
 import { encoderLayout, normaliseCheckpointKey } from './layout';
 
+/**
+ * How a checkpoint's tensors line up with an encoder layout (see {@link matchCheckpoint}); the load succeeds only
+ * when `missing`, `unexpected` and `misShaped` are all empty.
+ */
 export interface CheckpointMatch {
   /** Our parameter name -> the checkpoint tensor for it. */
   matched: Map<string, NamedArray>;

@@ -1,6 +1,7 @@
 /** What a run used, stated the same way in notebooks, logs and reports. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, basename, join } from 'node:path';
+import { recipeOptions, showValue } from '../config/recipes';
 import type { RunConfig } from '../pipeline/config';
 import type { Pooling } from '../model/types';
 import { formatDuration } from '../train/progress';
@@ -137,6 +138,25 @@ function headlineFacts(cfg: RunConfig, facts: RunFacts): [string, string][] {
 const HEADLINE_KEYS = new Set(['modelId', 'recipe', 'scale', 'backend', 'engine', 'wallTimeSeconds']);
 
 /**
+ * The training settings as rows, as `--recipe` resolves them without the data: epochs a step budget decides read
+ * 'step budget' (the resolved recipe, lib/pipeline/recipe.ts, states the number).
+ */
+function trainingRows(cfg: RunConfig): [string, string][] {
+  const o = recipeOptions(cfg);
+  const epochs = (e: number | null) => (e === null ? 'step budget' : String(e));
+  return [
+    ['siamese epochs / batch / lr', `${epochs(o.siameseEpochs)} / ${cfg.siameseBatchSize} / ${String(o.siameseLr)}`],
+    [
+      'classifier head',
+      o.head === 'adam'
+        ? `Adam: ${o.classifierEpochs} epochs / batch ${o.classifierBatchSize} / lr ${String(o.classifierLr)}`
+        : 'logistic regression (L-BFGS), C by cross-validation',
+    ],
+    ['trained epochs / batch / lr', `${epochs(o.trainedEpochs)} / ${cfg.trainedBatchSize} / ${String(o.trainedLr)}`],
+  ];
+}
+
+/**
  * The run statement as a markdown table: first model id (not a path), pooling, sampler,
  * recipe, scale, seed, backend, inference engine and wall time; then the data and training
  * settings; then any extra rows of `facts`.
@@ -150,9 +170,7 @@ export function runStatement(cfg: RunConfig, facts: RunFacts = {}): string {
     ['min words', cfg.minWords],
     ['max per class', cfg.maxPerClass ?? 'no cap'],
     ['max tokens', cfg.maxLength],
-    ['siamese epochs / batch / lr', `${cfg.siameseEpochs} / ${cfg.siameseBatchSize} / ${cfg.siameseLr}`],
-    ['classifier epochs / batch / lr', `${cfg.classifierEpochs} / ${cfg.classifierBatchSize} / ${cfg.classifierLr}`],
-    ['trained epochs / batch / lr', `${cfg.trainedEpochs} / ${cfg.trainedBatchSize} / ${cfg.trainedLr}`],
+    ...trainingRows(cfg),
     ['run folder', displayPath(cfg.out)],
     ...Object.entries(facts)
       .filter(([k, v]) => !HEADLINE_KEYS.has(k) && v !== undefined)

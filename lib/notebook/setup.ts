@@ -12,6 +12,8 @@ import { configFromEnv, type RunConfig } from '../pipeline/config';
 import { OPTIONS, envOf } from '../pipeline/options';
 import { prepareData, prepareTokenizer, runPaths, type PreparedData } from '../pipeline/prepare';
 import { CLASSIFIERS, classifierFolder, STAGE_OF_CLASSIFIER } from '../pipeline/stages';
+import { resolveRecipe } from '../pipeline/recipe';
+import { describeRecipe } from '../pipeline/recipe-report';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { RESULT_FILE } from '../train/trainer';
 import { runStatement } from './run-info';
@@ -51,6 +53,7 @@ export interface NotebookSetup {
  * cell's error with `console.error`, and a stack into the library would bury what to do.
  */
 export class NotebookSetupError extends Error {
+  /** `message` says what is missing and what to run (e.g. "run notebook 01 first with the same parameters"). */
   constructor(message: string) {
     super(message);
     Object.defineProperty(this, 'name', { value: 'NotebookSetupError' });
@@ -133,11 +136,21 @@ export function missingInputs(cfg: RunConfig, needs: readonly NotebookOutput[] =
 export async function setupNotebook(params: NotebookParams, opts: SetupOptions = {}): Promise<NotebookSetup> {
   const startedAt = Date.now();
   const { cfg, fromEnv } = notebookConfig(params, opts.env ?? process.env);
+  if (cfg.seeds)
+    throw new NotebookSetupError(
+      `the notebooks run one seed, and SIAMESE_SEEDS (or the parameter 'seeds') asks for ${cfg.seeds.join(', ')}: ` +
+        'set SIAMESE_SEED instead, or run `npm run pipeline -- --seeds …` for several.',
+    );
   const missing = missingInputs(cfg, opts.needs);
   if (missing.length > 0) throw new NotebookSetupError(missing.join('\n'));
   const backend = await initBackend(cfg.backend);
   const prepared = prepareData(cfg);
   const tokenizer = await prepareTokenizer(cfg);
+  // The resolved recipe, one row per stage ('  siamese: AdamW …' → 'siamese training'), as the pipeline logs it.
+  const recipeRows = describeRecipe(resolveRecipe(cfg, prepared))
+    .slice(1)
+    .map((line) => line.trim().split(/: (.*)/s))
+    .map(([stage, text]) => [`${stage} training`, text]);
   if (opts.show ?? true)
     showMarkdown(
       runStatement(cfg, {
@@ -145,8 +158,10 @@ export async function setupNotebook(params: NotebookParams, opts: SetupOptions =
         texts: prepared.dataset.texts.length,
         classes: prepared.dataset.categories.length,
         'train / validation': `${prepared.split.train.length} / ${prepared.split.val.length}`,
+        ...Object.fromEntries(recipeRows),
         'set by environment': fromEnv.length > 0 ? fromEnv.join(', ') : 'nothing',
       }),
     );
+  if (opts.show ?? true) for (const w of prepared.warnings) console.log(`data: ${w}`);
   return { cfg, backend, prepared, tokenizer, startedAt, fromEnv };
 }

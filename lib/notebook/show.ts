@@ -22,6 +22,7 @@ function tslabDisplay(): TslabDisplay | undefined {
   }
 }
 
+/** A value {@link htmlTable} can show: text, a number (formatted to `digits`), or nothing (an empty cell). */
 export type TableCell = string | number | null | undefined;
 
 /** An HTML table from rows of objects; numbers get `digits` decimals unless integral. */

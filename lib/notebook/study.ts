@@ -4,6 +4,7 @@
  * caveats a reader should see, as markdown computed from those numbers.
  */
 import { readFileSync } from 'node:fs';
+import { recipeOptions, showValue } from '../config/recipes';
 import type { RunConfig } from '../pipeline/config';
 import type { ClassifierName } from '../pipeline/stages';
 import { modelId as modelIdOf, poolingPhrase } from './run-info';
@@ -93,6 +94,7 @@ const TEXT_PROSE: Record<string, string> = {
  */
 export function studyDifferences(cfg: RunConfig, facts: { trainTexts: number; modelId?: string }): StudyDifference[] {
   const s = STUDY_SETTINGS;
+  const o = recipeOptions(cfg);
   const id = facts.modelId ?? modelIdOf(cfg.model);
   const rows: StudyDifference[] = [];
   const add = (differs: boolean, setting: string, study: string, run: string) => {
@@ -109,7 +111,12 @@ export function studyDifferences(cfg: RunConfig, facts: { trainTexts: number; mo
     `${n(facts.trainTexts)} (${((100 * facts.trainTexts) / s.trainTexts).toFixed(1)} % of the study's)`,
   );
   add(cfg.maxLength !== s.maxLength, 'max tokens', String(s.maxLength), String(cfg.maxLength));
-  add(cfg.siameseEpochs !== s.siameseEpochs, 'siamese epochs', String(s.siameseEpochs), String(cfg.siameseEpochs));
+  add(
+    o.siameseEpochs !== s.siameseEpochs,
+    'siamese epochs',
+    String(s.siameseEpochs),
+    o.siameseEpochs === null ? 'from a step budget (--recipe auto)' : String(o.siameseEpochs),
+  );
   add(
     cfg.sampler !== s.sampler,
     'siamese batches',
@@ -122,19 +129,19 @@ export function studyDifferences(cfg: RunConfig, facts: { trainTexts: number; mo
     String(s.siameseBatchSize),
     String(cfg.siameseBatchSize),
   );
-  add(cfg.siameseLr !== s.siameseLr, 'siamese learning rate', String(s.siameseLr), String(cfg.siameseLr));
+  add(o.siameseLr !== s.siameseLr, 'siamese learning rate', String(s.siameseLr), String(o.siameseLr));
+  if (o.head === 'logistic') {
+    const study = `Adam ${showValue(s.classifierLr)}, ${s.classifierEpochs} epochs, batch ${s.classifierBatchSize}`;
+    add(true, 'classifier head', study, 'logistic regression (L-BFGS), C by cross-validation');
+    return rows;
+  }
+  add(o.classifierEpochs !== s.classifierEpochs, 'head epochs', String(s.classifierEpochs), String(o.classifierEpochs));
+  add(o.classifierLr !== s.classifierLr, 'head learning rate', String(s.classifierLr), String(o.classifierLr));
   add(
-    cfg.classifierEpochs !== s.classifierEpochs,
-    'head epochs',
-    String(s.classifierEpochs),
-    String(cfg.classifierEpochs),
-  );
-  add(cfg.classifierLr !== s.classifierLr, 'head learning rate', String(s.classifierLr), String(cfg.classifierLr));
-  add(
-    cfg.classifierBatchSize !== s.classifierBatchSize,
+    o.classifierBatchSize !== s.classifierBatchSize,
     'head batch',
     String(s.classifierBatchSize),
-    String(cfg.classifierBatchSize),
+    String(o.classifierBatchSize),
   );
   return rows;
 }

@@ -10,7 +10,7 @@
  * as AlbertModel/BertModel); sentence_embedding [batch, H] (the encoder's pooling: 'pooler', 'cls' or 'mean');
  * siamese_embedding [batch, E] (Dense(relu) → Dense → L2-normalised) when a head is given.
  */
-import type { EncoderConfig, HiddenAct } from '../model/config';
+import { HIDDEN_ACTS, type EncoderConfig, type HiddenAct } from '../model/config';
 import { MASK_NEGATIVE } from '../model/layers';
 import { albertLayerPrefix, bertLayerPrefix, encoderLayout } from '../model/layout';
 import { POOLINGS, type Pooling } from '../model/types';
@@ -22,8 +22,11 @@ export const OPSET = 17;
 /** IR version 8 goes with opset 17 (ONNX 1.12). */
 export const IR_VERSION = 8;
 
+/** The graph's inputs, int64 [batch, sequence] each, named as Hugging Face models and transformers.js name them. */
 export const INPUT_NAMES = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
+/** The graph's possible outputs (see the module comment); `siamese_embedding` only with a head. */
 export const OUTPUT_NAMES = ['last_hidden_state', 'pooler_output', 'sentence_embedding', 'siamese_embedding'] as const;
+/** One of {@link OUTPUT_NAMES}. */
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /** A float32 array with its shape (row-major). */
@@ -39,6 +42,7 @@ export interface DenseWeights {
   activation: 'linear' | 'relu';
 }
 
+/** What goes into the graph beside the encoder: the pooling of `sentence_embedding`, the siamese head, a name. */
 export interface EncoderGraphOptions {
   /** The sentence vector in `sentence_embedding` (and the siamese head's input). */
   pooling: Pooling;
@@ -48,16 +52,8 @@ export interface EncoderGraphOptions {
   name?: string;
 }
 
-const SUPPORTED_ACTS: readonly HiddenAct[] = [
-  'gelu',
-  'gelu_new',
-  'gelu_pytorch_tanh',
-  'gelu_fast',
-  'relu',
-  'tanh',
-  'silu',
-  'swish',
-];
+/** Every activation the TF.js encoder runs (lib/model/config.ts) has an ONNX form below. */
+const SUPPORTED_ACTS: readonly HiddenAct[] = HIDDEN_ACTS;
 
 /** [rows, cols] -> [cols, rows]: PyTorch's [out, in] linear weight as the [in, out] right operand of MatMul. */
 export function transpose2d(w: WeightArray): WeightArray {

@@ -9,15 +9,20 @@ import type { TransformerEncoder } from '../model/encoder';
 import type { Encoder } from '../model/types';
 import { onnxEmbedder, type OnnxSessionOptions } from './runtime';
 
+/** The accepted {@link InferenceChoice} values. */
 export const INFERENCE_CHOICES = ['auto', 'tfjs', 'onnx'] as const;
+/** Which engine runs forward passes: 'tfjs', 'onnx' (ONNX Runtime), or 'auto' (onnx when it can, else tfjs). */
 export type InferenceChoice = (typeof INFERENCE_CHOICES)[number];
 
+/** What {@link createEmbedder} returns: the embedder, and why 'auto' did not take ONNX Runtime. */
 export interface ChosenEmbedder {
+  /** The embedder to use; the caller disposes it. */
   embedder: SentenceEmbedder;
   /** With 'auto': why ONNX Runtime was not used (undefined when it was, or when the choice was explicit). */
   fallbackReason?: string;
 }
 
+/** ONNX Runtime session settings, plus the TF.js backend's name for a tfjs embedder's `name`. */
 export interface CreateEmbedderOptions extends OnnxSessionOptions {
   /** The TF.js backend's name, shown in a tfjs embedder's name (e.g. 'wasm'). */
   backend?: string;

@@ -23,12 +23,15 @@ export const TOKENIZER_FILES = [
 /** The ONNX file inside an exported folder. */
 export const ONNX_FILE = join('onnx', 'model.onnx');
 
+/** Export settings of {@link writeOnnxFolder}: those of the ONNX file, plus where the tokenizer files come from. */
 export interface OnnxFolderOptions extends OnnxExportOptions {
   /** Folder holding the model's tokenizer.json and tokenizer_config.json (Hugging Face layout). */
   tokenizerDir: string;
 }
 
+/** What {@link writeOnnxFolder} wrote. */
 export interface OnnxFolder {
+  /** The folder, as given. */
   dir: string;
   /** Files written, relative to `dir`. */
   files: string[];

@@ -41,6 +41,10 @@ function valueInfo(name: string, elemType: DataTypeValue, dims: readonly (number
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
+/**
+ * Builds an ONNX `GraphProto` node by node: initializers (weights), inputs, nodes with unique names, outputs.
+ * Errors name the tensor: a name used twice, or an output that no node produces.
+ */
 export class GraphBuilder {
   private readonly nodes: NodeProto[] = [];
   private readonly initializers: TensorProto[] = [];
@@ -50,6 +54,7 @@ export class GraphBuilder {
   private readonly opCounts = new Map<string, number>();
   private readonly constants = new Map<string, string>();
 
+  /** `name` becomes the graph's name (e.g. the model type). */
   constructor(readonly name: string) {}
 
   private claim(name: string): string {
@@ -136,6 +141,7 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elemType, dims));
   }
 
+  /** The graph as built so far, with `docString` when given (the arrays are shared, not copied). */
   build(docString?: string): GraphProto {
     return {
       name: this.name,

@@ -9,11 +9,13 @@ import schema from './onnx-proto.json';
 
 /** `TensorProto.DataType` values used here. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+/** One of the {@link DataType} codes. */
 export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
 
 /** `AttributeProto.AttributeType` values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
+/** `onnx.TensorProto`: an initializer (weight or constant) with its raw little-endian bytes. */
 export interface TensorProto {
   name: string;
   /** int64 dims; [] for a scalar. */
@@ -23,6 +25,7 @@ export interface TensorProto {
   rawData: Uint8Array;
 }
 
+/** `onnx.AttributeProto`: a node attribute, float (`f`), int (`i`) or ints (`ints`) per `type`. */
 export interface AttributeProto {
   name: string;
   type: (typeof AttributeType)[keyof typeof AttributeType];
@@ -31,6 +34,7 @@ export interface AttributeProto {
   ints?: number[];
 }
 
+/** `onnx.NodeProto`: one operator with its input and output tensor names and attributes. */
 export interface NodeProto {
   name: string;
   opType: string;
@@ -42,11 +46,13 @@ export interface NodeProto {
 /** A dimension: fixed (`dimValue`) or symbolic (`dimParam`, e.g. 'batch'). */
 export type Dimension = { dimValue: number } | { dimParam: string };
 
+/** `onnx.ValueInfoProto`: a graph input or output's name, element type and shape. */
 export interface ValueInfoProto {
   name: string;
   type: { tensorType: { elemType: DataTypeValue; shape: { dim: Dimension[] } } };
 }
 
+/** `onnx.GraphProto`: nodes in topological order, initializers, inputs and outputs. */
 export interface GraphProto {
   name: string;
   node: NodeProto[];
@@ -56,6 +62,7 @@ export interface GraphProto {
   docString?: string;
 }
 
+/** `onnx.ModelProto`: a graph with its IR version, opset imports, producer and metadata. */
 export interface ModelProto {
   irVersion: number;
   opsetImport: { domain: string; version: number }[];

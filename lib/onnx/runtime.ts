@@ -24,6 +24,7 @@ export async function loadOrt(): Promise<Ort> {
   return ortModule;
 }
 
+/** Settings of an ONNX Runtime session (CPU execution provider). */
 export interface OnnxSessionOptions {
   /** Threads of one operator (default ONNX Runtime's: the machine's physical cores). */
   threads?: number;
@@ -35,11 +36,16 @@ export interface OutputArray {
   dims: number[];
 }
 
+/**
+ * An ONNX model open in ONNX Runtime (onnxruntime-node, CPU): runs token batches and gives named float outputs.
+ * Make one with {@link loadOnnxModel}; call `release()` when done.
+ */
 export class OnnxModel {
   /** 'onnx (onnxruntime-node <version>, cpu)'. */
   readonly name: string;
   private released = false;
 
+  /** Wraps an open `session`; `source` names the model in errors. Use {@link loadOnnxModel} to open one. */
   constructor(
     private readonly ort: Ort,
     private readonly session: InferenceSession,
@@ -48,9 +54,11 @@ export class OnnxModel {
     this.name = `onnx (onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}, cpu)`;
   }
 
+  /** The graph's input names (e.g. input_ids, attention_mask, token_type_ids). */
   get inputNames(): readonly string[] {
     return this.session.inputNames;
   }
+  /** The graph's output names (e.g. last_hidden_state, sentence_embedding). */
   get outputNames(): readonly string[] {
     return this.session.outputNames;
   }

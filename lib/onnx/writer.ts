@@ -13,6 +13,7 @@ import { encoderGraph, IR_VERSION, OPSET, type DenseWeights, type WeightArray } 
 import { encodeModel, type ModelProto } from './proto';
 import { packageRoot } from '../io/package-root';
 
+/** The `producer_name` written into every exported ONNX file. */
 export const PRODUCER_NAME = 'siamese-albert-ts';
 
 /** The library's version for the file's producer_version ('unknown' outside a siamese-albert-ts root). */
@@ -22,6 +23,7 @@ function producerVersion(): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** Settings of an ONNX export: the pooling of `sentence_embedding` and extra metadata. */
 export interface OnnxExportOptions {
   /** The sentence vector in `sentence_embedding` (default the encoder's own pooling). */
   pooling?: Pooling;

@@ -237,3 +237,36 @@ export async function checkModelFit(
   const problems = modelFitProblems(config, tokenizer, maxLength, { modelDir, tokenizerDir });
   if (problems.length) throw new Error(`the model and tokenizer do not fit: ${problems.join('; ')}.`);
 }
+
+/** What cleaning did to the records (a subset of lib/data's Dataset). */
+export interface CleaningCounts {
+  recordsRead: number;
+  skipped: readonly unknown[];
+  droppedShort: number;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const share = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
+
+/**
+ * Warnings for cleaning that drops more than half of the records, naming the option: `--min-words` (e.g. the
+ * study's 10 keeps 118 of 1,200 news titles) and unusable records skipped under `--on-invalid skip`. A run goes
+ * on; the warning goes to the log and report.json.
+ */
+export function checkCleaning(d: CleaningCounts, s: { minWords: number }): string[] {
+  const out: string[] = [];
+  const all = d.recordsRead + d.skipped.length;
+  if (d.skipped.length * 2 > all)
+    out.push(
+      `--on-invalid skip dropped ${count(d.skipped.length)} of ${count(all)} records ` +
+        `(${share(d.skipped.length, all)}) ` +
+        'as unusable (their file:line and reasons are in the log): check --format, --text and --label-field.',
+    );
+  if (d.droppedShort * 2 > d.recordsRead)
+    out.push(
+      `--min-words ${s.minWords} dropped ${count(d.droppedShort)} of ${count(d.recordsRead)} records ` +
+        `(${share(d.droppedShort, d.recordsRead)}), keeping ${count(d.recordsRead - d.droppedShort)}: they have ` +
+        `fewer than ${s.minWords} words (short texts such as headlines); --min-words 0 keeps every text.`,
+    );
+  return out;
+}

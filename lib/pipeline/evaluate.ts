@@ -23,20 +23,33 @@ import type { RunConfig } from './config';
 import { yieldToEventLoop } from './lock';
 import { runPaths, type PreparedData } from './prepare';
 import type { ClassifierName, TrainedClassifier } from './stages';
+import { bucketingOn } from './tokens';
 
+/** The sets every classifier is scored on: the validation split and the study's balanced sample drawn from it. */
 export const SUBSETS = ['validation', 'balanced'] as const;
+/** 'validation' or 'balanced' (see {@link SUBSETS}). */
 export type Subset = (typeof SUBSETS)[number];
 
+/**
+ * A classifier's scores on one subset, as report.json's `results` hold them (snake_case, scikit-learn's metric
+ * names): fractions in [0, 1], NaN where undefined (the AUCs of a one-class subset).
+ */
 export interface ScoreSummary {
+  /** scikit-learn's `accuracy_score`. */
   accuracy: number;
+  /** scikit-learn's `balanced_accuracy_score` (mean recall over classes). */
   balanced_accuracy: number;
+  /** `f1_score(average='macro')`. */
   f1_macro: number;
+  /** `f1_score(average='weighted')`. */
   f1_weighted: number;
+  /** AUC of the micro-averaged one-vs-rest ROC curve. */
   auc_micro: number;
   /** Macro AUC by TPR interpolation over the union of FPRs (the study's). */
   auc_macro: number;
   /** Mean of the per-class AUCs (scikit-learn's roc_auc_score average='macro'). */
   auc_macro_mean: number;
+  /** Rows scored. */
   samples: number;
   /** Classes present in the subset (AUCs are over these; an absent class has no defined AUC). */
   classes_present: number;
@@ -48,6 +61,7 @@ export interface Predictions {
   yScore: number[][];
 }
 
+/** The predicted class of each row of scores [N, C]: the first index of its maximum (numpy's `argmax`). */
 export function argmaxRows(scores: readonly (readonly number[])[]): number[] {
   return scores.map((row) => row.reduce((best, v, j) => (v > row[best] ? j : best), 0));
 }
@@ -93,7 +107,7 @@ function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): 
   return join(runPaths(cfg.out).evaluation, `${name}-${subset}.safetensors`);
 }
 
-/** Probabilities and true labels of dataset rows (not saved). */
+/** True labels [N] and class probabilities [N][C] of dataset rows `rows` (N of them; not saved). */
 export async function predictRows(
   data: PreparedData,
   clf: TrainedClassifier,
@@ -102,7 +116,11 @@ export async function predictRows(
   return { yTrue: Array.from(rows, (i) => data.dataset.labels[i]), yScore: await clf.predictProba(rows) };
 }
 
-/** Predict a subset with a classifier and save the probabilities. */
+/**
+ * True labels [N] and class probabilities [N][C] of a subset (the validation split, or the balanced sample), also
+ * saved as `<out>/evaluation/<classifier>-<subset>.safetensors` (`y_true` I32 [N], `y_score` F32 [N, C]) for the
+ * notebooks' figures (see {@link loadPredictions}).
+ */
 export async function predictSubset(
   cfg: RunConfig,
   data: PreparedData,
@@ -136,9 +154,10 @@ export async function loadPredictions(
 }
 
 /**
- * L2-normalised siamese embeddings `[rows][E]` of dataset rows (views into one buffer), in batches of 64: rows of
- * similar token length together with --bucketing on, results in the order of `rows`. `opts.tokens` is the run's
- * token table of `texts` (runTokens); without it the rows' texts are tokenized here.
+ * L2-normalised siamese embeddings `[rows][E]` of dataset rows (views into one buffer; inference mode, the run's
+ * `maxLength`), in batches of 64: rows of similar token length together with --bucketing on, results in the order
+ * of `rows`. `opts.tokens` is the run's token table of `texts` (runTokens); without it the rows' texts are
+ * tokenized here.
  */
 export async function siameseEmbeddings(
   cfg: RunConfig,
@@ -162,7 +181,7 @@ export async function siameseEmbeddings(
     table,
     at,
     dim,
-    { batchSize: 64, bucketing: cfg.bucketing === 'on', onBatch: yieldToEventLoop },
+    { batchSize: 64, bucketing: bucketingOn(cfg), onBatch: yieldToEventLoop },
     async (batch) => {
       const tokens = toTokenBatch(batch);
       const e = model.embed(tokens);

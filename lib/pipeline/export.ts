@@ -20,9 +20,12 @@ import { readManifest } from '../train/checkpoint';
 import { readStageRecord } from './identity';
 import { runPaths } from './prepare';
 
+/** The stages whose tuned encoder `npm run export` can write (`--stage`'s choices). */
 export const EXPORT_STAGES = ['siamese', 'trained'] as const;
+/** 'siamese' (the triplet-tuned encoder and its head) or 'trained' (the fine-tuned classifier's encoder). */
 export type ExportStage = (typeof EXPORT_STAGES)[number];
 
+/** Which run, which stage, where to write, and the settings to override in {@link exportRun}. */
 export interface ExportRunOptions {
   /** The run folder (`--out` of the pipeline). */
   run: string;
@@ -36,11 +39,15 @@ export interface ExportRunOptions {
   tokenizer?: string;
 }
 
+/** What {@link exportRun} wrote: the folder's files, and which stage, pooling, weights and tokenizer it used. */
 export interface ExportRunResult extends OnnxFolder {
+  /** The exported stage. */
   stage: ExportStage;
+  /** The sentence-vector pooling baked into the graph. */
   pooling: Pooling;
   /** Where the weights came from. */
   weights: string;
+  /** The folder the tokenizer files were copied from. */
   tokenizerDir: string;
   /** The ONNX outputs written. */
   outputs: string[];

@@ -16,7 +16,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { OPTIONS, OPTION_ROWS, UPSTREAM, flagOf, type OptionKey, type RunConfig, type Stage } from '../config/options';
+import {
+  OPTIONS,
+  OPTION_ROWS,
+  UPSTREAM,
+  epochsOptionOf,
+  flagOf,
+  type OptionKey,
+  type RunConfig,
+  type Stage,
+} from '../config/options';
+import { legacyIdentity, recipeIdentity, recipeOptions } from '../config/recipes';
 import { readJsonFile } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 
@@ -96,15 +106,25 @@ export async function dataFileIdentity(given: string): Promise<DataFileIdentity>
 /** Option key → value (JSON: an unset option is null; the data file is `sha256:<hex>`). */
 export type StageSettings = Record<string, unknown>;
 
-/** The settings in `stage`'s identity under `cfg`, the data file identified by `data`. */
+/**
+ * The settings in `stage`'s identity under `cfg`, the data file identified by `data`: its options (those that
+ * follow --recipe as the recipe resolves them: lib/config/recipes.ts `recipeOptions`), and the recipe's own
+ * settings of the stage and of the stages it builds on (`recipe.<stage>.<setting>`, `recipeIdentity`).
+ */
 export function stageSettings(cfg: RunConfig, stage: Stage, data: DataFileIdentity): StageSettings {
-  const values: Record<string, unknown> = cfg;
+  const values: Record<string, unknown> = { ...cfg, ...recipeOptions(cfg) };
   const out: StageSettings = {};
   for (const key of identityKeys(stage)) {
     const spec = OPTIONS[key] as { identity?: 'content' };
     out[key] = spec.identity === 'content' ? `sha256:${data.sha256}` : (values[key] ?? null);
   }
+  if (stage !== 'evaluate') Object.assign(out, recipeIdentity(cfg, stage));
   return out;
+}
+
+/** What a stage record made before `--recipe` existed was made with, for the keys it lacks (`legacyIdentity`). */
+export function legacySettings(cfg: RunConfig, stage: Stage): StageSettings {
+  return stage === 'evaluate' ? {} : legacyIdentity(cfg, stage);
 }
 
 /** sha256 of the stage name and its settings (keys sorted), as lower-case hex. */
@@ -195,15 +215,16 @@ export interface SettingDiff {
 }
 
 /**
- * The settings that differ between a record and now. A key the record lacks counts as the option's
+ * The settings that differ between a record and now. A key the record lacks counts as its value in `legacy`
+ * when given there (the recipe's keys: records made before --recipe are the study's), else as the option's
  * default (so adding an option whose default keeps today's behaviour does not invalidate run folders); a
  * key no longer in the table is ignored.
  */
-export function diffSettings(saved: StageSettings, now: StageSettings): SettingDiff[] {
+export function diffSettings(saved: StageSettings, now: StageSettings, legacy: StageSettings = {}): SettingDiff[] {
   const out: SettingDiff[] = [];
   for (const key of Object.keys(now)) {
     const spec = OPTIONS[key as OptionKey] as { default?: unknown } | undefined;
-    const had = key in saved ? saved[key] : (spec?.default ?? null);
+    const had = key in saved ? saved[key] : key in legacy ? legacy[key] : (spec?.default ?? null);
     if (JSON.stringify(had ?? null) !== JSON.stringify(now[key] ?? null)) out.push({ key, saved: had, now: now[key] });
   }
   return out;
@@ -218,6 +239,19 @@ function show(v: unknown): string {
  * another, an epoch count of that other stage says why it matters).
  */
 export function describeDiff(d: SettingDiff, stage?: Stage, savedDataPath?: string, dataPath?: string): string {
+  const recipeKey = /^recipe\.([a-z-]+)\.(\w+)$/.exec(d.key);
+  if (recipeKey) {
+    const [, of, setting] = recipeKey;
+    if (setting === 'epochs') {
+      const flag = flagOf(epochsOptionOf(of as 'siamese' | 'trained'));
+      return (
+        `${flag}: ${show(d.saved)} in the run folder, ${show(d.now)} now; with a decaying learning rate the epochs ` +
+        'fix the schedule, so a finished training is not continued (set --recipe study to continue one)'
+      );
+    }
+    const name = setting.replace(/_/g, ' ');
+    return `--recipe: the ${of} stage's ${name} is ${show(d.saved)} in the run folder, ${show(d.now)} now`;
+  }
   if ((OPTIONS[d.key as OptionKey] as { identity?: string } | undefined)?.identity === 'content') {
     const short = (v: unknown) =>
       String(v)

@@ -10,9 +10,11 @@ import type { PreparedData } from './prepare';
 import { runPaths } from './prepare';
 import type { Report } from './report';
 import { headBatches, siameseBatches, trainedBatches, type StageBatches } from './stages';
-import { runTokens } from './tokens';
+import { resolveRecipe, type ClassWeightKind, type OptimizerSpec, type Recipe } from './recipe';
+import { bucketingOn, runTokens } from './tokens';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { resolveDataPath } from '../data/sample';
+import { balancedClassWeights } from '../data/labels';
 
 /** The input file's `format`. */
 export const PEER_INPUT_FORMAT = 'siamese-albert-ts/peer-input';
@@ -35,8 +37,8 @@ export interface PeerInput {
   split: string;
   data: { path: string; format: string | null; text: string };
   /**
-   * The settings the peer follows. The study's recipe (Adam, fixed learning rates, Dense softmax heads); a run
-   * whose report states another recipe must be mapped here first (compare-peer refuses what it cannot map).
+   * The settings the peer follows, from the run's resolved recipe: Adam at fixed learning rates and Adam softmax
+   * heads (`--recipe study`, or auto with those overrides); `peerInput` refuses a recipe the peer does not write.
    */
   settings: {
     model: string;
@@ -50,7 +52,7 @@ export interface PeerInput {
     classifier_lr: number;
     trained_lr: number;
     class_weights: number[] | null;
-    bucketing: string;
+    bucketing: 'on' | 'off';
   };
   stages: Record<'siamese' | 'frozen' | 'trained' | 'siamese-classifier', PeerStage>;
 }
@@ -61,9 +63,28 @@ function stageOf(b: StageBatches, epochs: number): PeerStage {
   return { epochs, train_batches, validation_batches: b.validation.map((x) => Array.from(x)) };
 }
 
+/** Why the peer cannot follow `recipe` (it writes Adam at a constant rate and Adam heads), or undefined. */
+function unsupported(recipe: Recipe): string | undefined {
+  const constantAdam = (o: OptimizerSpec) =>
+    o.name === 'adam' && o.schedule.name === 'constant' && o.headLearningRate === o.learningRate && o.epsilon === 1e-7;
+  if (!constantAdam(recipe.siamese.optimizer) || !constantAdam(recipe.trained.optimizer))
+    return 'its encoder trainings use AdamW with a schedule';
+  if (recipe.head.kind !== 'adam') return 'its heads are logistic regression';
+  if (recipe.head.classWeights !== recipe.trained.classWeights) return 'its heads and fine-tuning weigh classes apart';
+  return undefined;
+}
+
+function weightsOf(kind: ClassWeightKind, data: PreparedData): number[] | null {
+  if (kind === 'none') return null;
+  if (kind === 'study') return Array.from(data.classWeights);
+  return Array.from(balancedClassWeights(data.trainLabels, data.dataset.categories.length));
+}
+
 /**
  * The peer's input for a finished run: `cfg` is the run's config (report.json), `data` its prepared data (must
- * equal the run's split: the caller checks), `report` gives each stage's epochs. Throws when a stage did not run.
+ * equal the run's split: the caller checks), `report` gives each stage's epochs. The settings are the run's
+ * resolved recipe (lib/pipeline/recipe.ts). Throws when a stage did not run, or when the recipe is one the peer
+ * does not write (AdamW schedules, logistic heads: run with --recipe study).
  */
 export async function peerInput(
   cfg: RunConfig,
@@ -76,9 +97,16 @@ export async function peerInput(
     if (!t) throw new Error(`peerInput: the run in '${cfg.out}' has no finished ${stage} stage; run every stage.`);
     return t.epochs_run;
   };
+  const recipe = resolveRecipe(cfg, data);
+  const why = unsupported(recipe);
+  if (why || recipe.head.kind !== 'adam')
+    throw new Error(
+      `peerInput: the Python peer writes the study's recipe (Adam at fixed rates, Adam softmax heads); the run in ` +
+        `'${cfg.out}' used --recipe ${recipe.name}, and ${why}. Run it with --recipe study.`,
+    );
   const tokens = await runTokens({ cfg, data, tokenizer });
   const modelDir = await resolveModelDir(cfg.model);
-  const head = headBatches(cfg, data);
+  const head = headBatches(cfg, data, recipe.head.batchSize);
   return {
     format: PEER_INPUT_FORMAT,
     version: 1,
@@ -93,16 +121,16 @@ export async function peerInput(
       seed: cfg.seed,
       embedding_size: cfg.embeddingSize,
       margin: cfg.margin,
-      siamese_lr: cfg.siameseLr,
-      classifier_lr: cfg.classifierLr,
-      trained_lr: cfg.trainedLr,
-      class_weights: cfg.classWeights === 'on' ? Array.from(data.classWeights) : null,
-      bucketing: cfg.bucketing,
+      siamese_lr: recipe.siamese.optimizer.learningRate,
+      classifier_lr: recipe.head.learningRate,
+      trained_lr: recipe.trained.optimizer.learningRate,
+      class_weights: weightsOf(recipe.trained.classWeights, data),
+      bucketing: bucketingOn(cfg) ? 'on' : 'off',
     },
     stages: {
-      siamese: stageOf(siameseBatches(cfg, data, tokens), epochs('siamese')),
+      siamese: stageOf(siameseBatches(cfg, data, recipe.siamese, tokens), epochs('siamese')),
       frozen: stageOf(head, epochs('frozen')),
-      trained: stageOf(trainedBatches(cfg, data, tokens), epochs('trained')),
+      trained: stageOf(trainedBatches(cfg, data, recipe.trained.batchSize, tokens), epochs('trained')),
       'siamese-classifier': stageOf(head, epochs('siamese-classifier')),
     },
   };

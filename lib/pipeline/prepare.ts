@@ -9,23 +9,38 @@ import { classWeights } from '../data/labels';
 import { balancedSample, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
-import { checkModelFit, checkSplit } from './checks';
+import { checkCleaning, checkModelFit, checkSplit } from './checks';
 import type { RunConfig } from './config';
 
+/** What every stage shares: the cleaned dataset, its split, class weights and the balanced evaluation sample. */
 export interface PreparedData {
+  /** The cleaned dataset (see `loadDataset`). */
   dataset: Dataset;
+  /** Sorted row indices of the training and validation parts. */
   split: Split;
-  /** Labels of split.train / split.val, in that order. */
+  /** Labels of split.train. */
   trainLabels: Int32Array;
+  /** Labels of split.val. */
   valLabels: Int32Array;
   /** Inverse-frequency class weights of the training part, summing to 1. */
   classWeights: Float64Array;
   /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
   balanced: Int32Array;
-  /** What the split checks found worth saying (classes left out of P×K, a one-class validation split…). */
+  /**
+   * What the checks found worth saying: cleaning that dropped most records, classes left out of P×K, a one-class
+   * validation split…
+   */
   warnings: string[];
 }
 
+/**
+ * The study's data step for a run: {@link loadDataset} with the run's data settings, a seeded train/validation
+ * split (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
+ * 1) and the balanced evaluation sample (`--balanced-per-class` validation rows per class, with replacement).
+ * Throws what loadDataset throws (DataError naming file:line), and, naming the options to change, on fewer than
+ * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`);
+ * what works but deserves notice is returned in `warnings`.
+ */
 export function prepareData(cfg: RunConfig): PreparedData {
   const dataset = loadDataset({
     path: cfg.data,
@@ -47,7 +62,7 @@ export function prepareData(cfg: RunConfig): PreparedData {
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
   const valLabels = pick(split.val);
-  const warnings = checkSplit({ dataset, split, trainLabels, valLabels }, cfg);
+  const warnings = [...checkCleaning(dataset, cfg), ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg)];
   return {
     dataset,
     split,
@@ -96,4 +111,5 @@ export function runPaths(out: string) {
     report: join(out, 'report.json'),
   };
 }
+/** The paths {@link runPaths} returns: files and folders of one run folder. */
 export type RunPaths = ReturnType<typeof runPaths>;

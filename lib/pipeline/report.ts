@@ -9,9 +9,11 @@ import { existsSync } from 'node:fs';
 import { readJsonFile } from '../io/json';
 import { writeFileAtomic } from '../io/safetensors';
 import type { RunConfig, Stage, TrainingStage } from '../config/options';
-import type { ScoreSummary } from './evaluate';
+import type { ScoreSummary, Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, type ClassifierName, type StageSettings } from './identity';
 import type { PaddingStat } from './tokens';
+import type { SubsetIntervals } from './intervals';
+import type { RecipeJson } from './recipe-report';
 
 /** A training stage's outcome: its record's state (lib/pipeline/identity.ts), without the bookkeeping. */
 export interface StageTraining {
@@ -66,6 +68,13 @@ export interface Report {
    * batches of epoch 1 (`siamese`, `trained`), their validation batches, features and predictions, embeddings.
    */
   padding?: Record<string, PaddingStat>;
+  /** The recipe the run resolved (lib/pipeline/recipe-report.ts): every stage's settings with their reasons. */
+  recipe?: RecipeJson;
+  /**
+   * 95% bootstrap intervals of each classifier's accuracy and macro F1, and of the paired differences siamese −
+   * frozen and siamese − trained, by subset (lib/pipeline/intervals.ts).
+   */
+  intervals?: Partial<Record<Subset, SubsetIntervals>>;
   timings: Record<string, number>;
   /** The settings of the latest run on the folder (each stage's own are in `stages`). */
   config: RunConfig;
@@ -118,6 +127,7 @@ export function pruneReport(report: Report, stages: readonly Stage[]): void {
       gone.add(name);
     }
   }
+  if (gone.size > 0) delete report.intervals; // computed from the results' predictions: the next evaluate redoes them
   if (stages.includes('siamese') || stages.includes('evaluate')) {
     delete report.embeddings;
     gone.add('embeddings');

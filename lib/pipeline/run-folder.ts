@@ -17,6 +17,7 @@ import {
   type Stage,
   type TrainingStage,
 } from '../config/options';
+import { continuedEpochs } from '../config/recipes';
 import { validateConfig } from '../config/parse';
 import {
   CLASSIFIERS,
@@ -26,6 +27,7 @@ import {
   describeDiff,
   diffSettings,
   fingerprintOf,
+  legacySettings,
   readStageRecord,
   stageSettings,
   withDownstream,
@@ -143,11 +145,12 @@ function checkStage(
     check.finished = isFinished(cfg.out, stage, read.record);
   }
   if (saved)
-    for (const d of diffSettings(saved, settings)) check.problems.push(describeDiff(d, stage, savedPath, cfg.data));
+    for (const d of diffSettings(saved, settings, legacySettings(cfg, stage)))
+      check.problems.push(describeDiff(d, stage, savedPath, cfg.data));
   const ran = check.record?.state?.epochs_run;
-  if (willTrain && stage !== 'evaluate' && ran !== undefined) {
+  const asked = stage === 'evaluate' ? undefined : continuedEpochs(cfg, stage);
+  if (willTrain && stage !== 'evaluate' && ran !== undefined && asked !== undefined) {
     const key = epochsOptionOf(stage);
-    const asked = cfg[key] as number;
     if (asked < ran)
       check.problems.push(
         `${flagOf(key)}: the run folder's ${stage} training ran ${ran} epochs, ${asked} now: a finished training ` +
@@ -171,6 +174,10 @@ const list = (stages: readonly string[]) =>
 
 /** The error for stages made with other settings: each stage with each differing setting, and the ways on. */
 export class StageMismatchError extends Error {
+  /**
+   * `out` is the run folder, `stale` the stages whose recorded settings differ (each with its differences),
+   * `discard` what `--overwrite` would delete; the message lists each difference and the ways on.
+   */
   constructor(
     readonly out: string,
     readonly stale: readonly StageCheck[],

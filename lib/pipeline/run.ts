@@ -15,20 +15,25 @@ import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
 import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type StageState } from './identity';
+import { runIntervals } from './intervals';
 import { acquireRunLock, type RunLock } from './lock';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
+import { resolveRecipe } from './recipe';
+import { describeRecipe, fitJson, recipeJson, type HeadFitJson } from './recipe-report';
 import { readReport, refreshStaleNotes, writeReport, type Report, type StageTraining } from './report';
 import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
 import { writeSplitFile } from './split-file';
 import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
-import { notePadding, runTokens, type RunStats } from './tokens';
+import { bucketingOn, notePadding, runTokens, type RunStats } from './tokens';
 
 /** The report's types (lib/pipeline/report.ts). */
 export type { Report, StageTraining } from './report';
 
 /** Where `runPipeline` logs and reports progress. */
 export interface PipelineOptions {
+  /** One line per event (stage start, data summary, scores); default: stderr. */
   log?: (line: string) => void;
+  /** Training progress: steps, epoch ends and trainer messages (lib/train/progress.ts); default: silent. */
   reporter?: ProgressReporter;
   /**
    * Release the run folder's lock on SIGINT/SIGTERM and re-raise the signal (the command line does; a
@@ -73,13 +78,23 @@ function lockRunFolder(cfg: RunConfig, opts: PipelineOptions, log: (line: string
 }
 
 /**
- * Run the stages of `cfg.stages` on `cfg.out` and write the merged report. Throws before any work when
- * a setting is out of range, the folder is not writable or in use, a stage in it was made with other
- * settings (unless `cfg.overwrite`), or a requested stage lacks the stage it builds on.
+ * The study end to end, as `npm run pipeline`: activate the backend, prepare data and tokenizer, then run the
+ * stages of `cfg.stages` (siamese triplet training; frozen, trained and siamese classifiers; evaluation on the
+ * validation set and the balanced sample) in the run folder `cfg.out`, and write the merged `<out>/report.json`,
+ * which it also returns. Each stage resumes, reloads or continues from its checkpoints (see the README's "Run
+ * folders"). Build `cfg` with `configFromArgs`/`configFromEnv` (lib/config/parse.ts); defaults are the options
+ * table's. Progress goes to `opts.log` (default stderr) and `opts.reporter`.
+ *
+ * Throws before any work when a setting is out of range, the folder is not writable or in use (run.lock), a
+ * stage in it was made with other settings (unless `cfg.overwrite`), or a requested stage lacks the stage it
+ * builds on; then, before training, on unusable data or split (`prepareData`) or a tokenizer that does not fit
+ * the model (`prepareTokenizer`). The lock is released whatever happens.
  */
 export async function runPipeline(cfg: RunConfig, opts: PipelineOptions = {}): Promise<Report> {
   const log = opts.log ?? ((l: string) => console.error(l));
   validateConfig(cfg);
+  if (cfg.seeds)
+    throw new Error(`runPipeline runs one seed (--seed); for --seeds ${cfg.seeds.join(',')} use runSeeds (./seeds).`);
   await prepareRunFolder(cfg.out);
   const lock = lockRunFolder(cfg, opts, log);
   try {
@@ -125,8 +140,16 @@ async function runPlanned(
   for (const w of data.warnings) log(`data: ${w}`);
   await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
+  const recipe = resolveRecipe(cfg, data);
+  for (const line of describeRecipe(recipe)) log(line);
   const stats: RunStats = { padding: {} };
-  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, stats };
+  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe, stats };
+  // Logistic heads' fits: this run's, else the report's for a stage whose record it still holds.
+  const fits: Partial<Record<TrainingStage, HeadFitJson>> = {};
+  for (const stage of ['frozen', 'siamese-classifier'] as const) {
+    const fit = (earlier?.recipe?.[stage] as { fit?: HeadFitJson } | undefined)?.fit;
+    if (fit && earlier?.stages[stage]?.fingerprint === plan.checks[stage].fingerprint) fits[stage] = fit;
+  }
   // Every text tokenized once for the whole run (cached in the run folder), before the stages use it.
   await timed('tokens', () => runTokens(ctx));
 
@@ -151,6 +174,8 @@ async function runPlanned(
     stages: { ...earlier?.stages },
     // This run's batches (a stage that only reloads keeps its earlier figures).
     padding: { ...earlier?.padding, ...stats.padding },
+    recipe: recipeJson(recipe, fits),
+    ...(earlier?.intervals ? { intervals: earlier.intervals } : {}),
     timings,
     config: cfg,
     // The data checks' warnings are this run's (the same data for every stage); the rest are kept.
@@ -190,8 +215,20 @@ async function runPlanned(
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
+      if (clf.head) fits[stage] = fitJson(clf.head);
     }
+    report.recipe = recipeJson(recipe, fits);
     if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name, timed));
+    if (runs('evaluate')) {
+      const { intervals, lines } = await timed('intervals', () =>
+        runIntervals(
+          cfg,
+          CLASSIFIERS.filter((n) => report.results[n]),
+        ),
+      );
+      report.intervals = intervals;
+      for (const line of lines) log(line);
+    }
   } finally {
     for (const c of trained) c.dispose();
   }
@@ -243,7 +280,7 @@ async function evaluateAll(
     const siamese = await loadSiamese(cfg);
     try {
       const tokens = await runTokens(ctx);
-      const onPadding = (p: PaddingOverhead) => notePadding(ctx, 'embeddings', p, cfg.bucketing === 'on');
+      const onPadding = (p: PaddingOverhead) => notePadding(ctx, 'embeddings', p, bucketingOn(cfg));
       const e = await timed('embeddings', () =>
         exportSiameseEmbeddings(cfg, data, siamese, tokenizer, { tokens, onPadding }),
       );

@@ -1,19 +1,19 @@
 /**
  * The siamese stage: the encoder fine-tuned with a batch semi-hard triplet loss on P×K (or the study's
- * random) batches, then exported: the tuned encoder in Hugging Face layout (`siamese/encoder`) and the
+ * random) batches, by the run's recipe (optimizer, schedule, epochs, P×K shape: lib/pipeline/recipe.ts), then
+ * exported: the tuned encoder in Hugging Face layout (`siamese/encoder`) and the
  * embedding head (`siamese/head.safetensors`). `loadSiamese` reads them back for the siamese classifier
  * and for embeddings.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { PK_EXAMPLES_PER_CLASS } from '../config/options';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { variablesToArrays } from '../io/tensors';
 import { loadEncoder, saveEncoder } from '../model/load';
 import { SiameseModel } from '../heads/siamese';
 import { tokenBatchLoader } from '../train/batches';
-import { limitSteps, pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import type { BatchSampler } from '../train/sampler';
 import type { TokenTable } from '../tokenizer/token-table';
 import { removeStaleTempFiles } from '../train/checkpoint';
 import { train, type TrainResult } from '../train/trainer';
@@ -22,67 +22,25 @@ import type { StageState } from './identity';
 import { yieldToEventLoop } from './lock';
 import { checkFinishedStage, finishStage } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
-import { epochsFor, inStage, splitLoader, stateAfter, type StageContext } from './stage-common';
-import { noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
-
-function pkShape(cfg: RunConfig, labels: Int32Array): { p: number; k: number } {
-  const k = PK_EXAMPLES_PER_CLASS;
-  const counts = new Map<number, number>();
-  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const eligible = [...counts.values()].filter((c) => c >= 2).length;
-  return { p: Math.max(1, Math.min(Math.floor(cfg.siameseBatchSize / k), eligible)), k };
-}
+import { siameseSamplers, trainerOptimizer, type SiameseRecipe } from './recipe';
+import { epochsFor, inStage, recipeOf, splitLoader, stateAfter, type StageContext } from './stage-common';
+import { bucketingOn, noteSamplerPadding, rowLengths, runTokens } from './tokens';
 
 /**
- * Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val):
- * length-bucketed with --bucketing on (the samplers' `lengths`), at most --max-steps-per-epoch per epoch.
+ * Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val)
+ * of the recipe's sampler (lib/pipeline/recipe.ts `siameseSamplers`): length-bucketed with bucketing on (the
+ * samplers' `lengths`, from the run's token table), at most --max-steps-per-epoch per epoch.
  */
 export function siameseBatches(
   cfg: RunConfig,
   data: PreparedData,
+  recipe: Pick<SiameseRecipe, 'sampler' | 'batchSize' | 'pk'>,
   tokens: TokenTable,
 ): { sampler: BatchSampler; validation: Int32Array[] } {
-  const bucketing = cfg.bucketing === 'on';
-  const trainLengths = bucketing ? rowLengths(tokens, data.split.train) : undefined;
-  const valLengths = bucketing ? rowLengths(tokens, data.split.val) : undefined;
-  if (cfg.sampler === 'random') {
-    return {
-      sampler: limitSteps(
-        randomSampler(data.split.train.length, {
-          batchSize: cfg.siameseBatchSize,
-          seed: cfg.seed,
-          shuffle: true,
-          lengths: trainLengths,
-        }),
-        cfg.maxStepsPerEpoch,
-      ),
-      // A one-row batch has no triplet (the loss needs 2 rows): it joins the batch before (lib/data/batches).
-      validation: validationBatches(data.split.val.length, cfg.siameseBatchSize, {
-        lengths: valLengths,
-        minBatchSize: 2,
-      }),
-    };
-  }
-  const t = pkShape(cfg, data.trainLabels);
-  const v = pkShape(cfg, data.valLabels);
-  return {
-    sampler: limitSteps(
-      pkSampler(data.trainLabels, {
-        classesPerBatch: t.p,
-        examplesPerClass: t.k,
-        seed: cfg.seed,
-        classNames: data.dataset.categories,
-        lengths: trainLengths,
-      }),
-      cfg.maxStepsPerEpoch,
-    ),
-    validation: pkSampler(data.valLabels, {
-      classesPerBatch: v.p,
-      examplesPerClass: v.k,
-      seed: cfg.seed + 1,
-      lengths: valLengths,
-    }).epochBatches(0),
-  };
+  const lengths = bucketingOn(cfg)
+    ? { train: rowLengths(tokens, data.split.train), val: rowLengths(tokens, data.split.val) }
+    : undefined;
+  return siameseSamplers(cfg, data, recipe, lengths);
 }
 
 /** Train (or reload, or continue) the siamese model; exports the tuned encoder (HF layout) and the head. */
@@ -90,17 +48,20 @@ export async function siameseStage(
   ctx: StageContext,
 ): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
   const { cfg, data } = ctx;
+  const recipe = recipeOf(ctx).siamese;
   return inStage(ctx, 'siamese', {}, async (entry) => {
-    const epochs = epochsFor(ctx, entry, 'siameseEpochs', {});
+    const epochs = epochsFor(ctx, entry, 'siameseEpochs', recipe.epochs.epochs, {});
     const paths = runPaths(cfg.out);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
     try {
       const tokens = await runTokens(ctx);
       const loader = tokenBatchLoader(tokens, data.dataset.labels);
-      const { sampler, validation } = siameseBatches(cfg, data, tokens);
+      const { sampler, validation } = siameseBatches(cfg, data, recipe, tokens);
+      const rows = validation.reduce((n, b) => n + b.length, 0);
       ctx.log?.(
-        `siamese: ${sampler.description}; ${data.split.train.length} train / ${data.split.val.length} validation texts`,
+        `siamese: ${sampler.description}, batches of ${sampler.batchSize} rows; ${data.split.train.length} train / ` +
+          `${data.split.val.length} validation texts (${validation.length} validation batches of ${rows} rows)`,
       );
       noteSamplerPadding(ctx, 'siamese', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
       noteSamplerPadding(ctx, 'siamese/validation', validation, rowLengths(tokens, data.split.val));
@@ -112,7 +73,7 @@ export async function siameseStage(
         loadBatch: splitLoader(data, loader.loadBatch),
         disposeBatch: loader.disposeBatch,
         epochs,
-        learningRate: cfg.siameseLr,
+        ...trainerOptimizer(recipe.optimizer, encoder.trainableVariables(), [...model.headWeights().values()]),
         seed: cfg.seed,
         patience: cfg.patience,
         outDir: paths.siameseCheckpoint,

@@ -11,12 +11,16 @@ import type { TrainResult } from '../train/trainer';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
 import type { StageState } from './identity';
+import { resolveRecipe, type Recipe } from './recipe';
 import { withRunLock } from './lock';
 import { enterStage, prepareRunFolder, type StageEntry } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
 import type { RunStats } from './tokens';
 
-/** What every stage function takes: the run's settings, its prepared data and tokenizer, and where to report. */
+/**
+ * What every stage function takes: the run's settings, its prepared data and tokenizer, where to report, and
+ * optionally the recipe resolved from them (resolved on first use when absent, as in the notebooks).
+ */
 export interface StageContext {
   cfg: RunConfig;
   data: PreparedData;
@@ -25,6 +29,13 @@ export interface StageContext {
   log?: (line: string) => void;
   /** Where the stages put what they measured for the report (padding per set of batches); none: log only. */
   stats?: RunStats;
+  recipe?: Recipe;
+}
+
+/** The context's recipe (lib/pipeline/recipe.ts), resolved from its settings and data when not given. */
+export function recipeOf(ctx: StageContext): Recipe {
+  ctx.recipe ??= resolveRecipe(ctx.cfg, ctx.data);
+  return ctx.recipe;
 }
 
 /** How a stage function may work. */
@@ -45,11 +56,17 @@ export function splitLoader<B>(data: PreparedData, load: (rows: Int32Array) => B
 }
 
 /**
- * The epochs to pass to the trainer, saying in the log what a finished training in the folder becomes:
- * more epochs continue it, reload-only keeps it as it is (fewer epochs are refused by the stage's check).
+ * The epochs to pass to the trainer (`asked`: the recipe's), saying in the log what a finished training in the
+ * folder becomes: more epochs continue it, reload-only keeps it as it is (fewer epochs are refused by the stage's
+ * check). `key` names the epochs option in messages.
  */
-export function epochsFor(ctx: StageContext, entry: StageEntry, key: keyof RunConfig, opts: StageOptions): number {
-  const asked = ctx.cfg[key] as number;
+export function epochsFor(
+  ctx: StageContext,
+  entry: StageEntry,
+  key: keyof RunConfig,
+  asked: number,
+  opts: StageOptions,
+): number {
   const p = entry.previous;
   if (opts.reloadOnly) {
     if (!p) throw new Error(`${entry.stage}: no finished training to reload in '${runPaths(ctx.cfg.out).root}'.`);

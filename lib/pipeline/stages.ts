@@ -1,6 +1,8 @@
 /**
  * The study's four trainings as functions of (config, data, tokenizer): the siamese encoder, and the
- * frozen, trained and siamese classifiers (built by the tested factories of lib/heads/classifier.ts).
+ * frozen, trained and siamese classifiers (built by the tested factories of lib/heads/classifier.ts), each by
+ * the run's recipe (lib/pipeline/recipe.ts): the heads of the frozen and siamese classifiers are logistic
+ * regression (lib/pipeline/logistic-stage.ts) or the study's Adam head.
  * Each trains into its own folder of the run and resumes from it; called again on a finished stage, it
  * only reloads the best weights (cheap), or continues when more epochs are asked for, so evaluation and
  * notebooks use the same functions to get the trained models back.
@@ -20,19 +22,23 @@ import { limitSteps, randomSampler, type BatchSampler } from '../train/sampler';
 import type { TokenTable } from '../tokenizer/token-table';
 import { train, type TrainResult } from '../train/trainer';
 import { forwardRows } from '../tokenizer/forward';
+import { balancedClassWeights } from '../data/labels';
 import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import { PK_EXAMPLES_PER_CLASS } from '../config/options';
 import type { RunConfig } from './config';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type ClassifierName, type StageState } from './identity';
 import { withDefaultSignals, yieldToEventLoop } from './lock';
+import { logisticHeadStage, type LogisticHeadFit } from './logistic-stage';
+import { trainedSampler, trainerOptimizer, type ClassWeightKind } from './recipe';
 import { finishStage, type StageEntry } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
 import { loadSiamese } from './siamese-stage';
-import { notePadding, noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
+import { bucketingOn, notePadding, noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
 import {
   epochsFor,
   inStage,
   positionsOf,
+  recipeOf,
   splitLoader,
   stateAfter,
   type StageContext,
@@ -53,6 +59,8 @@ export interface TrainedClassifier {
   fingerprint: string;
   /** Probabilities `[rows.length][classes]` for dataset indices `rows`. */
   predictProba(rows: ArrayLike<number>): Promise<number[][]>;
+  /** A logistic-regression head: how it was fitted (C, its search, the L-BFGS report). */
+  head?: LogisticHeadFit;
   dispose(): void;
 }
 
@@ -63,31 +71,34 @@ export interface StageBatches {
   validation: Int32Array[];
 }
 
-/** The batches of the frozen and siamese classifier heads (rows of features: no tokens, so no bucketing). */
-export function headBatches(cfg: RunConfig, data: PreparedData): StageBatches {
+/**
+ * The batches of the Adam head of the frozen and siamese classifiers (`batchSize`: the recipe's head batch size):
+ * rows of features, no tokens, so no bucketing; at most --max-steps-per-epoch per epoch.
+ */
+export function headBatches(cfg: RunConfig, data: PreparedData, batchSize: number): StageBatches {
   return {
     sampler: limitSteps(
-      randomSampler(data.split.train.length, { batchSize: cfg.classifierBatchSize, seed: cfg.seed, shuffle: true }),
+      randomSampler(data.split.train.length, { batchSize, seed: cfg.seed, shuffle: true }),
       cfg.maxStepsPerEpoch,
     ),
-    validation: makeBatches(positionsOf(data.split.val.length), { batchSize: cfg.classifierBatchSize }),
+    validation: makeBatches(positionsOf(data.split.val.length), { batchSize }),
   };
 }
 
-/** The batches of the trained classifier: random, length-bucketed with --bucketing on (lib/train/sampler.ts). */
-export function trainedBatches(cfg: RunConfig, data: PreparedData, tokens: TokenTable): StageBatches {
-  const bucketing = cfg.bucketing === 'on';
+/**
+ * The batches of the trained classifier (`batchSize`: the recipe's): the recipe's random sampler
+ * (`trainedSampler`), length-bucketed with bucketing on (lib/train/sampler.ts), and its validation batches.
+ */
+export function trainedBatches(
+  cfg: RunConfig,
+  data: PreparedData,
+  batchSize: number,
+  tokens: TokenTable,
+): StageBatches {
+  const bucketing = bucketingOn(cfg);
   return {
-    sampler: limitSteps(
-      randomSampler(data.split.train.length, {
-        batchSize: cfg.trainedBatchSize,
-        seed: cfg.seed,
-        shuffle: true,
-        lengths: bucketing ? rowLengths(tokens, data.split.train) : undefined,
-      }),
-      cfg.maxStepsPerEpoch,
-    ),
-    validation: validationBatches(data.split.val.length, cfg.trainedBatchSize, {
+    sampler: trainedSampler(cfg, data, bucketing ? rowLengths(tokens, data.split.train) : undefined),
+    validation: validationBatches(data.split.val.length, batchSize, {
       lengths: bucketing ? rowLengths(tokens, data.split.val) : undefined,
     }),
   };
@@ -110,18 +121,25 @@ async function headProba(
   return out;
 }
 
-function classifierOptions(ctx: StageContext): ClassifierOptions {
+function classifierOptions(ctx: StageContext, weights: ClassWeightKind): ClassifierOptions {
   const { cfg, data } = ctx;
+  const numClasses = data.dataset.categories.length;
   return {
-    numClasses: data.dataset.categories.length,
+    numClasses,
     seed: cfg.seed,
-    classWeights: cfg.classWeights === 'on' ? data.classWeights : undefined,
+    classWeights:
+      weights === 'study'
+        ? data.classWeights
+        : weights === 'balanced'
+          ? balancedClassWeights(data.trainLabels, numClasses)
+          : undefined,
   };
 }
 
 /**
  * Train the head of a frozen-encoder classifier ('frozen', 'siamese') on the encoder's features, cached
- * in the run folder. The encoder is disposed once the features exist (the head is all that predicts).
+ * in the run folder: by Adam (the study's head) or logistic regression, as the recipe says. The encoder is
+ * disposed once the features exist (the head is all that predicts).
  */
 async function headStage(
   ctx: StageContext,
@@ -131,13 +149,30 @@ async function headStage(
   opts: StageOptions,
 ): Promise<TrainedClassifier> {
   const { cfg, data } = ctx;
+  const head = recipeOf(ctx).head;
   try {
-    const epochs = epochsFor(ctx, entry, 'classifierEpochs', opts);
     const label = name === 'frozen' ? 'frozen' : 'siamese classifier';
     const features = await withDefaultSignals(() => datasetFeatures(ctx, clf.encoder, label));
     clf.encoder.dispose();
+    if (head.kind === 'logistic') {
+      const folder = classifierFolder(cfg, name);
+      const fitted = await logisticHeadStage(ctx, entry, head, features, folder, label, opts.reloadOnly ?? false);
+      const state = stateAfter(fitted.result, entry);
+      await finishStage(cfg, entry, state);
+      clf.dispose();
+      return {
+        name,
+        result: fitted.result,
+        state,
+        fingerprint: entry.fingerprint,
+        head: fitted.fit,
+        predictProba: async (rows) => fitted.model.predictProba(features, rows),
+        dispose: () => undefined,
+      };
+    }
+    const epochs = epochsFor(ctx, entry, 'classifierEpochs', head.epochs, opts);
     const loader = featureBatchLoader(features, data.dataset.labels);
-    const { sampler, validation } = headBatches(cfg, data);
+    const { sampler, validation } = headBatches(cfg, data, head.batchSize);
     const result = await train({
       model: clf.head,
       sampler,
@@ -145,7 +180,7 @@ async function headStage(
       loadBatch: splitLoader(data, loader.loadBatch),
       disposeBatch: loader.disposeBatch,
       epochs,
-      learningRate: cfg.classifierLr,
+      learningRate: head.learningRate,
       seed: cfg.seed,
       patience: cfg.patience,
       outDir: classifierFolder(cfg, name),
@@ -177,7 +212,7 @@ export async function datasetFeatures(
 ): Promise<FeatureMatrix> {
   const { cfg, data, tokenizer } = ctx;
   let last = 0;
-  const bucketing = cfg.bucketing === 'on';
+  const bucketing = bucketingOn(cfg);
   const { features, cacheHit, padding } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
     maxLength: cfg.maxLength,
     batchSize: 64,
@@ -197,11 +232,17 @@ export async function datasetFeatures(
   return features;
 }
 
-/** Frozen pretrained encoder + softmax head (`frozenClassifier`; the head trained on cached features). */
+/** The classifier options of a frozen-features head (its class weights by the recipe). */
+function headOptions(ctx: StageContext): ClassifierOptions {
+  const head = recipeOf(ctx).head;
+  return classifierOptions(ctx, head.classWeights);
+}
+
+/** Frozen pretrained encoder + head (`frozenClassifier`; the head trained or fitted on cached features). */
 export async function frozenStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
   return inStage(ctx, 'frozen', opts, async (entry) => {
     const encoder = await loadEncoder(ctx.cfg.model, { pooling: ctx.cfg.pooling, trainable: false });
-    return headStage(ctx, entry, 'frozen', frozenClassifier(encoder, classifierOptions(ctx)), opts);
+    return headStage(ctx, entry, 'frozen', frozenClassifier(encoder, headOptions(ctx)), opts);
   });
 }
 
@@ -212,22 +253,23 @@ export async function siameseClassifierStage(ctx: StageContext, opts: StageOptio
     // The classifier shares the siamese encoder; the siamese head's Dense layers are not needed.
     siamese.dense1.dispose();
     siamese.dense2.dispose();
-    return headStage(ctx, entry, 'siamese', siameseClassifier(siamese, classifierOptions(ctx)), opts);
+    return headStage(ctx, entry, 'siamese', siameseClassifier(siamese, headOptions(ctx)), opts);
   });
 }
 
 /** Pretrained encoder + head, everything trained (`trainedClassifier`). */
 export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
   const { cfg, data } = ctx;
+  const recipe = recipeOf(ctx).trained;
   return inStage(ctx, 'trained', opts, async (entry) => {
-    const epochs = epochsFor(ctx, entry, 'trainedEpochs', opts);
+    const epochs = epochsFor(ctx, entry, 'trainedEpochs', recipe.epochs.epochs, opts);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
-    const model = trainedClassifier(encoder, classifierOptions(ctx));
+    const model = trainedClassifier(encoder, classifierOptions(ctx, recipe.classWeights));
     try {
       const tokens = await runTokens(ctx);
       const loader = tokenBatchLoader(tokens, data.dataset.labels);
-      const bucketing = cfg.bucketing === 'on';
-      const { sampler, validation } = trainedBatches(cfg, data, tokens);
+      const bucketing = bucketingOn(cfg);
+      const { sampler, validation } = trainedBatches(cfg, data, recipe.batchSize, tokens);
       noteSamplerPadding(ctx, 'trained', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
       noteSamplerPadding(ctx, 'trained/validation', validation, rowLengths(tokens, data.split.val));
       const result = await train({
@@ -237,7 +279,7 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
         loadBatch: splitLoader(data, loader.loadBatch),
         disposeBatch: loader.disposeBatch,
         epochs,
-        learningRate: cfg.trainedLr,
+        ...trainerOptimizer(recipe.optimizer, encoder.trainableVariables(), model.head.trainableVariables()),
         seed: cfg.seed,
         patience: cfg.patience,
         outDir: classifierFolder(cfg, 'trained'),

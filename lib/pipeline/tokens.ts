@@ -8,6 +8,7 @@ import { lengthBuckets, paddingOverhead, type PaddingOverhead } from '../data/bu
 import { cachedTokenTable } from '../tokenizer/token-cache';
 import { tokenizerIdentity, type TokenTable } from '../tokenizer/token-table';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
+import { recipeOptions } from '../config/recipes';
 import type { RunConfig } from './config';
 import { runPaths, type PreparedData } from './prepare';
 
@@ -77,6 +78,11 @@ export function runTokens(ctx: TokensContext): Promise<TokenTable> {
   return made;
 }
 
+/** Whether the run length-buckets its token batches: --bucketing, else its recipe's (study: off; auto: on). */
+export function bucketingOn(cfg: RunConfig): boolean {
+  return recipeOptions(cfg).bucketing === 'on';
+}
+
 /** Token lengths of dataset rows `rows` (e.g. split.train: one per trainer position). */
 export function rowLengths(tokens: TokenTable, rows: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(rows.length);
@@ -130,5 +136,5 @@ export function noteSamplerPadding(
   batches: readonly Int32Array[],
   lengths: ArrayLike<number>,
 ): void {
-  notePadding(ctx, what, paddingOverhead(lengths, batches), ctx.cfg.bucketing === 'on');
+  notePadding(ctx, what, paddingOverhead(lengths, batches), bucketingOn(ctx.cfg));
 }

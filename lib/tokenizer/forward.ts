@@ -8,6 +8,7 @@ import { lengthBuckets, paddingOverhead, type PaddingOverhead } from '../data/bu
 import type { TokenTable } from './token-table';
 import type { EncodedBatch } from './types';
 
+/** Batch size, length sorting and progress hook of {@link forwardRows} and {@link forwardBatches}. */
 export interface ForwardRowsOptions {
   /** Rows per batch. */
   batchSize: number;

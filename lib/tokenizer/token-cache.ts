@@ -13,6 +13,7 @@ import { TokenTable, tokenTableKey, tokenizeTexts, tokenizerIdentity, type Token
 /** The file name of a token table in its folder. */
 export const tokenCacheFile = (key: string) => `tokens-${key}.safetensors`;
 
+/** A token table with its cache key (sha256 of tokenizer identity, texts and max length) and how it was got. */
 export interface CachedTokenTable {
   table: TokenTable;
   key: string;

@@ -41,6 +41,10 @@ export class TokenTable {
   /** `[N]` tokens of each text, special tokens included (`offsets[i + 1] - offsets[i]`). */
   readonly lengths: Uint16Array;
 
+  /**
+   * Wrap flat token arrays; throws when `offsets` do not span the ids, `typeIds` differ in length from the ids,
+   * or a text is longer than `maxLength`.
+   */
   constructor(a: TokenArrays) {
     const n = a.offsets.length - 1;
     if (n < 0 || a.offsets[0] !== 0 || a.offsets[n] !== a.ids.length)

@@ -55,6 +55,13 @@ export interface Encoded {
   tokens: string[];
 }
 
+/**
+ * A model's own tokenizer with Hugging Face's batch semantics (`tokenizer(texts, truncation=True,
+ * padding='longest', max_length=128)` of `PreTrainedTokenizerFast`): special tokens from the tokenizer.json's
+ * post-processor ([CLS] … [SEP] for ALBERT and BERT), longest-first truncation of pairs, token types, padding with
+ * the pad token and an attention mask. Ids match the reference (ALBERT's "hello, my dog is cute" ->
+ * [2, 10975, 15, 51, 1952, 25, 10901, 3]; test/tokenizer). Make one with {@link loadTokenizer}.
+ */
 export class TextTokenizer {
   readonly padId: number;
   readonly unkId: number | undefined;
@@ -109,6 +116,7 @@ export class TextTokenizer {
     return this.specialsSingle;
   }
 
+  /** The id of `token` in the vocabulary (added tokens included), or undefined when it has none. */
   tokenToId(token: string): number | undefined {
     return this.inner.token_to_id(token);
   }
@@ -125,7 +133,7 @@ export class TextTokenizer {
    * BertPreTokenizer + WordPiece; ALBERT's WhitespaceSplit + Metaspace + Unigram), and their normalizers
    * (BertNormalizer; Replace, NFKD, StripAccents, Lowercase) rewrite characters or runs that never cross a
    * space, tab or line break. So the pieces of the text cut just before such a character are exactly the
-   * first pieces of the whole text. The cut starts at `need` × 16 characters and grows ×4 until it yields
+   * first pieces of the whole text. The cut starts at max(`need`, 16) × 16 characters and grows ×4 until it yields
    * `need` pieces; at `maxLength` × 1,024 characters (texts of mostly spaces or control characters, or one
    * endless word) the text is cut there regardless, and only then may the last piece differ from the whole
    * text's. Tokenizers that do not split at whitespace are cut at that ceiling only.
@@ -162,7 +170,11 @@ export class TextTokenizer {
     return { tokens, tokenTypeIds: out.token_type_ids ?? tokens.map(() => 0) };
   }
 
-  /** Encode one text (or pair) with special tokens, truncated to maxLength (longest first for pairs). */
+  /**
+   * Encode one text (or pair) with special tokens, truncated to `maxLength` tokens (default 128, specials
+   * included; longest first for pairs). Throws when the text is longer and `truncation` is false, when
+   * `maxLength` leaves no room for the special tokens, or when a piece has no id and there is no unknown token.
+   */
   encode(text: string, opts: { pair?: string; maxLength?: number; truncation?: boolean } = {}): Encoded {
     const maxLength = opts.maxLength ?? 128;
     const specials = opts.pair === undefined ? this.specialsSingle : this.specialsPair;
@@ -210,7 +222,12 @@ export class TextTokenizer {
     return { ids, tokenTypeIds, tokens };
   }
 
-  /** Encode a batch into row-major int32 arrays padded to the longest sequence (or maxLength). */
+  /**
+   * Encode `texts` (B of them) into row-major int32 [B, T] arrays: T is the longest encoded text (padding
+   * 'longest', the default) or `maxLength` (padding 'max_length'); `opts.maxLength` defaults to 128 tokens with
+   * the special tokens, as the options table's `maxLength`. Errors name the option: `texts` not strings,
+   * `maxLength` < 2, an unknown padding, `pairs` of another length, and those of {@link TextTokenizer.encode}.
+   */
   encodeBatch(texts: string[], opts: EncodeOptions = {}): EncodedBatch {
     const maxLength = opts.maxLength ?? 128;
     const padding = opts.padding ?? 'longest';

@@ -11,8 +11,13 @@ export interface EncodedBatch {
   seqLength: number;
 }
 
+/** How a batch is padded: to its longest sequence ('longest') or to `maxLength` ('max_length'), as HF's `padding`. */
 export type Padding = 'longest' | 'max_length';
 
+/**
+ * Options of `TextTokenizer.encodeBatch`, named as Hugging Face tokenizers' `__call__` arguments (`max_length`,
+ * `padding`, `truncation`, text pairs); unlike HF's defaults, truncation is on and padding is 'longest'.
+ */
 export interface EncodeOptions {
   /** Maximum sequence length including special tokens (default 128). */
   maxLength?: number;

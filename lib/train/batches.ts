@@ -20,8 +20,11 @@ export function featureRows(m: FeatureMatrix, indices: ArrayLike<number>): tf.Te
   return tf.tensor2d(out, [indices.length, m.cols]);
 }
 
+/** The trainer's `loadBatch`/`disposeBatch` pair for one kind of rows (token batches or feature rows). */
 export interface BatchLoader<X> {
+  /** Rows `indices` as a device batch: inputs, int32 labels [B] and B (the caller disposes it). */
   loadBatch: (indices: Int32Array) => LabeledBatch<X>;
+  /** Frees every tensor of a batch made by `loadBatch`. */
   disposeBatch: (batch: LabeledBatch<X>) => void;
 }
 

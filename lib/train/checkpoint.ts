@@ -33,12 +33,20 @@ import type { EpochRecordJson } from './history';
 import { killPoint } from './kill-points';
 import type { Adam, AdamMoments } from './optimizer';
 
+/** The manifest's `format`: marks a folder as this project's training checkpoint. */
 export const CHECKPOINT_FORMAT = 'siamese-albert-ts/checkpoint';
+/** The manifest's `version` (2: Adam's full state and exact resume); other versions are refused when read. */
 export const CHECKPOINT_VERSION = 2;
+/** The manifest's file name inside a checkpoint folder; it is written last, so it names only complete files. */
 export const MANIFEST_FILE = 'checkpoint.json';
 /** Weights and optimizer files of a checkpoint folder (the step is part of the name). */
 const STATE_FILE = /^(weights|optimizer)-\d+\.safetensors$/;
 
+/**
+ * A checkpoint folder's `checkpoint.json` (snake_case, as written): progress, early-stopping state, history, the
+ * run's settings, and the weights and optimizer files of the last and the best epoch (nanoGPT's checkpoint dict
+ * as one manifest).
+ */
 export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   version: typeof CHECKPOINT_VERSION;
@@ -99,6 +107,7 @@ function checkpointNames(weights: Map<string, tf.Variable>, trainable: tf.Variab
   });
 }
 
+/** What `saveCheckpoint` writes: the manifest's content, the model's weights, and Adam's state. */
 export interface SaveCheckpointArgs {
   manifest: Omit<CheckpointManifest, 'format' | 'version' | 'files' | 'created_at'>;
   weights: Map<string, tf.Variable>;

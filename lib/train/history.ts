@@ -1,17 +1,22 @@
 /** Per-epoch training history, camelCase inside and snake_case in JSON. */
 
+/** One epoch of a training run, as `train` records it (losses are means per row; accuracies in [0, 1]). */
 export interface EpochRecord {
   /** 1-based epoch. */
   epoch: number;
   /** Mean training loss over the epoch (weighted by batch size). */
   loss: number;
+  /** Fraction of training rows predicted right, when the model reports correct counts (classifiers). */
   accuracy?: number;
+  /** Mean validation loss, when the run has validation batches. */
   valLoss?: number;
+  /** Validation accuracy, when the run has validation batches and the model reports correct counts. */
   valAccuracy?: number;
-  /** Wall time of the epoch, validation included. */
+  /** Wall time of the epoch in seconds, validation included. */
   seconds: number;
 }
 
+/** {@link EpochRecord} as checkpoints, result.json and report.json store it (Keras' history keys). */
 export interface EpochRecordJson {
   epoch: number;
   loss: number;
@@ -21,6 +26,7 @@ export interface EpochRecordJson {
   seconds: number;
 }
 
+/** The JSON form of a record (snake_case; absent metrics stay absent). */
 export function recordToJson(r: EpochRecord): EpochRecordJson {
   const out: EpochRecordJson = { epoch: r.epoch, loss: r.loss, seconds: r.seconds };
   if (r.accuracy !== undefined) out.accuracy = r.accuracy;
@@ -29,6 +35,7 @@ export function recordToJson(r: EpochRecord): EpochRecordJson {
   return out;
 }
 
+/** A record from its JSON form (the inverse of {@link recordToJson}; fields are not validated). */
 export function recordFromJson(j: EpochRecordJson): EpochRecord {
   const out: EpochRecord = { epoch: j.epoch, loss: j.loss, seconds: j.seconds };
   if (j.accuracy !== undefined) out.accuracy = j.accuracy;

@@ -21,8 +21,10 @@ export const KILL_POINTS = [
   'checkpoint-manifest',
   'result',
 ] as const;
+/** One of {@link KILL_POINTS}: where the kill -9 tests stop a training process. */
 export type KillPoint = (typeof KILL_POINTS)[number];
 
+/** The variable that arms a kill point, `<point>@<n>` (the n-th time the point is reached); tests only. */
 export const KILL_ENV = 'SIAMESE_TEST_KILL_AT';
 
 const reached = new Map<KillPoint, number>();

@@ -29,11 +29,15 @@ export interface ParamGroup {
   weightDecay?: number;
 }
 
+/** Settings of {@link Adam}, named as Keras' `Adam` (plus AdamW's weight decay and PyTorch-style groups). */
 export interface AdamOptions {
+  /** Step size: a positive number, or a function of the 0-based update index (lib/train/schedule.ts). */
   learningRate: LearningRate;
-  /** Keras' defaults: 0.9, 0.999, 1e-7 (PyTorch uses epsilon 1e-8). */
+  /** Decay of the first-moment average, in [0, 1); Keras' default 0.9. */
   beta1?: number;
+  /** Decay of the second-moment average, in [0, 1); Keras' default 0.999. */
   beta2?: number;
+  /** Added to the root of the second moment; Keras' default 1e-7 (PyTorch uses 1e-8). */
   epsilon?: number;
   /**
    * Decoupled weight decay (AdamW, Loshchilov & Hutter 2019, as `torch.optim.AdamW`):
@@ -97,6 +101,7 @@ function rateAt(lr: LearningRate, step: number): number {
  * Memory: two float32 moment variables per updated variable, plus two scalars.
  */
 export class Adam extends tf.Optimizer {
+  /** The name TF.js' serialization registry knows this optimizer by. */
   static get className(): string {
     return 'SiameseAdam';
   }
@@ -110,6 +115,10 @@ export class Adam extends tf.Optimizer {
   private accBeta1: tf.Variable;
   private accBeta2: tf.Variable;
 
+  /**
+   * Throws, naming the setting, on a learning rate that is not a positive number or a function, a negative weight
+   * decay, beta1 or beta2 outside [0, 1), epsilon <= 0, or a variable in more than one parameter group.
+   */
   constructor(opts: AdamOptions) {
     super();
     checkRate('Adam', 'learningRate', opts.learningRate);
@@ -153,6 +162,12 @@ export class Adam extends tf.Optimizer {
     return rateAt(this.defaults.learningRate, this.step);
   }
 
+  /**
+   * One Adam update of every named variable by its gradient (TF.js variable name -> tensor, as
+   * `tf.variableGrads` gives): tfjs-core's AdamOptimizer op for op, with weight decay applied first when set. A
+   * null gradient updates nothing. Throws on an unregistered variable name or a learning rate that is not finite
+   * and >= 0 at this step. The gradients stay the caller's to dispose.
+   */
   applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
     const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
@@ -242,6 +257,7 @@ export class Adam extends tf.Optimizer {
     this.iterations_ = state.step;
   }
 
+  /** The settings as TF.js serialization wants them (a scheduled learning rate is `null`); not the state. */
   getConfig(): tf.serialization.ConfigDict {
     return {
       learningRate: typeof this.defaults.learningRate === 'number' ? this.defaults.learningRate : null,
@@ -257,6 +273,7 @@ export class Adam extends tf.Optimizer {
     this.slots.clear();
   }
 
+  /** Frees the moment variables and the beta^t scalars. */
   override dispose(): void {
     this.disposeSlots();
     tf.dispose([this.accBeta1, this.accBeta2]);

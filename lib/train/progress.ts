@@ -5,24 +5,33 @@
  */
 import type { EpochRecord } from './history';
 
+/** Where training is after one optimizer step, as a reporter's `onStep` gets it. */
 export interface StepProgress {
-  /** 1-based epoch and the total. */
+  /** 1-based epoch. */
   epoch: number;
+  /** Epochs of the run. */
   epochs: number;
-  /** 1-based step within the epoch and the epoch's steps. */
+  /** 1-based step within the epoch. */
   step: number;
+  /** Steps (batches) of this epoch. */
   steps: number;
+  /** Optimizer steps done since the run began (resumed sessions included). */
   globalStep: number;
   /** Mean training loss of the epoch so far. */
   loss: number;
+  /** Training rows per second of wall time in this epoch so far. */
   samplesPerSecond: number;
   /** Estimated seconds left in the epoch. */
   etaSeconds: number;
 }
 
+/** Receives the trainer's progress (Keras' callbacks, reduced to what is printed); every hook is optional. */
 export interface ProgressReporter {
+  /** After each optimizer step. */
   onStep?(p: StepProgress): void;
+  /** After each epoch's validation and checkpoint; `improved` marks a new best, `checkpoint` its manifest. */
   onEpochEnd?(record: EpochRecord, info: { epochs: number; improved: boolean; checkpoint?: string }): void;
+  /** A sentence about the run: resumed, reloaded, stopped early, leftover files removed. */
   onMessage?(text: string): void;
 }
 
@@ -55,6 +64,7 @@ export function formatEpoch(r: EpochRecord, info: { epochs: number; improved: bo
   return `${parts.join(' ')} (${formatDuration(r.seconds)})${info.improved ? ' *best*' : ''}`;
 }
 
+/** How often {@link notebookReporter} prints, and where. */
 export interface LineReporterOptions {
   /** Print a step line every N steps. Default 20. */
   everySteps?: number;
@@ -81,7 +91,12 @@ export function notebookReporter(opts: LineReporterOptions = {}): ProgressReport
   };
 }
 
+/**
+ * Options of {@link terminalReporter}: `everySteps` and `write` apply when the stream is not a TTY (a TTY shows
+ * every step on one `\r`-updated line); `everyEpochs` applies to both.
+ */
 export interface TerminalReporterOptions extends LineReporterOptions {
+  /** Where progress goes; default process.stderr. */
   stream?: NodeJS.WriteStream;
 }
 
@@ -89,7 +104,12 @@ export interface TerminalReporterOptions extends LineReporterOptions {
 export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressReporter {
   const stream = opts.stream ?? process.stderr;
   if (!stream.isTTY)
-    return notebookReporter({ everySteps: opts.everySteps, write: opts.write ?? ((l) => stream.write(`${l}\n`)) });
+    return notebookReporter({
+      everySteps: opts.everySteps,
+      everyEpochs: opts.everyEpochs,
+      write: opts.write ?? ((l) => stream.write(`${l}\n`)),
+    });
+  const everyEpochs = opts.everyEpochs ?? 1;
   let open = false;
   const line = (text: string) => {
     stream.write(`${open ? '\n' : ''}${text}\n`);
@@ -108,7 +128,7 @@ export function terminalReporter(opts: TerminalReporterOptions = {}): ProgressRe
     onEpochEnd: (r, info) => {
       if (open) stream.write('\r');
       open = false;
-      line(formatEpoch(r, info));
+      if (r.epoch === 1 || r.epoch === info.epochs || r.epoch % everyEpochs === 0) line(formatEpoch(r, info));
     },
     onMessage: line,
   };

@@ -11,8 +11,10 @@ import { writeFileAtomic } from '../io/safetensors';
 import { readCheckpointJson, type CheckpointManifest } from './checkpoint';
 import type { EpochRecordJson } from './history';
 
+/** The file a finished run writes into its checkpoint folder (see {@link ResultJson}). */
 export const RESULT_FILE = 'result.json';
 
+/** Why a run ended: all its epochs ('completed'), no improvement for `patience` epochs, or its `maxSteps`. */
 export type StopReason = 'completed' | 'early-stopping' | 'max-steps';
 
 /** `result.json`: written when a run finishes (completed or stopped early); its presence marks a finished run. */

@@ -2,9 +2,10 @@
  * Batch samplers for training: which dataset rows form each batch of an epoch.
  *
  * A sampler is a pure function of (seed, epoch): the same seed and epoch give
- * the same batches, so a resumed run replays an epoch and skips the batches it
- * had already done (the sampler state in a checkpoint is just the epoch and the
- * step within it).
+ * the same batches, so a run resumed from its checkpoint (written after every
+ * epoch) draws the interrupted epoch's batches again from the start, exactly as
+ * the uninterrupted run drew them (the sampler state in a checkpoint is just the
+ * next epoch).
  */
 import { makeBatches } from '../data/batches';
 import { sortWithinChunks } from '../data/buckets';
@@ -12,12 +13,13 @@ import { makeRandom, shuffleInPlace, type Random } from '../data/rng';
 import { groupByClass } from '../data/split';
 import { bucketPkWindows, type ClassSlot } from './pk-buckets';
 
+/** Which rows form each batch of an epoch, for the trainer; made by {@link randomSampler} or {@link pkSampler}. */
 export interface BatchSampler {
   /** Batches of row indices for `epoch` (0-based); deterministic for the seed and epoch. */
   epochBatches(epoch: number): Int32Array[];
   /** Rows per full batch. */
   readonly batchSize: number;
-  /** One line for logs, e.g. `P×K 8×4 (seed 42)`. */
+  /** One line for logs, e.g. `P×K 16×4 over 41 classes (seed 3)`. */
   readonly description: string;
 }
 
@@ -49,8 +51,11 @@ function checkLengths(fn: string, lengths: ArrayLike<number> | undefined, rows: 
     throw new Error(`${fn}: 'lengths' must have one token length per row (${rows}); got ${lengths.length}.`);
 }
 
+/** Batch size, seed and last-batch handling of {@link randomSampler}. */
 export interface RandomSamplerOptions {
+  /** Rows per batch. */
   batchSize: number;
+  /** Seed of the per-epoch shuffle (lib/data/rng). */
   seed: number;
   /** Shuffle each epoch (default true); false keeps the row order. */
   shuffle?: boolean;
@@ -124,11 +129,13 @@ export function limitSteps<S extends BatchSampler>(sampler: S, maxSteps: number 
   };
 }
 
+/** P, K and seed of {@link pkSampler} (batches of P classes × K rows; the pipeline uses K = 4). */
 export interface PkSamplerOptions {
   /** P: distinct classes per batch. */
   classesPerBatch: number;
   /** K: examples per class per batch. */
   examplesPerClass: number;
+  /** Seed of the per-epoch draws (lib/data/rng). */
   seed: number;
   /** Class names by id, for messages (default: the ids). */
   classNames?: readonly string[];
@@ -141,6 +148,7 @@ export interface PkSamplerOptions {
   bucketWindow?: number;
 }
 
+/** A P×K {@link BatchSampler} that also says which classes it uses and which it leaves out. */
 export interface PkSampler extends BatchSampler {
   /** Classes left out because they have a single example (no anchor-positive pair possible). */
   readonly excludedClasses: number[];

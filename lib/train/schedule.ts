@@ -12,6 +12,7 @@ export type LearningRateSchedule = (step: number) => number;
 
 /** The schedules of transformers' `get_scheduler` that the project uses. */
 export const SCHEDULE_NAMES = ['linear', 'constant', 'constant_with_warmup'] as const;
+/** A schedule name of {@link SCHEDULE_NAMES}, as transformers' `SchedulerType` spells it. */
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
 /** Warmup and length of a schedule made by {@link makeSchedule}, in optimizer updates. */

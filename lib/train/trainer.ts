@@ -45,6 +45,10 @@ export { RESULT_FILE, type StopReason };
 
 /** A loss that is NaN or ±Inf. Training stops; the last good checkpoint is kept. */
 export class NonFiniteLossError extends Error {
+  /**
+   * Where the loss went bad: `phase`, 1-based `epoch`, the 1-based optimizer step `globalStep` and the `value`;
+   * `checkpoint` names the kept manifest, when one was written. The message suggests a lower learning rate.
+   */
   constructor(
     readonly phase: 'train' | 'validation',
     readonly epoch: number,
@@ -61,27 +65,45 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** What {@link TrainOptions.onStep} gets after each optimizer step (1-based counts). */
 export interface StepInfo {
+  /** Epoch, from 1. */
   epoch: number;
+  /** Step within the epoch, from 1. */
   step: number;
+  /** Optimizer steps done since the run began (resumed sessions included). */
   globalStep: number;
+  /** This step's training loss (the batch mean). */
   loss: number;
 }
 
+/**
+ * Everything {@link train} needs: the model, the data as samplers and batch loaders, the optimizer settings, and
+ * where checkpoints go. Epoch counts, batch sizes and learning rates of the study's stages come from the options
+ * table (lib/config/options.ts); the trainer itself has no study defaults.
+ */
 export interface TrainOptions<B extends { size: number }> {
+  /** What trains: its variables, loss and checkpoint weights. */
   model: TrainableModel<B>;
   /** Training batches (row indices) of each epoch. */
   sampler: BatchSampler;
   /** Turn row indices into a device batch (the trainer disposes it with `disposeBatch`). */
   loadBatch: (indices: Int32Array, phase: 'train' | 'validation') => B;
+  /** Frees a batch made by `loadBatch`; called once per batch, also when a step throws. */
   disposeBatch: (batch: B) => void;
   /** Fixed validation batches (row indices into the validation data; `loadBatch` gets phase 'validation'). */
   validationBatches?: Int32Array[];
+  /** Total epochs of the run (a resumed run counts the epochs already done). */
   epochs: number;
-  /** Adam learning rate, fixed or per step (0-based update index); see TRAINING_DEFAULTS for the study's. */
+  /**
+   * Adam learning rate, fixed or per step (0-based update index; lib/train/schedule.ts); the study's are the
+   * options table's `siameseLr`, `classifierLr` and `trainedLr`.
+   */
   learningRate: LearningRate;
   /** Decoupled weight decay (AdamW, `torch.optim.AdamW` semantics); default 0, plain Adam. */
   weightDecay?: number;
+  /** Adam's epsilon (default Keras' 1e-7; PyTorch's AdamW uses 1e-8). */
+  epsilon?: number;
   /** Variables with their own learning rate / weight decay (e.g. a head above its encoder). */
   paramGroups?: ParamGroup[];
   /**
@@ -103,6 +125,7 @@ export interface TrainOptions<B extends { size: number }> {
   restoreBest?: boolean;
   /** Settings stored in the checkpoint; resuming with different settings is refused. */
   config?: Record<string, unknown>;
+  /** Progress of steps and epochs, and messages about resuming or stopping (default: silent). */
   reporter?: ProgressReporter;
   /** Called after every step; throwing aborts the run (the checkpoint stays). */
   onStep?: (info: StepInfo) => void | Promise<void>;
@@ -110,13 +133,19 @@ export interface TrainOptions<B extends { size: number }> {
   onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
 }
 
+/** How a {@link train} call ended: the history, the best epoch of the monitored loss, and why it stopped. */
 export interface TrainResult {
   /** Every epoch of the run, including those of earlier (resumed or reloaded) sessions. */
   history: EpochRecord[];
+  /** The loss that picks the best epoch: 'val_loss' with validation batches, else the training 'loss'. */
   monitor: 'val_loss' | 'loss';
+  /** 1-based epoch of the lowest monitored loss (0 when no epoch finished). */
   bestEpoch: number;
+  /** That lowest monitored loss. */
   bestValue: number;
+  /** 'completed', 'early-stopping' or 'max-steps'. */
   stopReason: StopReason;
+  /** Optimizer steps done in total. */
   globalStep: number;
   /** Where the run started from, when it resumed (or reloaded) a checkpoint. */
   resumedFrom?: { epoch: number; step: number };
@@ -167,7 +196,17 @@ async function evaluate<B extends { size: number }>(o: TrainOptions<B>, batches:
   return t;
 }
 
-/** Train `model`; see {@link TrainOptions} and the module comment for what a rerun in `outDir` does. */
+/**
+ * Train `o.model` with Adam (or AdamW with `weightDecay`) for `o.epochs` epochs of `o.sampler`'s batches,
+ * validating after each epoch, checkpointing to `o.outDir`, stopping early after `o.patience` epochs without
+ * improvement, and loading the best epoch's weights at the end (Keras' `fit` with `EarlyStopping(
+ * restore_best_weights=True)` and a `ModelCheckpoint`, with exact resume). See the module comment for what a
+ * rerun in `outDir` does. Leaves `tf.memory().numTensors` as it found it.
+ *
+ * Throws on a bad option (non-positive `epochs` or `patience`, negative `maxSteps`, empty `validationBatches`),
+ * a model with no trainable variables, a checkpoint made with another `config` or more epochs, and a NaN or
+ * infinite loss ({@link NonFiniteLossError}); the last good checkpoint stays.
+ */
 export async function train<B extends { size: number }>(o: TrainOptions<B>): Promise<TrainResult> {
   checkOptions(o);
   const reporter = o.reporter ?? silentReporter;
@@ -176,7 +215,11 @@ export async function train<B extends { size: number }>(o: TrainOptions<B>): Pro
   const monitor: 'val_loss' | 'loss' = o.validationBatches ? 'val_loss' : 'loss';
   const vars = o.model.trainableVariables();
   if (vars.length === 0) throw new Error('train: the model has no trainable variables (is everything frozen?).');
-  const optimizer = makeAdam(o.learningRate, { weightDecay: o.weightDecay, paramGroups: o.paramGroups });
+  const optimizer = makeAdam(o.learningRate, {
+    weightDecay: o.weightDecay,
+    paramGroups: o.paramGroups,
+    epsilon: o.epsilon,
+  });
   const weights = o.model.checkpointWeights();
 
   let history: EpochRecord[] = [];

@@ -14,6 +14,10 @@ export interface LabeledBatch<X> {
   size: number;
 }
 
+/**
+ * What `train` (lib/train/trainer.ts) needs from a model: its variables, a scalar loss of a batch, and the
+ * weights a checkpoint holds. lib/heads' SiameseModel, ClassifierHead and EncoderClassifier implement it.
+ */
 export interface TrainableModel<B> {
   /** Variables to optimise, always in the same order (the Adam state is stored in that order). */
   trainableVariables(): tf.Variable[];

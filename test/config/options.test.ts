@@ -18,15 +18,44 @@ import {
   parseValue,
   validateConfig,
 } from '../../lib/config/parse';
+import { recipeOptions } from '../../lib/config/recipes';
 import { TRAINING_DEFAULTS } from '../../lib/heads/defaults';
 import { TRIPLET_LOSS_DEFAULTS } from '../../lib/losses/options';
 
-test('defaults follow the study', () => {
+test('defaults follow the study; the settings --recipe decides are unset and resolve from it', () => {
   const c = configFromArgs([]);
   assert.equal(c.text, 'headline+description');
   assert.equal(c.minWords, 10);
-  assert.equal(c.siameseLr, 1e-5);
-  assert.equal(c.classifierLr, 1e-4);
+  assert.equal(c.recipe, 'auto');
+  assert.equal(c.siameseLr, undefined);
+  assert.equal(c.classifierLr, undefined);
+  assert.deepEqual(recipeOptions(c), {
+    recipe: 'auto',
+    head: 'logistic',
+    siameseLr: 5e-5,
+    siameseEpochs: null,
+    trainedLr: 5e-5,
+    trainedEpochs: null,
+    classifierLr: null,
+    classifierEpochs: null,
+    classifierBatchSize: null,
+    classWeights: 'off',
+    bucketing: 'on',
+  });
+  assert.deepEqual(recipeOptions(configFromArgs(['--recipe', 'study'])), {
+    recipe: 'study',
+    head: 'adam',
+    siameseLr: 1e-5,
+    siameseEpochs: 25,
+    trainedLr: 2e-5,
+    trainedEpochs: 3,
+    classifierLr: 1e-4,
+    classifierEpochs: 40,
+    classifierBatchSize: 128,
+    classWeights: 'on',
+    bucketing: 'off',
+  });
+  assert.equal(recipeOptions(configFromArgs(['--recipe', 'study', '--bucketing', 'on'])).bucketing, 'on');
   assert.equal(c.siameseBatchSize, 64);
   assert.equal(c.margin, 1);
   assert.equal(c.seed, 3);
@@ -36,15 +65,16 @@ test('defaults follow the study', () => {
   assert.ok(!('textField' in c), 'an alias is not a setting of its own');
 });
 
-test("the library's training and loss defaults are the table's", () => {
-  const c = configFromArgs([]);
+test("the library's training and loss defaults are the table's under --recipe study", () => {
+  const c = configFromArgs(['--recipe', 'study']);
+  const o = recipeOptions(c);
   assert.deepEqual(
     [TRAINING_DEFAULTS.siamese.learningRate, TRAINING_DEFAULTS.siamese.batchSize, TRAINING_DEFAULTS.siamese.epochs],
-    [c.siameseLr, c.siameseBatchSize, c.siameseEpochs],
+    [o.siameseLr, c.siameseBatchSize, o.siameseEpochs],
   );
   assert.deepEqual(
     [TRAINING_DEFAULTS.classifier.learningRate, TRAINING_DEFAULTS.classifier.batchSize],
-    [c.classifierLr, c.classifierBatchSize],
+    [o.classifierLr, o.classifierBatchSize],
   );
   assert.equal(TRAINING_DEFAULTS.siamese.embeddingSize, c.embeddingSize);
   assert.equal(TRAINING_DEFAULTS.siamese.margin, c.margin);
@@ -228,7 +258,7 @@ test('--help documents every option with its flag, value range or choices, defau
   }
   assert.match(
     h,
-    /--siamese-epochs VALUE \[integer >= 1\] \(default 25\)\n.*affects siamese, siamese-classifier; more epochs continue siamese/,
+    /--siamese-epochs VALUE \[integer >= 1\]\n.*default: from --recipe \(study: 25; auto: from the step budget 220 \(1–25 epochs\)\).*affects siamese, siamese-classifier; more epochs continue siamese/,
   );
   assert.match(h, /--min-words .*\n.*affects every stage/);
 });

@@ -112,7 +112,10 @@ describe('runStatement', () => {
     const md = runStatement(configFromArgs(['--max-per-class', '50']), { backend: 'wasm', texts: 2050 });
     assert.match(md, /^\| setting \| value \|\n\|---\|---\|/);
     assert.match(md, /\| model \| albert-base-v2 \|/);
-    assert.match(md, /\| recipe \| not stated \|/);
+    assert.match(md, /\| recipe \| auto \|/, "the config's recipe when facts name none");
+    assert.match(md, /\| scale \| not stated \|/);
+    assert.match(md, /\| siamese epochs \/ batch \/ lr \| step budget \/ 64 \/ 0\.00005 \|/);
+    assert.match(md, /\| classifier head \| logistic regression \(L-BFGS\), C by cross-validation \|/);
     assert.match(md, /\| wall time \| not stated \|/);
     assert.match(md, /\| inference engine \| TF\.js on the wasm backend \|/);
     assert.match(md, /\| max per class \| 50 \|/);

@@ -50,7 +50,7 @@ describe('study results and caveats', () => {
 
 describe('studyDifferences', () => {
   test("the study's settings (random batches) differ in nothing; the checked-in run's settings are all listed", () => {
-    const same = configFromArgs(['--sampler', 'random']);
+    const same = configFromArgs(['--sampler', 'random', '--recipe', 'study']);
     assert.deepEqual(studyDifferences(same, { trainTexts: 151_000 }), []);
     assert.equal(
       studyDifferencesMarkdown(same, { trainTexts: 151_000 }),
@@ -58,8 +58,8 @@ describe('studyDifferences', () => {
     );
     const cfg = configFromArgs(
       (
-        '--text headline --min-words 0 --max-per-class 200 --pooling mean --siamese-epochs 4 --siamese-lr 2e-5 ' +
-        '--classifier-lr 1e-3 --trained-epochs 2'
+        '--recipe study --text headline --min-words 0 --max-per-class 200 --pooling mean --siamese-epochs 4 ' +
+        '--siamese-lr 2e-5 --classifier-lr 1e-3 --trained-epochs 2'
       ).split(' '),
     );
     const rows = studyDifferences(cfg, { trainTexts: 6560, modelId: 'sentence-transformers/all-MiniLM-L6-v2' });
@@ -88,5 +88,18 @@ describe('studyDifferences', () => {
       /^This run differs from the study in 9 settings:\n\n\| setting \| the study \| this run \|\n\|---\|---\|---\|/,
     );
     assert.match(md, /\| text \| headline \+ "\. " \+ short description \| headline only \|/);
+  });
+
+  test('under --recipe auto the step-budget epochs, the learning rate and the logistic head are differences', () => {
+    const rows = studyDifferences(configFromArgs(['--sampler', 'random']), { trainTexts: 151_000 });
+    assert.deepEqual(rows, [
+      { setting: 'siamese epochs', study: '25', run: 'from a step budget (--recipe auto)' },
+      { setting: 'siamese learning rate', study: '0.00001', run: '0.00005' },
+      {
+        setting: 'classifier head',
+        study: 'Adam 1e-4, 40 epochs, batch 128',
+        run: 'logistic regression (L-BFGS), C by cross-validation',
+      },
+    ]);
   });
 });

@@ -32,9 +32,13 @@ export function writeNewsCsv(dir: string, perTopic = 12, name = 'news.csv'): str
   return path;
 }
 
-/** Command-line arguments of the small run on `csv` into `out`. */
+/**
+ * Command-line arguments of the small run on `csv` into `out`, under `--recipe study` (fixed learning rates, so
+ * that more epochs continue a finished stage: the run-folder rules these tests check).
+ */
 export function smallRunArgs(csv: string, out: string): string[] {
   return [
+    ...['--recipe', 'study'],
     ...['--data', csv, '--text-field', 'title', '--label-field', 'label', '--min-words', '0'],
     ...['--model', TINY_BERT, '--tokenizer', TINY_TOKENIZER, '--max-length', '16'],
     ...['--siamese-epochs', '1', '--siamese-batch-size', '8', '--classifier-epochs', '2', '--trained-epochs', '1'],

@@ -76,7 +76,7 @@ describe('kill -9 during the siamese stage, then the same command again (CLI, ti
     // 72 training texts in P×K 3×4 batches: 6 steps an epoch, 24 in all; at lr 3e-3 epoch 2 does not improve the
     // validation loss (its checkpoint's last state differs from its best), epochs 3 and 4 do.
     args = (out, epochs = 4) => [
-      ...['--data', join(dir, 'data.jsonl'), '--text', 'headline', '--min-words', '0'],
+      ...['--recipe', 'study', '--data', join(dir, 'data.jsonl'), '--text', 'headline', '--min-words', '0'],
       ...['--model', 'test/fixtures/tiny-albert', '--tokenizer', 'test/tokenizer/fixtures/tiny-wordpiece'],
       ...['--max-length', '12', '--siamese-epochs', String(epochs), '--siamese-lr', '3e-3'],
       ...['--siamese-batch-size', '12', '--stages', 'siamese', '--backend', 'wasm', '--out', out],

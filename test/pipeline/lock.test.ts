@@ -171,9 +171,10 @@ describe('the command line', () => {
         assert.ok(r.stdout.includes(`(default ${d})`), `${key} default ${d}`);
       }
     }
+    assert.match(r.stdout, /--recipe auto\|study \(default auto\)/);
     assert.match(
       r.stdout,
-      /--siamese-lr VALUE \[number > 0\] \(default 0\.00001\)|--siamese-lr VALUE \[number > 0\] \(default 1e-5\)/,
+      /--siamese-lr VALUE \[number > 0\]\n.*; default: from --recipe \(study: 1e-5; auto: 5e-5\); env SIAMESE_SIAMESE_LR/,
     );
   });
 

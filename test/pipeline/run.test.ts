@@ -42,6 +42,8 @@ test(
     writeFileSync(csv, rows.join('\n') + '\n');
     const out = join(dir, 'run');
     const args = [
+      '--recipe',
+      'study',
       '--data',
       csv,
       '--text-field',

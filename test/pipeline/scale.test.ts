@@ -19,7 +19,11 @@ test('tokens once per run, split.json, padding in the report, --max-steps-per-ep
   const dir = tempDir();
   const csv = writeNewsCsv(dir, 20);
   const out = join(dir, 'run');
-  const args = [...smallRunArgs(csv, out), '--max-steps-per-epoch', '2', '--classifier-batch-size', '4'];
+  // smallRunArgs is --recipe study, whose bucketing is off unless given.
+  const args = [
+    ...smallRunArgs(csv, out),
+    ...['--max-steps-per-epoch', '2', '--classifier-batch-size', '4', '--bucketing', 'on'],
+  ];
   const q = quiet();
   const before = tf.memory().numTensors;
   const report = await runPipeline(configFromArgs(args), q);
@@ -116,12 +120,18 @@ test('siamese losses for a fixed seed with and without length bucketing (documen
   (await import('node:fs')).writeFileSync(csv, rows.join('\n') + '\n');
   const run = async (bucketing: string) => {
     const args = [...smallRunArgs(csv, join(dir, bucketing)), '--stages', 'siamese', '--siamese-epochs', '3'];
-    const report = await runPipeline(configFromArgs([...args, '--bucketing', bucketing]), quiet());
+    const given = bucketing === 'study' ? [] : ['--bucketing', bucketing];
+    const report = await runPipeline(configFromArgs([...args, ...given]), quiet());
     const manifest = JSON.parse(readFileSync(join(dir, bucketing, 'siamese', 'checkpoint', 'checkpoint.json'), 'utf8'));
     return { report, history: manifest.history as { loss: number; val_loss: number }[] };
   };
   const on = await run('on');
   const off = await run('off');
+  // --recipe study without --bucketing keeps the study's batches: the same losses as 'off'.
+  const study = await run('study');
+  const losses = (h: { loss: number; val_loss: number }[]) => h.map((e) => [e.loss, e.val_loss]);
+  assert.deepEqual(losses(study.history), losses(off.history));
+  assert.equal(study.report.padding!.siamese.bucketing, false);
   const fmt = (h: { loss: number; val_loss: number }[]) =>
     h.map((e) => `${e.loss.toFixed(4)}/${e.val_loss.toFixed(4)}`);
   t.diagnostic(`bucketing on  (loss/val_loss per epoch): ${fmt(on.history).join(', ')}`);
