@@ -16,8 +16,8 @@
  * Cross-option rules live in {@link CONSTRAINTS}. This module is the lowest layer (no imports from other lib
  * folders): heads and losses take their defaults from it.
  *
- * Options that `--recipe` decides (learning rates, epochs, the head, class weights) have no `default`: unset means
- * "from the recipe" (lib/config/recipes.ts), and their help says both recipes' values.
+ * Options that `--recipe` decides (learning rates, epochs, the head, class weights, bucketing) have no `default`:
+ * unset means "from the recipe" (lib/config/recipes.ts), and their help says both recipes' values.
  */
 import {
   ADAM_HEAD,
@@ -417,6 +417,28 @@ export const OPTIONS = {
       "weight the cross-entropy by inverse class frequency: the study's weights (summing to 1) for its Adam " +
       "heads and fine-tuning, scikit-learn's 'balanced' (mean 1) under auto and for logistic heads; " +
       fromRecipe(STUDY_RECIPE.classWeights, AUTO_RECIPE.classWeights),
+  },
+  bucketing: {
+    kind: 'choice',
+    choices: ['on', 'off'],
+    group: 'training',
+    // Batch composition of the token-level trainings; forward passes (features, evaluation) differ only in the
+    // last float digits, as backends do.
+    stages: ['siamese', 'trained'],
+    help:
+      "length bucketing: 'on' batches texts of similar token length together (training batches within the " +
+      "samplers' constraints, and every forward pass), so batches padded to their longest text compute fewer " +
+      "empty slots; 'off' keeps the study's batches exactly; " +
+      fromRecipe(STUDY_RECIPE.bucketing, AUTO_RECIPE.bucketing),
+  },
+  maxStepsPerEpoch: {
+    kind: 'int',
+    range: { min: 1 },
+    group: 'training',
+    stages: TRAINING,
+    help:
+      'at most N training steps per epoch in every training stage (the first N batches of each epoch), for scale ' +
+      'checks and smoke runs; validation and feature extraction still cover every row',
   },
   patience: {
     kind: 'int',

@@ -8,8 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PaddingOverhead } from '../data/buckets';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
+import { forwardRows } from '../tokenizer/forward';
+import type { TokenTable } from '../tokenizer/token-table';
 import type { BatchEncoder, EncodedBatch, Padding } from '../tokenizer/types';
 import type { FeatureMatrix } from '../train/batches';
 import { isSentenceEmbedder, tfjsEmbedder, type EngineKind, type SentenceEmbedder } from './embedder';
@@ -109,6 +112,16 @@ export interface CachedFeatureOptions {
    * 'tfjs'). A run that lets the faster engine decide takes either engine's features, which agree within 1e-5.
    */
   cacheEngines?: readonly EngineKind[];
+  /**
+   * The texts already tokenized (the run's token table, same texts and `maxLength`): batches are cut from it
+   * instead of tokenizing again.
+   */
+  tokens?: TokenTable;
+  /**
+   * With `tokens`: batch rows of similar length (sorted by length, results back in row order). Part of the key
+   * (the vectors differ in the last float digits); without it the batches are the texts in order.
+   */
+  bucketing?: boolean;
 }
 
 /** What {@link cachedFeatures} returns: the features and where they came from. */
@@ -123,6 +136,33 @@ export interface CachedFeatures {
   engine: EngineKind;
   /** The cache file (when `cacheDir` is set). */
   path?: string;
+  /** Padded token slots per real token of the batches computed (with `tokens`, on a cache miss). */
+  padding?: PaddingOverhead;
+}
+
+/**
+ * Sentence vectors `[rows.length, dim]` of rows of a token table, in the order of `rows`, in batches of
+ * `batchSize`; with `bucketing`, rows of similar length are batched together (lib/tokenizer/forward.ts).
+ */
+export async function computeFeaturesOfRows(
+  source: Encoder | SentenceEmbedder,
+  tokens: TokenTable,
+  rows: ArrayLike<number>,
+  opts: { batchSize: number; bucketing: boolean; onBatch?: (rowsDone: number, rowsTotal: number) => unknown },
+): Promise<{ features: FeatureMatrix; padding: PaddingOverhead }> {
+  const embedder = isSentenceEmbedder(source) ? source : tfjsEmbedder(source);
+  const f = await forwardRows(
+    tokens,
+    rows,
+    embedder.dim,
+    {
+      batchSize: opts.batchSize,
+      bucketing: opts.bucketing,
+      onBatch: async (d, t) => void (await opts.onBatch?.(d, t)),
+    },
+    (batch) => embedder.embed(batch),
+  );
+  return { features: { data: f.data, rows: f.rows, cols: f.width }, padding: f.padding };
 }
 
 /**
@@ -139,6 +179,17 @@ export async function cachedFeatures(
   opts: CachedFeatureOptions,
 ): Promise<CachedFeatures> {
   const batchSize = opts.batchSize ?? 32;
+  const { tokens } = opts;
+  if (tokens && (tokens.size !== texts.length || tokens.maxLength !== opts.maxLength))
+    throw new Error(
+      `cachedFeatures: 'tokens' must hold the ${texts.length} texts at maxLength ${opts.maxLength}; got ` +
+        `${tokens.size} at ${tokens.maxLength}.`,
+    );
+  if (tokens && (opts.padding ?? 'longest') !== 'longest')
+    throw new Error(
+      `cachedFeatures: 'tokens' batches are padded to their longest text; got padding '${opts.padding}'.`,
+    );
+  const bucketing = Boolean(tokens && opts.bucketing);
   const textHash = createHash('sha256');
   for (const t of texts) textHash.update(`${t.length}:${t}`);
   const base = {
@@ -150,6 +201,8 @@ export async function cachedFeatures(
     maxLength: opts.maxLength,
     padding: opts.padding ?? 'longest',
     settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+    // Only length-sorted batches enter the key: unsorted ones are the batches every earlier cache was made of.
+    ...(bucketing ? { batching: 'length-sorted' } : {}),
   };
   const keyOf = (engine: EngineKind) => {
     // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
@@ -167,6 +220,7 @@ export async function cachedFeatures(
     }
   }
   let engine: EngineKind = 'tfjs';
+  let padding: PaddingOverhead | undefined;
   const job = async (embedder: SentenceEmbedder): Promise<FeatureMatrix> => {
     if (embedder.dim !== encoder.hiddenSize) {
       throw new Error(
@@ -175,11 +229,20 @@ export async function cachedFeatures(
       );
     }
     engine = embedder.engine;
-    return computeFeatures(
-      embedder,
-      encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
-      (done) => opts.onProgress?.(done, texts.length),
-    );
+    if (!tokens)
+      return computeFeatures(
+        embedder,
+        encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+        (done) => opts.onProgress?.(done, texts.length),
+      );
+    const all = Int32Array.from({ length: texts.length }, (_, i) => i);
+    const r = await computeFeaturesOfRows(embedder, tokens, all, {
+      batchSize,
+      bucketing,
+      onBatch: (done) => opts.onProgress?.(done, texts.length),
+    });
+    padding = r.padding;
+    return r.features;
   };
   const features = opts.runner ? await opts.runner(job) : await job(opts.embedder ?? tfjsEmbedder(encoder));
   const { key, keyParts, path } = keyOf(engine);
@@ -191,5 +254,5 @@ export async function cachedFeatures(
       { key, settings: JSON.stringify(keyParts) },
     );
   }
-  return { features, key, cacheHit: false, engine, path };
+  return { features, key, cacheHit: false, engine, path, padding };
 }

@@ -11,11 +11,14 @@ import { accuracyScore, balancedAccuracyScore, f1Score } from '../metrics/classi
 import { multiclassRocCurves } from '../metrics/ranking';
 import { captureMetricWarnings, warnUndefinedMetric } from '../metrics/warnings';
 import { writeProjectorFiles } from '../embeddings/projector';
-import { knnAccuracy } from '../embeddings/cluster';
+import type { PaddingOverhead } from '../data/buckets';
+import { knnAccuracyBlocked } from '../embeddings/knn-blocked';
 import type { SiameseModel } from '../heads/siamese';
+import type { TokenTable } from '../tokenizer/token-table';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
 import { siameseEmbeddingSets, type InferenceRun } from './inference';
+import { yieldToEventLoop } from './lock';
 import { runPaths, type PreparedData } from './prepare';
 import type { ClassifierName, TrainedClassifier } from './stages';
 
@@ -165,8 +168,10 @@ export async function loadPredictions(
 }
 
 /**
- * L2-normalised siamese embeddings `[rows][E]` of dataset rows (inference mode, the run's `maxLength`), on the
- * engine of `cfg.inference`.
+ * L2-normalised siamese embeddings `[rows][E]` of dataset rows (views into one buffer; inference mode, the run's
+ * `maxLength`), on the engine of `cfg.inference`, in batches of 64: rows of similar token length together with
+ * --bucketing on, results in the order of `rows`. `opts.tokens` is the run's token table of `texts` (runTokens);
+ * without it the rows' texts are tokenized here.
  */
 export async function siameseEmbeddings(
   cfg: RunConfig,
@@ -174,8 +179,9 @@ export async function siameseEmbeddings(
   tokenizer: TextTokenizer,
   texts: readonly string[],
   rows: ArrayLike<number>,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<Float32Array[]> {
-  return (await siameseEmbeddingSets({ cfg, tokenizer, texts }, model, [rows])).sets[0];
+  return (await siameseEmbeddingSets({ cfg, tokenizer, texts }, model, [rows], undefined, opts)).sets[0];
 }
 
 /**
@@ -190,12 +196,16 @@ export async function exportSiameseEmbeddings(
   model: SiameseModel,
   tokenizer: TextTokenizer,
   log?: (line: string) => void,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<{ dir: string; knnAccuracy: number; rows: number; inference: InferenceRun }> {
   const { texts, labels, categories } = data.dataset;
-  const { sets, inference } = await siameseEmbeddingSets({ cfg, tokenizer, texts, log }, model, [
-    data.split.val,
-    data.split.train,
-  ]);
+  const { sets, inference } = await siameseEmbeddingSets(
+    { cfg, tokenizer, texts, log },
+    model,
+    [data.split.val, data.split.train],
+    undefined,
+    opts,
+  );
   const [val, train] = sets;
   const dir = runPaths(cfg.out).embeddings;
   await writeProjectorFiles(
@@ -203,10 +213,10 @@ export async function exportSiameseEmbeddings(
     val,
     Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })),
   );
-  const knn = knnAccuracy(train, Array.from(data.trainLabels), {
-    queries: val,
-    queryLabels: Array.from(data.valLabels),
+  // knnAccuracy's votes, with the similarities as blocked float32 matMuls (exact: lib/embeddings/knn-blocked.ts).
+  const knn = await knnAccuracyBlocked(train, Array.from(data.trainLabels), val, Array.from(data.valLabels), {
     k: Math.min(10, train.length),
+    onBlock: yieldToEventLoop,
   });
   return { dir, knnAccuracy: knn, rows: val.length, inference };
 }

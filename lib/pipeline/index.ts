@@ -15,4 +15,7 @@ export * from './recipe';
 export * from './recipe-report';
 export * from './intervals';
 export * from './run';
+export * from './tokens';
+export * from './split-file';
+export * from './peer-input';
 export * from './seeds';

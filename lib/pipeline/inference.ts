@@ -5,17 +5,20 @@
  * log, and timed for report.json. Training stays in TF.js.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeBatches } from '../data/batches';
+import type { PaddingOverhead } from '../data/buckets';
 import type { EncoderClassifier } from '../heads/classifier';
 import type { SentenceEmbedder } from '../heads/embedder';
-import { cachedFeatures, encodeInBatches } from '../heads/features';
+import { cachedFeatures } from '../heads/features';
 import type { SiameseModel } from '../heads/siamese';
 import type { Encoder } from '../model/types';
 import { cacheEnginesOf, withEmbedder, type InferenceChoice } from '../onnx/engine';
+import { forwardRows } from '../tokenizer/forward';
+import { tokenizeTexts, type TokenTable } from '../tokenizer/token-table';
 import type { FeatureMatrix } from '../train/batches';
 import { yieldToEventLoop } from './lock';
 import { runPaths } from './prepare';
 import type { StageContext } from './stage-common';
+import { bucketingOn, notePadding, runTokens } from './tokens';
 
 /** Texts per forward pass of the pipeline's inference (features, predictions, embeddings). */
 export const INFERENCE_BATCH_SIZE = 64;
@@ -85,7 +88,10 @@ export async function datasetFeatures(ctx: StageContext, encoder: Encoder, label
   let last = 0;
   let run: InferenceRun | undefined;
   const t0 = performance.now();
+  const bucketing = bucketingOn(cfg);
   const r = await cachedFeatures(encoder, tokenizer, texts, {
+    tokens: await runTokens(ctx),
+    bucketing,
     maxLength: cfg.maxLength,
     batchSize: INFERENCE_BATCH_SIZE,
     cacheDir: runPaths(cfg.out).features,
@@ -103,6 +109,7 @@ export async function datasetFeatures(ctx: StageContext, encoder: Encoder, label
       }
     },
   });
+  if (r.padding) notePadding(ctx, `${label}/features`, r.padding, bucketing);
   if (r.cacheHit) ctx.log?.(`${label}: features read from the cache (computed by ${r.engine})`);
   else ctx.log?.(`${label}: features of ${texts.length} texts in ${run!.seconds} s on ${run!.engine}`);
   const inference = run ?? { choice: cfg.inference, engine: r.engine, texts: 0, seconds: seconds(t0), cached: true };
@@ -112,58 +119,69 @@ export async function datasetFeatures(ctx: StageContext, encoder: Encoder, label
 /**
  * Class probabilities `[rows.length][classes]` of an encoder + head classifier (the trained classifier) for
  * dataset rows: sentence vectors on the engine of --inference (exported from the weights as they are now: call it
- * after training), then the head's softmax on TF.js, in batches of {@link INFERENCE_BATCH_SIZE}.
+ * after training), then the head's softmax on TF.js, in batches of {@link INFERENCE_BATCH_SIZE} from the run's
+ * token table (length-sorted with --bucketing on; padding noted under `paddingName`).
  */
 export async function classifierProba(
   ctx: StageContext,
   model: EncoderClassifier,
   rows: ArrayLike<number>,
   label: string,
+  paddingName = 'trained/predictions',
 ): Promise<{ proba: number[][]; inference: InferenceRun }> {
-  const { cfg, data, tokenizer } = ctx;
+  const tokens = await runTokens(ctx);
+  const bucketing = bucketingOn(ctx.cfg);
+  const c = model.head.numClasses;
   const { result, inference } = await runInference(ctx, model.encoder, label, rows.length, async (embedder) => {
-    const out: number[][] = [];
-    for (const b of makeBatches(rows, { batchSize: INFERENCE_BATCH_SIZE })) {
-      const encoded = tokenizer.encodeBatch(
-        Array.from(b, (i) => data.dataset.texts[i]),
-        { maxLength: cfg.maxLength },
-      );
-      const v = await embedder.embed(encoded); // [B, H]
-      const p = tf.tidy(() => tf.softmax(model.head.logits(tf.tensor2d(v, [b.length, embedder.dim]))));
-      const values = (await p.data()) as Float32Array; // [B, C]
-      p.dispose();
-      const c = model.head.numClasses;
-      for (let r = 0; r < b.length; r++) out.push(Array.from(values.subarray(r * c, (r + 1) * c)));
-      await yieldToEventLoop();
-    }
-    return out;
+    // Length-sorted batches with --bucketing on, results in the order of `rows` (lib/tokenizer/forward.ts).
+    const opts = { batchSize: INFERENCE_BATCH_SIZE, bucketing, onBatch: yieldToEventLoop };
+    const f = await forwardRows(tokens, rows, c, opts, async (batch) => {
+      const v = await embedder.embed(batch); // [B, H]
+      const p = tf.tidy(() => tf.softmax(model.head.logits(tf.tensor2d(v, [batch.batchSize, embedder.dim]))));
+      try {
+        return (await p.data()) as Float32Array; // [B, C]
+      } finally {
+        p.dispose();
+      }
+    });
+    notePadding(ctx, paddingName, f.padding, bucketing);
+    return Array.from({ length: f.rows }, (_, i) => Array.from(f.data.subarray(i * c, (i + 1) * c)));
   });
   return { proba: result, inference };
 }
 
 /**
  * L2-normalised siamese embeddings of several sets of dataset rows (`[rows][E]` per set), all computed with one
- * engine of --inference (one ONNX export for all), in batches of {@link INFERENCE_BATCH_SIZE}.
+ * engine of --inference (one ONNX export for all), in batches of {@link INFERENCE_BATCH_SIZE}: rows of similar
+ * token length together with --bucketing on, results in the order of each set. `opts.tokens` is the run's token
+ * table of `ctx.texts` (runTokens); without it each set's texts are tokenized here.
  */
 export async function siameseEmbeddingSets(
   ctx: Pick<StageContext, 'cfg' | 'log' | 'tokenizer'> & { texts: readonly string[] },
   model: SiameseModel,
   sets: readonly ArrayLike<number>[],
   label = 'siamese embeddings',
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<{ sets: Float32Array[][]; inference: InferenceRun }> {
   const total = sets.reduce((s, rows) => s + rows.length, 0);
+  const bucketing = bucketingOn(ctx.cfg);
   const { result, inference } = await runInference(ctx, model, label, total, async (embedder) => {
     const out: Float32Array[][] = [];
     for (const rows of sets) {
-      const vectors: Float32Array[] = [];
-      const texts = Array.from(rows, (i) => ctx.texts[i]);
-      const opts = { batchSize: INFERENCE_BATCH_SIZE, maxLength: ctx.cfg.maxLength };
-      for (const encoded of encodeInBatches(ctx.tokenizer, texts, opts)) {
-        const v = await embedder.embed(encoded); // [B, E]
-        for (let r = 0; r < encoded.batchSize; r++) vectors.push(v.slice(r * embedder.dim, (r + 1) * embedder.dim));
-        await yieldToEventLoop();
-      }
-      out.push(vectors);
+      // Without the run's token table, the rows' texts are tokenized here (rows become positions 0..n-1).
+      const own = opts.tokens
+        ? undefined
+        : tokenizeTexts(
+            ctx.tokenizer,
+            Array.from(rows, (r) => ctx.texts[r]),
+            ctx.cfg,
+          );
+      const at = own ? Int32Array.from({ length: rows.length }, (_, r) => r) : rows;
+      const dim = embedder.dim;
+      const forward = { batchSize: INFERENCE_BATCH_SIZE, bucketing, onBatch: yieldToEventLoop };
+      const f = await forwardRows(opts.tokens ?? own!, at, dim, forward, (batch) => embedder.embed(batch));
+      opts.onPadding?.(f.padding);
+      out.push(Array.from({ length: f.rows }, (_, r) => f.data.subarray(r * dim, (r + 1) * dim)));
     }
     return out;
   });

@@ -132,6 +132,10 @@ export function runPaths(out: string) {
     siameseHead: join(out, 'siamese', 'head.safetensors'),
     classifier: (name: string) => join(out, name),
     features: join(out, 'features'),
+    /** The run's token table (lib/pipeline/tokens.ts), keyed by tokenizer, texts and --max-length. */
+    tokens: join(out, 'tokens'),
+    /** The data split as dataset rows and source lines (lib/pipeline/split-file.ts), for peers and audits. */
+    split: join(out, 'split.json'),
     evaluation: join(out, 'evaluation'),
     embeddings: join(out, 'embeddings'),
     report: join(out, 'report.json'),

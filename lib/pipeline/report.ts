@@ -12,6 +12,7 @@ import type { RunConfig, Stage, TrainingStage } from '../config/options';
 import type { ScoreSummary, Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, type ClassifierName, type StageSettings } from './identity';
 import type { InferenceRun } from './inference';
+import type { PaddingStat } from './tokens';
 import type { SubsetIntervals } from './intervals';
 import type { RecipeJson } from './recipe-report';
 
@@ -78,6 +79,11 @@ export interface Report {
   /** `siamese_epoch`: the siamese stage's best epoch, whose encoder made the vectors. */
   embeddings?: { dir: string; rows: number; knn_accuracy: number; siamese_epoch: number };
   stages: Partial<Record<Stage, StageSummary>>;
+  /**
+   * Padded token slots per real token of each set of batches the run computed (lib/pipeline/tokens.ts): training
+   * batches of epoch 1 (`siamese`, `trained`), their validation batches, features and predictions, embeddings.
+   */
+  padding?: Record<string, PaddingStat>;
   /** The recipe the run resolved (lib/pipeline/recipe-report.ts): every stage's settings with their reasons. */
   recipe?: RecipeJson;
   /**

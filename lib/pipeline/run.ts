@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../backend/index';
 import type { Stage, TrainingStage } from '../config/options';
 import { validateConfig } from '../config/parse';
+import type { PaddingOverhead } from '../data/buckets';
 import { summarizeSkips } from '../data/errors';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
@@ -22,7 +23,9 @@ import { resolveRecipe } from './recipe';
 import { describeRecipe, fitJson, recipeJson, type HeadFitJson } from './recipe-report';
 import { readReport, refreshStaleNotes, writeReport, type Report, type StageTraining } from './report';
 import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
+import { writeSplitFile } from './split-file';
 import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
+import { bucketingOn, notePadding, runTokens, type RunStats } from './tokens';
 
 /** The report's types (lib/pipeline/report.ts). */
 export type { Report, StageTraining } from './report';
@@ -38,6 +41,11 @@ export interface PipelineOptions {
    * notebook kernel should not, as Jupyter interrupts it with SIGINT).
    */
   handleSignals?: boolean;
+  /**
+   * Called when a timed step (`report.timings`: backend, data, tokenizer, tokens, each stage, embeddings) starts
+   * and ends, e.g. to measure each stage's peak memory (scripts/scale-check.ts).
+   */
+  onPhase?: (name: string, event: 'start' | 'end') => void;
 }
 
 function trainingOf(s: StageState): StageTraining {
@@ -109,11 +117,13 @@ async function runPlanned(
   const earlier = await readReport(paths.report);
   const timings: Record<string, number> = { ...earlier?.timings };
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    opts.onPhase?.(name, 'start');
     const t0 = performance.now();
     try {
       return await f();
     } finally {
       timings[name] = Math.round((performance.now() - t0) / 100) / 10;
+      opts.onPhase?.(name, 'end');
     }
   };
   const runs = (s: Stage) => cfg.stages.includes(s);
@@ -130,16 +140,20 @@ async function runPlanned(
       `draws of ${data.balancedDistinct} distinct validation texts`,
   );
   for (const w of data.warnings) log(`data: ${w}`);
+  await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const recipe = resolveRecipe(cfg, data);
   for (const line of describeRecipe(recipe)) log(line);
-  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe };
+  const stats: RunStats = { padding: {} };
+  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe, stats };
   // Logistic heads' fits: this run's, else the report's for a stage whose record it still holds.
   const fits: Partial<Record<TrainingStage, HeadFitJson>> = {};
   for (const stage of ['frozen', 'siamese-classifier'] as const) {
     const fit = (earlier?.recipe?.[stage] as { fit?: HeadFitJson } | undefined)?.fit;
     if (fit && earlier?.stages[stage]?.fingerprint === plan.checks[stage].fingerprint) fits[stage] = fit;
   }
+  // Every text tokenized once for the whole run (cached in the run folder), before the stages use it.
+  await timed('tokens', () => runTokens(ctx));
 
   const report: Report = {
     model: cfg.model,
@@ -163,6 +177,8 @@ async function runPlanned(
     inference: { ...earlier?.inference },
     ...(earlier?.embeddings ? { embeddings: earlier.embeddings } : {}),
     stages: { ...earlier?.stages },
+    // This run's batches (a stage that only reloads keeps its earlier figures).
+    padding: { ...earlier?.padding, ...stats.padding },
     recipe: recipeJson(recipe, fits),
     ...(earlier?.intervals ? { intervals: earlier.intervals } : {}),
     timings,
@@ -208,11 +224,12 @@ async function runPlanned(
       if (clf.head) fits[stage] = fitJson(clf.head);
     }
     report.recipe = recipeJson(recipe, fits);
-    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name));
+    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name, timed));
   } finally {
     for (const c of trained) c.dispose();
   }
 
+  Object.assign(report.padding!, stats.padding);
   for (const note of refreshStaleNotes(report)) log(`report: ${note}`);
   await writeReport(paths.report, report);
   log(`report: ${paths.report}`);
@@ -229,6 +246,7 @@ async function evaluateAll(
   classifiers: readonly TrainedClassifier[],
   report: Report,
   backend: string,
+  timed: <T>(name: string, f: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const { cfg, data, tokenizer, log } = ctx;
   const ev = await evaluateClassifiers(ctx, { classifiers });
@@ -272,7 +290,11 @@ async function evaluateAll(
   if (siameseState?.exported_epoch !== undefined && existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
     const siamese = await loadSiamese(cfg);
     try {
-      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer, log);
+      const tokens = await runTokens(ctx);
+      const onPadding = (p: PaddingOverhead) => notePadding(ctx, 'embeddings', p, bucketingOn(cfg));
+      const e = await timed('embeddings', () =>
+        exportSiameseEmbeddings(cfg, data, siamese, tokenizer, log, { tokens, onPadding }),
+      );
       report.inference['siamese embeddings'] = e.inference;
       report.embeddings = {
         dir: e.dir,
