@@ -65,7 +65,7 @@ export function siameseConclusion(history: readonly EpochRecord[], quality: read
       'which scores every text against its whole category, does not: the semi-hard triplet loss only asks each ' +
       'anchor to be closer to a positive than to a negative by the margin within a batch, not that a category ' +
       'form one compact cluster, and overlapping categories (e.g. WORLDPOST / THE WORLDPOST) stay mixed. ' +
-      'Read the silhouette here as "categories are not compact blobs", not as "the training failed".'
+      'Read the silhouette here as "categories are not compact blobs", not as "the training failed".';
   else
     reading =
       'The siamese embedding groups the categories no better than the pretrained encoder by k-NN accuracy: at this ' +
@@ -214,7 +214,8 @@ export function comparisonConclusion(input: {
       `${show(studyOrder, acc(input.study.models))}. ${same ? 'The orders agree.' : 'The orders differ.'}`,
     `- **How sure.** ${input.ordering}`,
   ];
-  if (input.testOrdering) lines.push(`- **On the held-out test split** (no choice was made on it): ${input.testOrdering}`);
+  if (input.testOrdering)
+    lines.push(`- **On the held-out test split** (no choice was made on it): ${input.testOrdering}`);
   if (input.reference) {
     const refOrder = order(acc(input.reference.scores));
     lines.push(

@@ -77,7 +77,14 @@ export async function evaluateRun(ctx: StageContext): Promise<RunEvaluation> {
       ctx.cfg.seed,
     );
   }
-  return { categories: [...ctx.data.dataset.categories], subsets, predictions, scores, intervals, warnings: [...warnings] };
+  return {
+    categories: [...ctx.data.dataset.categories],
+    subsets,
+    predictions,
+    scores,
+    intervals,
+    warnings: [...warnings],
+  };
 }
 
 /** Predictions of every classifier on one subset, by name, for the per-class tables and figures. */

@@ -50,7 +50,9 @@ export function loadReferenceRun(path: string): ReferenceRun {
     `recipe ${recipe}; ${scale}` +
     (epochs !== undefined ? `; ${epochs} siamese epochs` : '') +
     (total > 0 ? `; ${formatDuration(total)} on the development machine` : '');
-  const scores = Object.fromEntries(CLASSIFIER_NAMES.map((c) => [c, report.results[c]!])) as unknown as ReferenceRun['scores'];
+  const scores = Object.fromEntries(
+    CLASSIFIER_NAMES.map((c) => [c, report.results[c]!]),
+  ) as unknown as ReferenceRun['scores'];
   return { label, recipe, scores, timings: report.timings ?? {} };
 }
 
