@@ -103,3 +103,12 @@ export function subsetPredictions(
     Predictions
   >;
 }
+
+/** Each classifier's validation scores with its balanced-sample scores under `balanced` (the report's `results`). */
+export function validationScores(
+  evaluation: RunEvaluation,
+): Record<ClassifierName, ScoreSummary & { balanced?: ScoreSummary }> {
+  return Object.fromEntries(
+    CLASSIFIERS.map((n) => [n, { ...evaluation.scores[n].validation!, balanced: evaluation.scores[n].balanced }]),
+  ) as Record<ClassifierName, ScoreSummary & { balanced?: ScoreSummary }>;
+}
