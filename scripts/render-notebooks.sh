@@ -35,7 +35,21 @@ for nb in notebooks/[0-9][0-9]-*.ipynb; do
     echo "[render] $name executed in $(( $(date +%s) - start )) s"
   fi
   .venv/bin/jupyter nbconvert --to html "$target" --output-dir "$outdir" --log-level=WARN
+  # GitHub scales a figure wider than the output area down to fit (labels with it); nbconvert's page lets it
+  # overflow. Scale the same way, so the screenshot shows what a GitHub reader sees.
+  sed -i 's#</head>#<style>.jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100%; height: auto; }</style></head>#' \
+    "$outdir/$name.html"
   "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=830,20000 \
     --screenshot="$outdir/$name.png" "file://$(cd "$outdir" && pwd)/$name.html" 2>/dev/null
-  echo "[render] $name: $(du -k "$target" | cut -f1) KB notebook, $outdir/$name.html, $outdir/$name.png"
+  # Trim the blank below the page and cut the screenshot into 830 × 1400 tiles an image viewer shows legibly.
+  node -e '
+    const sharp = require("sharp"); const [png, prefix] = process.argv.slice(1);
+    (async () => {
+      const { data, info } = await sharp(png).trim({ background: "#ffffff" }).toBuffer({ resolveWithObject: true });
+      const height = info.height - (info.trimOffsetTop ?? 0);
+      for (let top = 0, i = 1; top < height; top += 1400, i++)
+        await sharp(png).extract({ left: 0, top, width: 830, height: Math.min(1400, height - top) })
+          .toFile(`${prefix}-${String(i).padStart(2, "0")}.png`);
+    })();' "$outdir/$name.png" "$outdir/$name"
+  echo "[render] $name: $(du -k "$target" | cut -f1) KB notebook, $outdir/$name.html, $outdir/$name-NN.png tiles"
 done

@@ -46,7 +46,7 @@ export function siameseConclusion(history: readonly EpochRecord[], quality: read
   const moved = (d: number, what: string) =>
     Math.abs(d) < 0.0005 ? `${what} is unchanged` : `${what} ${d > 0 ? 'rises' : 'falls'}`;
   const lines = [
-    `- **Triplet training.** ${trainingSentence('Validation triplet loss per epoch', history, 'valLoss')}`,
+    `- **Triplet training.** ${trainingSentence('The siamese stage', history, 'valLoss')}`,
     `- **k-NN accuracy** (10 nearest training texts vote, cosine): ${moved(dKnn, 'it')} from ` +
       `${f3(before.knn_accuracy)} (pretrained encoder, ${before.dimensions}-d) to ${f3(after.knn_accuracy)} ` +
       `(siamese embedding, ${after.dimensions}-d)` +

@@ -158,7 +158,7 @@ export async function setupNotebook(params: NotebookParams, opts: SetupOptions =
         recipe: cfg.recipe,
         scale: describeScale(runScale(prepared)),
         backend: describeBackend(backend),
-        engine: inferenceEngine(cfg, describeBackend(backend)),
+        engine: inferenceEngine(cfg, backend.name),
         wallTime:
           `training, from the run folder's records: ${trainingTimesPhrase(stageTrainingTimes(cfg))}; ` +
           "this notebook's own: see its last cell",

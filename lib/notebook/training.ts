@@ -47,7 +47,9 @@ export function trainingSummaryTable(classifiers: readonly TrainedClassifier[], 
       const t = times.find((x) => x.stage === stageOf[c.name]);
       return {
         classifier: c.name,
-        training: c.head ? 'logistic regression (L-BFGS)' : `${c.result.history.length} epochs`,
+        training: c.head
+          ? 'logistic regression (L-BFGS)'
+          : `${c.result.history.length} epoch${c.result.history.length === 1 ? '' : 's'}`,
         'chosen epoch': c.head ? '–' : c.result.bestEpoch,
         'validation loss': best?.valLoss,
         'validation accuracy': best?.valAccuracy,

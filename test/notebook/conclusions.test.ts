@@ -30,7 +30,7 @@ const quality = (knn: [number, number], sil: [number, number]): EmbeddingQuality
 
 test('siameseConclusion: loss from first to best epoch, and each measure’s direction in words', () => {
   const both = siameseConclusion(HISTORY, quality([0.4, 0.45], [-0.02, 0.01]));
-  assert.match(both, /validation loss 0\.950 → 0\.910 over 3 epochs, best at epoch 2 \(0\.900\)/);
+  assert.match(both, /The siamese stage: validation loss 0\.950 → 0\.910 over 3 epochs, best at epoch 2 \(0\.900\)/);
   assert.match(
     both,
     /it rises from 0\.400 \(pretrained encoder, 384-d\) to 0\.450 \(siamese embedding, 64-d\), \+5\.0 points/,
