@@ -4,3 +4,4 @@ export * from './tensors';
 export * from './hash';
 export * from './html';
 export * from './package-root';
+export * from './process';

@@ -1,7 +1,7 @@
 /**
  * loadEncoder / saveEncoder: Hugging Face folder layout (config.json + model.safetensors).
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSafetensors, writeFileAtomic, writeSafetensors } from '../io/safetensors';
@@ -81,7 +81,10 @@ export async function saveEncoder(
       'spiece.model',
       'vocab.txt',
     ]) {
-      if (existsSync(join(opts.tokenizerDir, f))) await copyFile(join(opts.tokenizerDir, f), join(dir, f));
+      // Not copyFile: it keeps a read-only source's mode (../shared, a pip package), so a later save could not
+      // overwrite the file; an atomic write replaces it whatever its mode.
+      const from = join(opts.tokenizerDir, f);
+      if (existsSync(from)) await writeFileAtomic(join(dir, f), await readFile(from));
     }
   }
 }

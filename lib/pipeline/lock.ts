@@ -18,6 +18,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { processAlive } from '../io/process';
 
 /** The lock's file name in the run folder. */
 export const LOCK_FILE = 'run.lock';
@@ -91,16 +92,6 @@ function wantsSignals(): boolean {
 }
 
 process.on('exit', releaseAll);
-
-/** Whether a process with this PID runs on this machine (EPERM: it runs, as another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readInfo(path: string): LockInfo | undefined {
   try {

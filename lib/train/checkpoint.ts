@@ -18,6 +18,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../io/process';
 import type * as tf from '@tensorflow/tfjs';
 import { readJsonFile } from '../io/json';
 import {
@@ -281,13 +282,8 @@ export async function restoreOptimizer(
 }
 
 function writerIsAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // this process writes nothing here yet: a leftover of an earlier one
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  // This process writes nothing here yet: a file with its PID is a leftover of an earlier process.
+  return pid !== process.pid && processAlive(pid);
 }
 
 /** Remove temporary files (writeFileAtomic's) in `dir` whose writing process is gone; returns their names. */

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { initBackend } from '../../lib/backend/index';
 import { OPTION_ROWS, envOf, flagOf } from '../../lib/config/options';
 import { configFromArgs } from '../../lib/config/parse';
-import { LOCK_FILE, acquireRunLock, processAlive } from '../../lib/pipeline/lock';
+import { processAlive } from '../../lib/io/process';
+import { LOCK_FILE, acquireRunLock } from '../../lib/pipeline/lock';
 import { runPipeline } from '../../lib/pipeline/run';
 import { quiet, smallRunArgs, tempDir, writeNewsCsv } from './helpers';
 
