@@ -184,14 +184,11 @@ function order(scores: Readonly<Record<string, number>>): string[] {
 }
 
 /**
- * Notebook 03's conclusion: this run's order of the three classifiers by validation accuracy (with its
- * paired-interval statement from 02's generator when given) beside the study's reported order; whether they agree;
- * the settings that differ (`studyDifferences`, the first four named as the likely causes); the study-recipe
- * reference run's order when given; and a pointer to the study's caveats.
- *
- * @param ours this run's validation scores per classifier.
- * @param ordering this run's ordering statement on accuracy (from `orderingStatement`), quoted as is.
- * @param reference the study recipe's run (label e.g. 'study recipe, 50 per category') and its scores.
+ * Notebook 03's conclusion: this run's order of the three classifiers by validation accuracy beside the study's
+ * reported order and whether they agree; how sure the order is (`input.ordering`, an `orderingStatement`, quoted as
+ * is; `input.testOrdering` the same on the held-out test split); the study recipe's run here (`input.reference`:
+ * its label and scores) and whether it reproduces the study's order; the differing settings that move the numbers
+ * most, each as a concrete cause (from `studyDifferences`); and a pointer to the study's caveats.
  */
 export function comparisonConclusion(input: {
   ours: Readonly<Record<ClassifierName, Pick<ScoreSummary, 'accuracy' | 'f1_macro'>>>;
