@@ -64,7 +64,8 @@ const STAGE_NAMES: Record<TrainingStageName, string> = {
 };
 
 /**
- * The stages' training times as a phrase: 'siamese (triplet) 5m01s (5 epochs), frozen head 12s (1 fit), …',
+ * The stages' training times as a phrase: 'siamese (triplet) 5m01s (5 epochs), frozen head 0s (one fit), …' (a
+ * logistic head's L-BFGS fit),
  * or 'no stage trained yet'.
  */
 export function trainingTimesPhrase(times: readonly StageTime[]): string {
@@ -72,7 +73,7 @@ export function trainingTimesPhrase(times: readonly StageTime[]): string {
   const unit = (t: StageTime) =>
     t.stage === 'frozen' || t.stage === 'siamese-classifier'
       ? t.epochs === 1
-        ? '1 fit or epoch'
+        ? 'one fit'
         : `${t.epochs} epochs`
       : `${t.epochs} epoch${t.epochs === 1 ? '' : 's'}`;
   return times.map((t) => `${STAGE_NAMES[t.stage]} ${formatDuration(t.seconds)} (${unit(t)})`).join(', ');
