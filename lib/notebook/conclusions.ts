@@ -9,7 +9,7 @@ import { pairedBootstrapDifference } from '../metrics/bootstrap';
 import { accuracyScore, f1Score } from '../metrics/classification';
 import type { EmbeddingQuality } from '../pipeline/embedding-quality';
 import { argmaxRows, type Predictions, type ScoreSummary } from '../pipeline/evaluate';
-import type { ClassifierName } from '../pipeline/stages';
+import type { ClassifierName, TrainedClassifier } from '../pipeline/stages';
 import type { EpochRecord } from '../train/history';
 import { orderingStatement, trainingSentence, type PairedDifference } from './prose';
 import type { StudyDifference, StudyResults } from './study';
@@ -105,13 +105,13 @@ export function pairedDifferences(
   });
 }
 
-/** One classifier's training as notebook 02 states it. */
-export interface ClassifierTraining {
-  name: ClassifierName;
-  history: readonly EpochRecord[];
-  /** 'logistic' for a head fitted to convergence (no epochs to judge). */
-  head?: 'logistic' | 'epochs';
-}
+/**
+ * One classifier's training as notebook 02 states it: a TrainedClassifier (lib/pipeline/stages.ts) fits. A model
+ * with a logistic-regression `head` has no epochs to judge.
+ */
+export type ClassifierTraining = Pick<TrainedClassifier, 'name' | 'head'> & {
+  result: { history: readonly EpochRecord[] };
+};
 
 /**
  * Notebook 02's conclusion: the ordering of the three classifiers on accuracy and on macro F1 over `rows` texts of
@@ -137,9 +137,9 @@ export function classifiersConclusion(
     '',
   );
   for (const t of trainings) {
-    if (t.head === 'logistic' || t.history.length === 0) continue;
-    if (t.history.every((r) => r.valAccuracy !== undefined))
-      lines.push(`- ${trainingSentence(`The ${t.name} classifier`, t.history, 'valAccuracy')}`);
+    const history = t.result.history;
+    if (t.head || history.length === 0 || history.some((r) => r.valAccuracy === undefined)) continue;
+    lines.push(`- ${trainingSentence(`The ${t.name} classifier`, history, 'valAccuracy')}`);
   }
   return lines.join('\n');
 }

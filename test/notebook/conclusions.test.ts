@@ -64,12 +64,14 @@ test('classifiersConclusion: ">" where the paired interval excludes 0, "≈" whe
     [
       {
         name: 'trained',
-        history: [
-          { epoch: 1, loss: 1, valLoss: 1, valAccuracy: 0.4, seconds: 1 },
-          { epoch: 2, loss: 1, valLoss: 1, valAccuracy: 0.5, seconds: 1 },
-        ],
+        result: {
+          history: [
+            { epoch: 1, loss: 1, valLoss: 1, valAccuracy: 0.4, seconds: 1 },
+            { epoch: 2, loss: 1, valLoss: 1, valAccuracy: 0.5, seconds: 1 },
+          ],
+        },
       },
-      { name: 'frozen', history: [], head: 'logistic' },
+      { name: 'frozen', result: { history: [] }, head: {} as never },
     ],
     { seed: 3, subset: 'validation set' },
   );
