@@ -16,8 +16,8 @@
  * Cross-option rules live in {@link CONSTRAINTS}. This module is the lowest layer (no imports from other lib
  * folders): heads and losses take their defaults from it.
  *
- * Options that `--recipe` decides (learning rates, epochs, the head, class weights) have no `default`: unset means
- * "from the recipe" (lib/config/recipes.ts), and their help says both recipes' values.
+ * Options that `--recipe` decides (learning rates, epochs, the head, class weights, bucketing) have no `default`:
+ * unset means "from the recipe" (lib/config/recipes.ts), and their help says both recipes' values.
  */
 import {
   ADAM_HEAD,
@@ -211,7 +211,18 @@ export const OPTIONS = {
     range: { min: 0, max: 1, minOpen: true, maxOpen: true },
     group: 'data',
     stages: ALL,
-    help: 'validation fraction of the split',
+    help: 'validation fraction of the train/validation split (of what --test-fraction leaves)',
+  },
+  testFraction: {
+    kind: 'float',
+    default: 0,
+    range: { min: 0, max: 1, maxOpen: true },
+    group: 'data',
+    stages: ALL,
+    help:
+      'held-out test fraction, carved before the train/validation split (seeded, random or stratified like ' +
+      '--split); no training, checkpoint or model choice sees it, evaluation reports it beside validation; 0: none ' +
+      '(the study)',
   },
   split: {
     kind: 'choice',
@@ -407,6 +418,28 @@ export const OPTIONS = {
       "heads and fine-tuning, scikit-learn's 'balanced' (mean 1) under auto and for logistic heads; " +
       fromRecipe(STUDY_RECIPE.classWeights, AUTO_RECIPE.classWeights),
   },
+  bucketing: {
+    kind: 'choice',
+    choices: ['on', 'off'],
+    group: 'training',
+    // Batch composition of the token-level trainings; forward passes (features, evaluation) differ only in the
+    // last float digits, as backends do.
+    stages: ['siamese', 'trained'],
+    help:
+      "length bucketing: 'on' batches texts of similar token length together (training batches within the " +
+      "samplers' constraints, and every forward pass), so batches padded to their longest text compute fewer " +
+      "empty slots; 'off' keeps the study's batches exactly; " +
+      fromRecipe(STUDY_RECIPE.bucketing, AUTO_RECIPE.bucketing),
+  },
+  maxStepsPerEpoch: {
+    kind: 'int',
+    range: { min: 1 },
+    group: 'training',
+    stages: TRAINING,
+    help:
+      'at most N training steps per epoch in every training stage (the first N batches of each epoch), for scale ' +
+      'checks and smoke runs; validation and feature extraction still cover every row',
+  },
   patience: {
     kind: 'int',
     range: { min: 1 },
@@ -442,6 +475,18 @@ export const OPTIONS = {
     // Not identity: the backends agree within 2e-7, and a run may resume on another one.
     stages: [],
     help: 'TF.js backend (auto: native if installed, else wasm, else cpu)',
+  },
+  inference: {
+    kind: 'choice',
+    choices: ['auto', 'tfjs', 'onnx'],
+    default: 'auto',
+    group: 'run',
+    // Not identity, like --backend: the engines agree within 1e-5, and a run may resume on another one.
+    stages: [],
+    help:
+      'engine of the forward passes that do not train (features, predictions, embeddings): tfjs (the --backend), ' +
+      'onnx (ONNX Runtime on an in-memory export), auto: tfjs (ONNX Runtime was not faster on the 2-core ' +
+      'development machine, docs/performance.md)',
   },
   out: {
     kind: 'string',

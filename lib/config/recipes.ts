@@ -78,6 +78,11 @@ export interface RecipeConstants {
   head: HeadKind;
   /** Whether the classifiers' losses are weighted by class frequency unless --class-weights says. */
   classWeights: 'on' | 'off';
+  /**
+   * Length bucketing of token batches unless --bucketing says: 'off' keeps the study's batches exactly; 'on'
+   * changes which rows share a training batch (docs/performance.md).
+   */
+  bucketing: 'on' | 'off';
 }
 
 /** Texts per class in a P×K batch under 'fixed' (the smallest K under 'fill'). */
@@ -120,6 +125,7 @@ export const STUDY_RECIPE: RecipeConstants = {
   },
   head: 'adam',
   classWeights: 'on',
+  bucketing: 'off',
 };
 
 /** docs/recipe-evidence.md §4. */
@@ -147,6 +153,7 @@ export const AUTO_RECIPE: RecipeConstants = {
   },
   head: 'logistic',
   classWeights: 'off',
+  bucketing: 'on',
 };
 
 /** The constants of a recipe by name. */
@@ -184,6 +191,7 @@ export interface RecipeOptions {
   classifierEpochs: number | null;
   classifierBatchSize: number | null;
   classWeights: 'on' | 'off';
+  bucketing: 'on' | 'off';
 }
 
 /** The settings of `cfg` that follow `--recipe` (see {@link RecipeOptions}). */
@@ -204,6 +212,7 @@ export function recipeOptions(cfg: RunConfig): RecipeOptions {
     classifierEpochs: adam ? (cfg.classifierEpochs ?? ADAM_HEAD.epochs) : null,
     classifierBatchSize: adam ? (cfg.classifierBatchSize ?? ADAM_HEAD.batchSize) : null,
     classWeights: cfg.classWeights ?? r.classWeights,
+    bucketing: cfg.bucketing ?? r.bucketing,
   };
 }
 
@@ -258,11 +267,12 @@ export function recipeIdentity(cfg: RunConfig, stage: IdentityStage): Record<str
 
 /**
  * The settings a stage record made before recipes existed was made with: `--recipe study` and its identity (so
- * such a run folder is reused by `--recipe study` and refused by `--recipe auto`). For keys a record lacks.
+ * such a run folder is reused by `--recipe study` and refused by `--recipe auto`), and no length bucketing (a
+ * record made before --bucketing existed). For keys a record lacks.
  */
 export function legacyIdentity(cfg: RunConfig, stage: IdentityStage): Record<string, unknown> {
   const study: RunConfig = { ...cfg, recipe: 'study', head: undefined };
-  return { recipe: 'study', head: STUDY_RECIPE.head, ...recipeIdentity(study, stage) };
+  return { recipe: 'study', head: STUDY_RECIPE.head, bucketing: 'off', ...recipeIdentity(study, stage) };
 }
 
 /**

@@ -26,39 +26,84 @@ export function groupByClass(labels: ArrayLike<number>, rows?: ArrayLike<number>
 }
 
 /**
- * Split indices 0..n-1 into train and validation. 'random' (the study's
- * `df.sample(frac=0.8)`) takes round(n·(1 − valFraction)) of a seeded permutation for
- * training; 'stratified' does the same within each class. Index arrays come back
- * sorted, so the split does not depend on how the permutation was drawn beyond membership.
+ * Mark `round(n · (1 − fraction))` of `rows` (all of them, or within each class for 'stratified') as kept, the rest
+ * as held out, from a seeded permutation. Returns both parts as sorted dataset indices. `fn` names the caller in
+ * errors.
+ */
+function carve(
+  labels: ArrayLike<number>,
+  rows: ArrayLike<number> | undefined,
+  fraction: number,
+  mode: SplitMode,
+  random: () => number,
+  fn: string,
+): { kept: Int32Array; heldOut: Int32Array } {
+  const n = rows ? rows.length : labels.length;
+  const at = (r: number) => (rows ? rows[r] : r);
+  const isKept = new Uint8Array(n);
+  if (mode === 'random') {
+    const p = permutation(n, random);
+    const nKept = Math.round(n * (1 - fraction));
+    for (let i = 0; i < nKept; i++) isKept[p[i]] = 1;
+  } else if (mode === 'stratified') {
+    // Positions into `rows`, grouped by class.
+    const groups = new Map<number, number[]>();
+    for (let r = 0; r < n; r++) {
+      const g = groups.get(labels[at(r)]);
+      if (g) g.push(r);
+      else groups.set(labels[at(r)], [r]);
+    }
+    for (const [, idx] of [...groups].sort((a, b) => a[0] - b[0])) {
+      shuffleInPlace(idx, random);
+      const nKept = Math.round(idx.length * (1 - fraction));
+      for (let i = 0; i < nKept; i++) isKept[idx[i]] = 1;
+    }
+  } else {
+    throw new Error(`${fn}: 'mode' must be 'random' or 'stratified'; got '${String(mode)}'.`);
+  }
+  const kept: number[] = [];
+  const heldOut: number[] = [];
+  for (let r = 0; r < n; r++) (isKept[r] ? kept : heldOut).push(at(r));
+  const sorted = (xs: number[]) => Int32Array.from(rows ? xs.sort((a, b) => a - b) : xs);
+  return { kept: sorted(kept), heldOut: sorted(heldOut) };
+}
+
+/**
+ * Split indices 0..n-1 (or the dataset indices `rows`, e.g. what a test split left) into train and validation.
+ * 'random' (the study's `df.sample(frac=0.8)`) takes round(n·(1 − valFraction)) of a seeded permutation for
+ * training; 'stratified' does the same within each class. Index arrays come back sorted, so the split does not
+ * depend on how the permutation was drawn beyond membership. Throws unless 0 < valFraction < 1.
  */
 export function trainValSplit(
   labels: ArrayLike<number>,
-  opts: { valFraction?: number; seed: number; mode?: SplitMode },
+  opts: { valFraction?: number; seed: number; mode?: SplitMode; rows?: ArrayLike<number> },
 ): Split {
   const valFraction = opts.valFraction ?? 0.2;
   if (!(valFraction > 0 && valFraction < 1)) {
     throw new Error(`trainValSplit: 'valFraction' must be in (0, 1); got ${valFraction}.`);
   }
-  const mode = opts.mode ?? 'random';
   const random = makeRandom(`split:${opts.seed}`);
-  const isTrain = new Uint8Array(labels.length);
-  if (mode === 'random') {
-    const p = permutation(labels.length, random);
-    const nTrain = Math.round(labels.length * (1 - valFraction));
-    for (let i = 0; i < nTrain; i++) isTrain[p[i]] = 1;
-  } else if (mode === 'stratified') {
-    for (const [, idx] of [...groupByClass(labels)].sort((a, b) => a[0] - b[0])) {
-      shuffleInPlace(idx, random);
-      const nTrain = Math.round(idx.length * (1 - valFraction));
-      for (let i = 0; i < nTrain; i++) isTrain[idx[i]] = 1;
-    }
-  } else {
-    throw new Error(`trainValSplit: 'mode' must be 'random' or 'stratified'; got '${String(mode)}'.`);
+  const { kept, heldOut } = carve(labels, opts.rows, valFraction, opts.mode ?? 'random', random, 'trainValSplit');
+  return { train: kept, val: heldOut };
+}
+
+/**
+ * A held-out test split, carved before the train/validation split so that no training, checkpoint selection or
+ * model choice sees it (scikit-learn's `train_test_split` semantics: `test` ≈ round(n·testFraction) rows; per class
+ * with 'stratified'). Seeded on its own stream (`test:<seed>`), so it does not move the split drawn after it from
+ * another seed. Returns sorted dataset indices: `rest` (for trainValSplit's `rows`) and `test`. Throws unless
+ * 0 < testFraction < 1.
+ */
+export function testSplit(
+  labels: ArrayLike<number>,
+  opts: { testFraction: number; seed: number; mode?: SplitMode },
+): { rest: Int32Array; test: Int32Array } {
+  if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
+    throw new Error(`testSplit: 'testFraction' must be in (0, 1); got ${opts.testFraction}.`);
   }
-  const train: number[] = [];
-  const val: number[] = [];
-  for (let i = 0; i < labels.length; i++) (isTrain[i] ? train : val).push(i);
-  return { train: Int32Array.from(train), val: Int32Array.from(val) };
+  const random = makeRandom(`test:${opts.seed}`);
+  const { kept, heldOut } = carve(labels, undefined, opts.testFraction, opts.mode ?? 'random', random, 'testSplit');
+  return { rest: kept, test: heldOut };
 }
 
 /**

@@ -108,8 +108,8 @@ export function silhouetteScore(
   return s.reduce((a, v) => a + v, 0) / s.length;
 }
 
-function majority(labels: readonly ClusterLabel[]): ClusterLabel {
-  // Most frequent; ties go to the smallest label (as scikit-learn's KNeighborsClassifier).
+/** The most frequent label; ties go to the smallest label (as scikit-learn's KNeighborsClassifier). */
+export function majorityLabel(labels: readonly ClusterLabel[]): ClusterLabel {
   const counts = new Map<ClusterLabel, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   let best: ClusterLabel | undefined;
@@ -171,7 +171,7 @@ export function knnAccuracy(
   let correct = 0;
   queries.forEach((q, i) => {
     const nn = index.search(q, k, options.queries ? {} : { exclude: i });
-    if (majority(nn.map((n) => referenceLabels[n.index])) === queryLabels[i]) correct++;
+    if (majorityLabel(nn.map((n) => referenceLabels[n.index])) === queryLabels[i]) correct++;
   });
   return correct / queries.length;
 }

@@ -10,8 +10,10 @@ export {
   silhouetteSamples,
   silhouetteScore,
   knnAccuracy,
+  majorityLabel,
   type ClusterLabel,
   type DistanceMetric,
   type KnnAccuracyOptions,
 } from './cluster';
 export { type Vectors } from './vectors';
+export { knnPredictBlocked, knnAccuracyBlocked, type KnnBlockedOptions } from './knn-blocked';

@@ -8,11 +8,14 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PaddingOverhead } from '../data/buckets';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Encoder } from '../model/types';
+import { forwardRows } from '../tokenizer/forward';
+import type { TokenTable } from '../tokenizer/token-table';
 import type { BatchEncoder, EncodedBatch, Padding } from '../tokenizer/types';
 import type { FeatureMatrix } from '../train/batches';
-import { isSentenceEmbedder, tfjsEmbedder, type SentenceEmbedder } from './embedder';
+import { isSentenceEmbedder, tfjsEmbedder, type EngineKind, type SentenceEmbedder } from './embedder';
 
 /**
  * Sentence vectors of every batch, stacked: `[N, dim]`. `source` is an Encoder (`encoder.embed`, inference mode,
@@ -98,6 +101,27 @@ export interface CachedFeatureOptions {
    * identifies them. A non-TF.js engine is part of the key (its vectors differ in the last float digits).
    */
   embedder?: SentenceEmbedder;
+  /**
+   * Instead of `embedder`: runs the computation on an engine made only on a cache miss, e.g.
+   * `job => withEmbedder(choice, encoder, job).then((r) => r.result)` (an ONNX Runtime session takes seconds to
+   * build). The features are stored under the key of the engine the job was given.
+   */
+  runner?: (job: (embedder: SentenceEmbedder) => Promise<FeatureMatrix>) => Promise<FeatureMatrix>;
+  /**
+   * Engines whose cached features are accepted, in order of preference (default: `embedder`'s engine, else
+   * 'tfjs'). A run that lets the faster engine decide takes either engine's features, which agree within 1e-5.
+   */
+  cacheEngines?: readonly EngineKind[];
+  /**
+   * The texts already tokenized (the run's token table, same texts and `maxLength`): batches are cut from it
+   * instead of tokenizing again.
+   */
+  tokens?: TokenTable;
+  /**
+   * With `tokens`: batch rows of similar length (sorted by length, results back in row order). Part of the key
+   * (the vectors differ in the last float digits); without it the batches are the texts in order.
+   */
+  bucketing?: boolean;
 }
 
 /** What {@link cachedFeatures} returns: the features and where they came from. */
@@ -108,15 +132,45 @@ export interface CachedFeatures {
   key: string;
   /** True when read from the cache, false when computed (and written when `cacheDir` is set). */
   cacheHit: boolean;
+  /** The engine that computed the features (for a cache hit: the one whose key matched). */
+  engine: EngineKind;
   /** The cache file (when `cacheDir` is set). */
   path?: string;
+  /** Padded token slots per real token of the batches computed (with `tokens`, on a cache miss). */
+  padding?: PaddingOverhead;
 }
 
 /**
- * Features [N, H] of `texts`, read from `cacheDir` when computed before with the same encoder, texts and settings;
- * computed by `opts.embedder` when given, else by `encoder` on TF.js (inference mode, its pooling). The key hashes
- * the encoder's weights (or `modelKey`), pooling, texts, maxLength, padding and `settings`; a cache file of the
- * wrong shape is recomputed. Throws when `opts.embedder`'s width is not the encoder's hidden size.
+ * Sentence vectors `[rows.length, dim]` of rows of a token table, in the order of `rows`, in batches of
+ * `batchSize`; with `bucketing`, rows of similar length are batched together (lib/tokenizer/forward.ts).
+ */
+export async function computeFeaturesOfRows(
+  source: Encoder | SentenceEmbedder,
+  tokens: TokenTable,
+  rows: ArrayLike<number>,
+  opts: { batchSize: number; bucketing: boolean; onBatch?: (rowsDone: number, rowsTotal: number) => unknown },
+): Promise<{ features: FeatureMatrix; padding: PaddingOverhead }> {
+  const embedder = isSentenceEmbedder(source) ? source : tfjsEmbedder(source);
+  const f = await forwardRows(
+    tokens,
+    rows,
+    embedder.dim,
+    {
+      batchSize: opts.batchSize,
+      bucketing: opts.bucketing,
+      onBatch: async (d, t) => void (await opts.onBatch?.(d, t)),
+    },
+    (batch) => embedder.embed(batch),
+  );
+  return { features: { data: f.data, rows: f.rows, cols: f.width }, padding: f.padding };
+}
+
+/**
+ * Features of `texts` `[N, H]`, read from `cacheDir` when computed before with the same encoder, texts and settings
+ * (by one of `cacheEngines`); else computed by `opts.runner`'s engine, `opts.embedder`, or `encoder` on TF.js
+ * (inference mode, its pooling), and stored. The key hashes the encoder's weights (or `modelKey`), pooling, texts,
+ * maxLength, padding, `settings` and a non-TF.js engine; a cache file of the wrong shape is recomputed. Throws when
+ * the engine's vectors are not the encoder's `H` wide.
  */
 export async function cachedFeatures(
   encoder: Encoder,
@@ -125,9 +179,20 @@ export async function cachedFeatures(
   opts: CachedFeatureOptions,
 ): Promise<CachedFeatures> {
   const batchSize = opts.batchSize ?? 32;
+  const { tokens } = opts;
+  if (tokens && (tokens.size !== texts.length || tokens.maxLength !== opts.maxLength))
+    throw new Error(
+      `cachedFeatures: 'tokens' must hold the ${texts.length} texts at maxLength ${opts.maxLength}; got ` +
+        `${tokens.size} at ${tokens.maxLength}.`,
+    );
+  if (tokens && (opts.padding ?? 'longest') !== 'longest')
+    throw new Error(
+      `cachedFeatures: 'tokens' batches are padded to their longest text; got padding '${opts.padding}'.`,
+    );
+  const bucketing = Boolean(tokens && opts.bucketing);
   const textHash = createHash('sha256');
   for (const t of texts) textHash.update(`${t.length}:${t}`);
-  const keyParts = {
+  const base = {
     version: 1,
     model: opts.modelKey ?? (await encoderFingerprint(encoder)),
     pooling: encoder.pooling,
@@ -136,28 +201,51 @@ export async function cachedFeatures(
     maxLength: opts.maxLength,
     padding: opts.padding ?? 'longest',
     settings: Object.fromEntries(Object.entries(opts.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
-    // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
-    ...(opts.embedder && opts.embedder.engine !== 'tfjs' ? { engine: opts.embedder.engine } : {}),
+    // Only length-sorted batches enter the key: unsorted ones are the batches every earlier cache was made of.
+    ...(bucketing ? { batching: 'length-sorted' } : {}),
   };
-  const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
-  const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
-  if (path && existsSync(path)) {
+  const keyOf = (engine: EngineKind) => {
+    // Only a non-TF.js engine enters the key, so caches written before engines existed stay valid.
+    const keyParts = { ...base, ...(engine !== 'tfjs' ? { engine } : {}) };
+    const key = createHash('sha256').update(JSON.stringify(keyParts)).digest('hex');
+    const path = opts.cacheDir ? join(opts.cacheDir, `features-${key}.safetensors`) : undefined;
+    return { key, keyParts, path };
+  };
+  for (const engine of opts.cacheEngines ?? [opts.embedder?.engine ?? 'tfjs']) {
+    const { key, path } = keyOf(engine);
+    if (!path || !existsSync(path)) continue;
     const a = (await readSafetensors(path)).get('features');
     if (a && a.data instanceof Float32Array && a.shape[0] === texts.length && a.shape[1] === encoder.hiddenSize) {
-      return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, path };
+      return { features: { data: a.data, rows: a.shape[0], cols: a.shape[1] }, key, cacheHit: true, engine, path };
     }
   }
-  if (opts.embedder && opts.embedder.dim !== encoder.hiddenSize) {
-    throw new Error(
-      `cachedFeatures: 'embedder' must give the encoder's ${encoder.hiddenSize}-wide sentence vectors; ` +
-        `${opts.embedder.name} gives ${opts.embedder.dim}.`,
-    );
-  }
-  const features = await computeFeatures(
-    opts.embedder ?? encoder,
-    encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
-    (done) => opts.onProgress?.(done, texts.length),
-  );
+  let engine: EngineKind = 'tfjs';
+  let padding: PaddingOverhead | undefined;
+  const job = async (embedder: SentenceEmbedder): Promise<FeatureMatrix> => {
+    if (embedder.dim !== encoder.hiddenSize) {
+      throw new Error(
+        `cachedFeatures: 'embedder' must give the encoder's ${encoder.hiddenSize}-wide sentence vectors; ` +
+          `${embedder.name} gives ${embedder.dim}.`,
+      );
+    }
+    engine = embedder.engine;
+    if (!tokens)
+      return computeFeatures(
+        embedder,
+        encodeInBatches(tokenizer, texts, { batchSize, maxLength: opts.maxLength, padding: opts.padding }),
+        (done) => opts.onProgress?.(done, texts.length),
+      );
+    const all = Int32Array.from({ length: texts.length }, (_, i) => i);
+    const r = await computeFeaturesOfRows(embedder, tokens, all, {
+      batchSize,
+      bucketing,
+      onBatch: (done) => opts.onProgress?.(done, texts.length),
+    });
+    padding = r.padding;
+    return r.features;
+  };
+  const features = opts.runner ? await opts.runner(job) : await job(opts.embedder ?? tfjsEmbedder(encoder));
+  const { key, keyParts, path } = keyOf(engine);
   if (path) {
     await mkdir(opts.cacheDir!, { recursive: true });
     await writeSafetensors(
@@ -166,5 +254,5 @@ export async function cachedFeatures(
       { key, settings: JSON.stringify(keyParts) },
     );
   }
-  return { features, key, cacheHit: false, path };
+  return { features, key, cacheHit: false, engine, path, padding };
 }

@@ -18,6 +18,7 @@ export {
 } from './cross-entropy';
 export {
   computeFeatures,
+  computeFeaturesOfRows,
   cachedFeatures,
   encodeInBatches,
   encoderFingerprint,

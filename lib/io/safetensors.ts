@@ -8,13 +8,14 @@
  * then the raw little-endian tensor bytes (offsets relative to the end of the header).
  *
  * Reading: F32, F16, BF16 (widened to Float32Array), F64 (rounded to Float32Array), I32, I64 (narrowed to
- * Int32Array; values outside int32 are an error), I8/U8/BOOL (Int32Array). Writing: F32 and I32.
+ * Int32Array; values outside int32 are an error), I8/U8/U16/BOOL (Int32Array). Writing: F32, I32 and U16 (token
+ * ids).
  */
 import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 /** A tensor dtype as safetensors names it in the header; the ones this reader understands. */
-export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'I8' | 'U8' | 'BOOL' | 'F64';
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'I8' | 'U8' | 'U16' | 'BOOL' | 'F64';
 
 /** One named tensor: `dtype` is the dtype in the file; `data` is widened to F32 / I32 in memory. */
 export interface NamedArray {
@@ -23,6 +24,9 @@ export interface NamedArray {
   shape: number[];
   data: Float32Array | Int32Array;
 }
+
+/** A tensor to write: F32 or I32 as read, or U16 from a Uint16Array (token ids of a vocabulary below 65,536). */
+export type WritableArray = NamedArray | { name: string; dtype: 'U16'; shape: number[]; data: Uint16Array };
 
 /** Header entry of one tensor, as stored. */
 export interface SafetensorsEntry {
@@ -50,6 +54,7 @@ const BYTES: Record<SafetensorsDtype, number> = {
   I32: 4,
   I8: 1,
   U8: 1,
+  U16: 2,
   BOOL: 1,
 };
 
@@ -266,6 +271,11 @@ export function decodeTensor(
       data = Int32Array.from(new Int8Array(raw.buffer, raw.byteOffset, count));
       break;
     }
+    case 'U16': {
+      data = new Int32Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getUint16(i * 2, true);
+      break;
+    }
     case 'U8':
     case 'BOOL': {
       data = Int32Array.from(raw.subarray(0, count));
@@ -311,10 +321,10 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
   }
 }
 
-/** Serialise tensors (F32/I32 only) into safetensors bytes. Tensors are stored sorted by name, like the Python
+/** Serialise tensors (F32, I32, U16) into safetensors bytes. Tensors are stored sorted by name, like the Python
  * library. */
 export function encodeSafetensors(
-  arrays: NamedArray[] | Map<string, NamedArray>,
+  arrays: WritableArray[] | Map<string, WritableArray>,
   metadata?: Record<string, string>,
 ): Uint8Array {
   const list = [...(arrays instanceof Map ? arrays.values() : arrays)].sort((a, b) =>
@@ -333,9 +343,11 @@ export function encodeSafetensors(
   for (const a of list) {
     if (seen.has(a.name)) throw new Error(`encodeSafetensors: tensor name '${a.name}' appears twice.`);
     seen.add(a.name);
-    const want = a.data instanceof Float32Array ? 'F32' : 'I32';
-    if (a.dtype !== 'F32' && a.dtype !== 'I32') {
-      throw new Error(`encodeSafetensors: tensor '${a.name}' has dtype '${a.dtype}'; only F32 and I32 can be written.`);
+    const want = a.data instanceof Float32Array ? 'F32' : a.data instanceof Uint16Array ? 'U16' : 'I32';
+    if (a.dtype !== 'F32' && a.dtype !== 'I32' && a.dtype !== 'U16') {
+      throw new Error(
+        `encodeSafetensors: tensor '${a.name}' has dtype '${a.dtype}'; only F32, I32 and U16 can be written.`,
+      );
     }
     if (a.dtype !== want)
       throw new Error(
@@ -373,7 +385,7 @@ export function encodeSafetensors(
 /** Write tensors to `path` atomically (a temp file in the same folder, then rename). */
 export async function writeSafetensors(
   path: string,
-  arrays: NamedArray[] | Map<string, NamedArray>,
+  arrays: WritableArray[] | Map<string, WritableArray>,
   metadata?: Record<string, string>,
 ): Promise<void> {
   const bytes = encodeSafetensors(arrays, metadata);

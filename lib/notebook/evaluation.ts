@@ -1,12 +1,19 @@
 /**
- * Notebook 03's evaluation in one typed call: the run's three finished classifiers reloaded, their predictions on
- * the validation set, the balanced sample and (when the run carves one) the held-out test split, the summary
- * metrics of each, and paired bootstrap intervals on the subsets of distinct rows. The same functions as the
- * pipeline's evaluate stage (lib/pipeline/evaluate.ts, intervals.ts), so the notebook's numbers are the report's.
+ * Notebook 03's evaluation in one typed call: the run's three finished classifiers reloaded and evaluated by the
+ * pipeline's own `evaluateClassifiers` (validation set, balanced sample, and the held-out test split when the run
+ * carves one; scores and paired bootstrap intervals), so the notebook's numbers are report.json's; reshaped by
+ * classifier and subset for the notebook's tables and conclusions.
  */
-import { CLASSIFIERS, reloadClassifier, type ClassifierName, type StageContext } from '../pipeline/stages';
-import { predictRows, predictSubset, summarize, type Predictions, type ScoreSummary } from '../pipeline/evaluate';
-import { subsetIntervals, type SubsetIntervals } from '../pipeline/intervals';
+import type { Predictions, ScoreSummary } from '../pipeline/evaluate';
+import { evaluateClassifiers } from '../pipeline/evaluation';
+import type { SubsetIntervals } from '../pipeline/intervals';
+import {
+  CLASSIFIERS,
+  reloadClassifier,
+  type ClassifierName,
+  type StageContext,
+  type TrainedClassifier,
+} from '../pipeline/stages';
 
 /** The sets a notebook scores: the validation split, the balanced sample drawn from it, the held-out test split. */
 export type EvaluationSubset = 'validation' | 'balanced' | 'test';
@@ -33,58 +40,46 @@ export interface RunEvaluation {
 
 /** The held-out test rows of the prepared data, when the run carved a test split (`--test-fraction`). */
 export function testRows(ctx: Pick<StageContext, 'data'>): Int32Array | undefined {
-  const test = (ctx.data.split as { test?: Int32Array }).test;
-  return test && test.length > 0 ? test : undefined;
+  return ctx.data.test.length > 0 ? ctx.data.test : undefined;
 }
 
 /**
  * Reload the three classifiers of a finished run (never trains: a missing one names the notebook or stage to
- * run), predict every subset with each (validation and balanced predictions saved to `<out>/evaluation/` as the
- * evaluate stage saves them), score them and bootstrap the intervals. Each classifier is disposed once predicted.
+ * run) and evaluate them with the pipeline's `evaluateClassifiers` (lib/pipeline/evaluation.ts: each distinct row
+ * predicted once, predictions saved to `<out>/evaluation/` as the evaluate stage saves them, scores, bootstrap
+ * intervals); each classifier is disposed afterwards. Reloading rather than reading saved predictions makes a
+ * fresh execution reproduce its tables from the trained models themselves.
  *
  * @throws what reloadClassifier throws: no finished training, or a stage made with other settings.
  */
 export async function evaluateRun(ctx: StageContext): Promise<RunEvaluation> {
-  const test = testRows(ctx);
-  const subsets: EvaluationSubset[] = ['validation', 'balanced', ...(test ? (['test'] as const) : [])];
-  const predictions = {} as RunEvaluation['predictions'];
-  const scores = {} as RunEvaluation['scores'];
-  const warnings = new Set<string>();
-  for (const name of CLASSIFIERS) {
-    const clf = await reloadClassifier(ctx, name);
-    try {
+  const models: TrainedClassifier[] = [];
+  try {
+    for (const name of CLASSIFIERS) models.push(await reloadClassifier(ctx, name));
+    const ev = await evaluateClassifiers(ctx, { classifiers: models });
+    const subsets: EvaluationSubset[] = (['validation', 'balanced', 'test'] as const).filter((s) =>
+      ev.subsets.includes(s),
+    );
+    const predictions = {} as RunEvaluation['predictions'];
+    const scores = {} as RunEvaluation['scores'];
+    const warnings = new Set<string>();
+    for (const name of CLASSIFIERS) {
       predictions[name] = {};
       scores[name] = {};
       for (const subset of subsets) {
-        const p =
-          subset === 'test'
-            ? await predictRows(ctx.data, clf, test!)
-            : await predictSubset(ctx.cfg, ctx.data, clf, subset);
-        const s = summarize(p);
-        predictions[name][subset] = p;
-        scores[name][subset] = s.scores;
-        s.warnings.forEach((w) => warnings.add(`${name}, ${subset}: ${w}`));
+        const e = ev.classifiers[name]!.subsets[subset]!;
+        predictions[name][subset] = e.predictions;
+        scores[name][subset] = e.scores;
+        e.warnings.forEach((w) => warnings.add(`${name}, ${subset}: ${w}`));
       }
-    } finally {
-      clf.dispose();
     }
+    const intervals: RunEvaluation['intervals'] = {};
+    if (ev.intervals.validation) intervals.validation = ev.intervals.validation;
+    if (ev.intervals.test) intervals.test = ev.intervals.test;
+    return { categories: [...ev.categories], subsets, predictions, scores, intervals, warnings: [...warnings] };
+  } finally {
+    for (const m of models) m.dispose();
   }
-  const intervals: RunEvaluation['intervals'] = {};
-  for (const subset of ['validation', 'test'] as const) {
-    if (!subsets.includes(subset)) continue;
-    intervals[subset] = subsetIntervals(
-      Object.fromEntries(CLASSIFIERS.map((n) => [n, predictions[n][subset]!])),
-      ctx.cfg.seed,
-    );
-  }
-  return {
-    categories: [...ctx.data.dataset.categories],
-    subsets,
-    predictions,
-    scores,
-    intervals,
-    warnings: [...warnings],
-  };
 }
 
 /** Predictions of every classifier on one subset, by name, for the per-class tables and figures. */

@@ -106,7 +106,10 @@ export interface RunFacts {
   scale?: string;
   /** The TF.js backend, e.g. `describeBackend(backend)`. */
   backend?: string;
-  /** What computes the embeddings at evaluation: default 'TF.js on the <backend> backend'. */
+  /**
+   * What computes the embeddings at evaluation (report.json `inference` names it per pass): default from
+   * --inference, 'ONNX Runtime (--inference onnx)' or 'TF.js on the <backend> backend (--inference tfjs|auto)'.
+   */
   engine?: string;
   /** Wall time of the run (or notebook) in seconds. */
   wallTimeSeconds?: number;
@@ -132,7 +135,13 @@ function headlineFacts(cfg: RunConfig, facts: RunFacts): [string, string][] {
     ['scale', facts.scale ?? missing],
     ['seed', String(cfg.seed)],
     ['backend', facts.backend ?? cfg.backend],
-    ['inference engine', facts.engine ?? `TF.js on the ${facts.backend ?? cfg.backend} backend`],
+    [
+      'inference engine',
+      facts.engine ??
+        (cfg.inference === 'onnx'
+          ? 'ONNX Runtime (--inference onnx)'
+          : `TF.js on the ${facts.backend ?? cfg.backend} backend (--inference ${cfg.inference ?? 'auto'})`),
+    ],
     [
       'wall time',
       facts.wallTime ?? (facts.wallTimeSeconds !== undefined ? formatDuration(facts.wallTimeSeconds) : missing),

@@ -84,20 +84,19 @@ export function trainingTimesPhrase(times: readonly StageTime[]): string {
  * (with the held-out test part when the prepared data has one) and the balanced sample's draws and distinct texts.
  */
 export function runScale(prepared: PreparedData): RunScale {
-  const { dataset, split, balanced } = prepared;
+  const { dataset, split, balanced, test } = prepared;
   const counts = new Map<number, number>();
   for (const y of dataset.labels) counts.set(y, (counts.get(y) ?? 0) + 1);
   const sizes = [...counts.values()];
-  const test = (split as { test?: ArrayLike<number> }).test;
   return {
     texts: dataset.texts.length,
     classes: dataset.categories.length,
     perClass: sizes.length > 0 && sizes.every((s) => s === sizes[0]) ? sizes[0] : undefined,
     train: split.train.length,
     val: split.val.length,
-    test: test && test.length > 0 ? test.length : undefined,
+    test: test.length > 0 ? test.length : undefined,
     balanced: balanced.length,
-    balancedDistinct: new Set(balanced).size,
+    balancedDistinct: prepared.balancedDistinct,
   };
 }
 

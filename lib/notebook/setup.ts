@@ -171,14 +171,17 @@ export async function setupNotebook(params: NotebookParams, opts: SetupOptions =
 }
 
 /**
- * What computes the vectors at evaluation: the engine report.json names (the CLI run, `--inference`), else the
- * run's `--inference` setting, else TF.js on `backend`.
+ * What computes the vectors that do not train (features, predictions, embeddings): the engines report.json names
+ * for the CLI run's jobs (`inference`, lib/pipeline/inference.ts), e.g. 'tfjs (tensorflow) (--inference auto)',
+ * else the run's --inference setting on `backend`.
  */
 export function inferenceEngine(cfg: RunConfig, backend: string): string {
-  const report = readRunReport(cfg) as { inference?: { engine?: string } } | undefined;
-  if (typeof report?.inference?.engine === 'string') return report.inference.engine;
-  const setting = (cfg as { inference?: string }).inference;
-  return setting && setting !== 'tfjs' ? `--inference ${setting}` : `TF.js on the ${backend} backend`;
+  const report = readRunReport(cfg);
+  const engines = [...new Set(Object.values(report?.inference ?? {}).map((r) => r.engine))];
+  if (engines.length > 0) return `${engines.join(', ')} (--inference ${cfg.inference})`;
+  return cfg.inference === 'onnx'
+    ? 'ONNX Runtime (--inference onnx)'
+    : `TF.js on the ${backend} backend (--inference ${cfg.inference})`;
 }
 
 /**

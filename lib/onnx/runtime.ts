@@ -24,10 +24,20 @@ export async function loadOrt(): Promise<Ort> {
   return ortModule;
 }
 
-/** Settings of an ONNX Runtime session (CPU execution provider). */
+/**
+ * ONNX Runtime session settings (onnxruntime-node `InferenceSession.SessionOptions`). Defaults: ONNX Runtime's thread
+ * count, sequential execution, all graph optimisations, idle threads sleeping (spinning cost 22% on the shared CPU);
+ * docs/performance.md ("Inference engines in the pipeline") compares them under load.
+ */
 export interface OnnxSessionOptions {
-  /** Threads of one operator (default ONNX Runtime's: the machine's physical cores). */
+  /** Threads of one operator (`intraOpNumThreads`; default ONNX Runtime's: the machine's physical cores). */
   threads?: number;
+  /** Operators one after another or independent branches in parallel (`executionMode`; default 'sequential'). */
+  executionMode?: 'sequential' | 'parallel';
+  /** Graph rewrites before the first run (`graphOptimizationLevel`; default 'all'). */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Idle worker threads spin instead of sleeping (`session.intra_op.allow_spinning`; default false). */
+  spinning?: boolean;
 }
 
 /** One output of a run: values row-major and their dims. */
@@ -151,14 +161,17 @@ export async function loadOnnxModel(
   opts: OnnxSessionOptions & { label?: string } = {},
 ): Promise<OnnxModel> {
   const ort = await loadOrt();
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads > 0))
+    throw new Error(`loadOnnxModel: 'threads' must be a positive integer; got ${opts.threads}.`);
   const options: InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
+    executionMode: opts.executionMode ?? 'sequential',
     logSeverityLevel: 3,
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
     // Idle worker threads sleep instead of spinning: on a shared CPU spinning cost 22% here (MiniLM, 512
     // headlines in batches of 64, 2 threads: 34.9 vs 44.8 texts/s, interleaved, load average 26).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   };
   const label = opts.label ?? (typeof source === 'string' ? source : 'in-memory model');
   try {

@@ -16,6 +16,8 @@ import { checkTripletLabels, describeClasses } from '../train/sampler';
 /** The settings that shape the split and the siamese batches (a subset of RunConfig). */
 export interface SplitSettings {
   valFraction: number;
+  /** The held-out test fraction (0 or absent: no test split). */
+  testFraction?: number;
   split: SplitMode;
   maxPerClass?: number;
   sampler: 'pk' | 'random';
@@ -53,6 +55,7 @@ function sizesOf(labels: ArrayLike<number>): Map<number, number> {
 /** "--val-fraction 0.2, --split random, --max-per-class 2": the options that shape the split. */
 function splitOptions(s: SplitSettings): string {
   const parts = [`--val-fraction ${s.valFraction}`, `--split ${s.split}`];
+  if (s.testFraction) parts.unshift(`--test-fraction ${s.testFraction}`);
   if (s.maxPerClass !== undefined) parts.push(`--max-per-class ${s.maxPerClass}`);
   return parts.join(', ');
 }
@@ -170,6 +173,35 @@ export function checkSplit(data: SplitData, settings: SplitSettings): string[] {
     }
   }
   return warnings;
+}
+
+/**
+ * Check the held-out test split (`--test-fraction` > 0): throws, naming the option, when it rounds to no text;
+ * returns a warning when it holds one class (its ROC AUCs are undefined).
+ */
+export function checkTestSplit(
+  data: { dataset: { labels: Int32Array; categories: readonly string[] }; test: Int32Array },
+  settings: Pick<SplitSettings, 'testFraction' | 'split'>,
+): string[] {
+  const f = settings.testFraction ?? 0;
+  if (f === 0) return [];
+  const n = data.dataset.labels.length;
+  if (data.test.length === 0) {
+    const sizes = [...sizesOf(data.dataset.labels).values()];
+    const need = fractionFor(sizes, settings.split, 1);
+    throw new Error(
+      `the test split holds no text: --test-fraction ${f} with --split ${settings.split} rounds ` +
+        `${settings.split === 'stratified' ? "each class's share" : 'its share'} of the ${n} texts to 0; ` +
+        `${need === undefined ? 'add texts' : `use --test-fraction ${need} or more`}, or 0 for no test split.`,
+    );
+  }
+  const test = sizesOf(Int32Array.from(data.test, (i) => data.dataset.labels[i]));
+  return test.size === 1
+    ? [
+        `the test split holds one class (${describeClasses([...test.keys()], test, data.dataset.categories)}): ` +
+          `its ROC AUCs are undefined (NaN) (--test-fraction ${f}, --split ${settings.split}).`,
+      ]
+    : [];
 }
 
 /** Where the model and the tokenizer came from, for messages. */

@@ -8,6 +8,7 @@ import type { FileFormat } from '../data/read';
 import type { InvalidPolicy } from '../data/errors';
 import type { SplitMode } from '../data/split';
 import type { Pooling } from '../model/types';
+import type { InferenceChoice } from '../onnx/engine';
 
 export type { RunConfig } from '../config/options';
 export { configFromArgs, configFromEnv, helpText, validateConfig, settingName } from '../config/parse';
@@ -21,4 +22,5 @@ export type ChoicesMatchLibrary = [
   Check<Same<RunConfig['onInvalid'], InvalidPolicy>>,
   Check<Same<RunConfig['split'], SplitMode>>,
   Check<Same<RunConfig['pooling'], Pooling>>,
+  Check<Same<RunConfig['inference'], InferenceChoice>>,
 ];

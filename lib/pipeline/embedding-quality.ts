@@ -8,7 +8,7 @@ import { knnAccuracy, silhouetteScore } from '../embeddings/cluster';
 import type { Vectors } from '../embeddings/vectors';
 import { loadEncoder } from '../model/load';
 import type { FeatureMatrix } from '../train/batches';
-import { siameseEmbeddings } from './evaluate';
+import { siameseEmbeddingSets } from './inference';
 import { datasetFeatures, loadSiamese, type StageContext } from './stages';
 
 /** How well one kind of vectors groups the categories (see {@link scoreEmbeddings}). */
@@ -90,8 +90,8 @@ export async function embeddingQuality(ctx: StageContext): Promise<EmbeddingQual
         cfg.seed,
       ),
     );
-    const eTrain = await siameseEmbeddings(cfg, siamese, tokenizer, data.dataset.texts, train);
-    const eVal = await siameseEmbeddings(cfg, siamese, tokenizer, data.dataset.texts, val);
+    const ctxTexts = { cfg, tokenizer, texts: data.dataset.texts, log: ctx.log };
+    const [eTrain, eVal] = (await siameseEmbeddingSets(ctxTexts, siamese, [train, val], 'siamese embeddings')).sets;
     out.push(
       scoreEmbeddings(
         `siamese embedding (${cfg.embeddingSize}-d, L2-normalised)`,

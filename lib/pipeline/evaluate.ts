@@ -1,30 +1,33 @@
 /**
- * Evaluation of a trained classifier on the validation set and on the balanced
- * sample: the report's headline numbers, plus the raw probabilities saved for
- * figures (ROC curves, confusion matrices) in notebook 03.
+ * Evaluation of a trained classifier on the validation set, the held-out test split (--test-fraction) and the
+ * balanced sample: the report's headline numbers, plus the raw probabilities saved for figures (ROC curves,
+ * confusion matrices) in notebook 03. lib/pipeline/evaluation.ts runs it for all classifiers.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { accuracyScore, balancedAccuracyScore, f1Score } from '../metrics/classification';
 import { multiclassRocCurves } from '../metrics/ranking';
 import { captureMetricWarnings, warnUndefinedMetric } from '../metrics/warnings';
-import { makeBatches } from '../data/batches';
 import { writeProjectorFiles } from '../embeddings/projector';
-import { knnAccuracy } from '../embeddings/cluster';
+import type { PaddingOverhead } from '../data/buckets';
+import { knnAccuracyBlocked } from '../embeddings/knn-blocked';
 import type { SiameseModel } from '../heads/siamese';
-import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
+import type { TokenTable } from '../tokenizer/token-table';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import type { RunConfig } from './config';
+import { siameseEmbeddingSets, type InferenceRun } from './inference';
 import { yieldToEventLoop } from './lock';
 import { runPaths, type PreparedData } from './prepare';
 import type { ClassifierName, TrainedClassifier } from './stages';
 
-/** The sets every classifier is scored on: the validation split and the study's balanced sample drawn from it. */
-export const SUBSETS = ['validation', 'balanced'] as const;
-/** 'validation' or 'balanced' (see {@link SUBSETS}). */
+/**
+ * The sets every classifier is scored on: the validation split, the held-out test split (when --test-fraction > 0)
+ * and the study's balanced sample drawn from validation.
+ */
+export const SUBSETS = ['validation', 'test', 'balanced'] as const;
+/** 'validation', 'test' or 'balanced' (see {@link SUBSETS}). */
 export type Subset = (typeof SUBSETS)[number];
 
 /**
@@ -96,8 +99,9 @@ export function summarize(p: Predictions): { scores: ScoreSummary; warnings: str
   return { scores: result, warnings };
 }
 
-function subsetRows(data: PreparedData, subset: Subset): Int32Array {
-  return subset === 'validation' ? data.split.val : data.balanced;
+/** Dataset rows of a subset: the validation split, the held-out test split (empty without one), the balanced sample. */
+export function subsetRows(data: PreparedData, subset: Subset): Int32Array {
+  return subset === 'validation' ? data.split.val : subset === 'test' ? data.test : data.balanced;
 }
 
 function predictionsPath(cfg: RunConfig, name: ClassifierName, subset: Subset): string {
@@ -124,15 +128,28 @@ export async function predictSubset(
   clf: TrainedClassifier,
   subset: Subset,
 ): Promise<Predictions> {
-  const { yTrue, yScore } = await predictRows(data, clf, subsetRows(data, subset));
+  const p = await predictRows(data, clf, subsetRows(data, subset));
+  await savePredictions(cfg, clf.name, subset, p, data.dataset.categories.length);
+  return p;
+}
+
+/**
+ * Save predictions `[N]` / `[N][C]` as `<out>/evaluation/<classifier>-<subset>.safetensors` (`y_true` I32 [N],
+ * `y_score` F32 [N, C]), read back by {@link loadPredictions}.
+ */
+export async function savePredictions(
+  cfg: RunConfig,
+  name: ClassifierName,
+  subset: Subset,
+  p: Predictions,
+  numClasses: number,
+): Promise<void> {
   const dir = runPaths(cfg.out).evaluation;
   await mkdir(dir, { recursive: true });
-  const k = data.dataset.categories.length;
-  await writeSafetensors(predictionsPath(cfg, clf.name, subset), [
-    { name: 'y_true', dtype: 'I32', shape: [yTrue.length], data: Int32Array.from(yTrue) },
-    { name: 'y_score', dtype: 'F32', shape: [yTrue.length, k], data: Float32Array.from(yScore.flat()) },
+  await writeSafetensors(predictionsPath(cfg, name, subset), [
+    { name: 'y_true', dtype: 'I32', shape: [p.yTrue.length], data: Int32Array.from(p.yTrue) },
+    { name: 'y_score', dtype: 'F32', shape: [p.yTrue.length, numClasses], data: Float32Array.from(p.yScore.flat()) },
   ]);
-  return { yTrue, yScore };
 }
 
 /** Saved predictions of a model on a subset (written by the evaluate stage), or undefined. */
@@ -150,57 +167,56 @@ export async function loadPredictions(
   return { yTrue, yScore: yTrue.map((_, i) => Array.from(s.data.subarray(i * k, (i + 1) * k))) };
 }
 
-/** L2-normalised siamese embeddings `[rows][E]` of dataset rows (inference mode, the run's `maxLength`). */
+/**
+ * L2-normalised siamese embeddings `[rows][E]` of dataset rows (views into one buffer; inference mode, the run's
+ * `maxLength`), on the engine of `cfg.inference`, in batches of 64: rows of similar token length together with
+ * --bucketing on, results in the order of `rows`. `opts.tokens` is the run's token table of `texts` (runTokens);
+ * without it the rows' texts are tokenized here.
+ */
 export async function siameseEmbeddings(
   cfg: RunConfig,
   model: SiameseModel,
   tokenizer: TextTokenizer,
   texts: readonly string[],
   rows: ArrayLike<number>,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const b of makeBatches(rows, { batchSize: 64 })) {
-    const tokens = toTokenBatch(
-      tokenizer.encodeBatch(
-        Array.from(b, (i) => texts[i]),
-        { maxLength: cfg.maxLength },
-      ),
-    );
-    const e = model.embed(tokens);
-    const v = (await e.data()) as Float32Array;
-    const d = e.shape[1];
-    for (let r = 0; r < b.length; r++) out.push(v.slice(r * d, (r + 1) * d));
-    tf.dispose(e);
-    disposeTokenBatch(tokens);
-    await yieldToEventLoop();
-  }
-  return out;
+  return (await siameseEmbeddingSets({ cfg, tokenizer, texts }, model, [rows], undefined, opts)).sets[0];
 }
 
 /**
  * Write the validation set's siamese embeddings as TensorBoard projector TSV
  * (vectors.tsv + metadata.tsv with text and category), and return a k-NN
- * accuracy of the embeddings (train → validation, cosine, k = 10).
+ * accuracy of the embeddings (train → validation, cosine, k = 10), and the engine that computed them
+ * (--inference; one engine for both sets).
  */
 export async function exportSiameseEmbeddings(
   cfg: RunConfig,
   data: PreparedData,
   model: SiameseModel,
   tokenizer: TextTokenizer,
-): Promise<{ dir: string; knnAccuracy: number; rows: number }> {
+  log?: (line: string) => void,
+  opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
+): Promise<{ dir: string; knnAccuracy: number; rows: number; inference: InferenceRun }> {
   const { texts, labels, categories } = data.dataset;
-  const val = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.val);
+  const { sets, inference } = await siameseEmbeddingSets(
+    { cfg, tokenizer, texts, log },
+    model,
+    [data.split.val, data.split.train],
+    undefined,
+    opts,
+  );
+  const [val, train] = sets;
   const dir = runPaths(cfg.out).embeddings;
   await writeProjectorFiles(
     dir,
     val,
     Array.from(data.split.val, (i) => ({ text: texts[i], category: categories[labels[i]] })),
   );
-  const train = await siameseEmbeddings(cfg, model, tokenizer, texts, data.split.train);
-  const knn = knnAccuracy(train, Array.from(data.trainLabels), {
-    queries: val,
-    queryLabels: Array.from(data.valLabels),
+  // knnAccuracy's votes, with the similarities as blocked float32 matMuls (exact: lib/embeddings/knn-blocked.ts).
+  const knn = await knnAccuracyBlocked(train, Array.from(data.trainLabels), val, Array.from(data.valLabels), {
     k: Math.min(10, train.length),
+    onBlock: yieldToEventLoop,
   });
-  return { dir, knnAccuracy: knn, rows: val.length };
+  return { dir, knnAccuracy: knn, rows: val.length, inference };
 }

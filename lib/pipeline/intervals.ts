@@ -4,19 +4,17 @@
  * accuracy and macro F1, and of the paired differences siamese − frozen and siamese − trained (both classifiers
  * scored on the same resamples, so an interval that excludes 0 says the ordering holds at that confidence).
  *
- * They are computed from the predictions the evaluation saved (`<out>/evaluation/<name>-<subset>.safetensors`),
- * on the subsets whose rows are distinct: the validation split. The balanced sample is drawn with replacement
- * from it, so resampling it would count rows twice. A held-out test split, when the run has one, belongs in
- * INTERVAL_SUBSETS too.
+ * They are computed from the evaluation's predictions (lib/pipeline/evaluation.ts, saved in `<out>/evaluation/`),
+ * on the subsets whose rows are distinct: the validation split and the held-out test split (--test-fraction). The
+ * balanced sample is drawn with replacement from validation, so resampling it would count rows twice.
  */
 import { bootstrapDistribution, bootstrapResamples, percentile } from '../metrics/bootstrap';
 import { accuracyScore, f1Score } from '../metrics/classification';
-import type { RunConfig } from './config';
-import { argmaxRows, loadPredictions, type Predictions, type Subset } from './evaluate';
+import { argmaxRows, type Predictions, type Subset } from './evaluate';
 import { CLASSIFIERS, type ClassifierName } from './identity';
 
-/** The subsets that get intervals (add a held-out test split here when the run has one). */
-export const INTERVAL_SUBSETS: readonly Subset[] = ['validation'];
+/** The subsets that get intervals: those whose rows are distinct (the test split only when the run has one). */
+export const INTERVAL_SUBSETS: readonly Subset[] = ['validation', 'test'];
 
 /** The paired differences the report states: siamese − frozen and siamese − trained. */
 export const PAIRS: readonly (readonly [ClassifierName, ClassifierName])[] = [
@@ -116,34 +114,17 @@ export function subsetIntervals(
   return out;
 }
 
-/**
- * The intervals of every subset of INTERVAL_SUBSETS from the saved predictions of the classifiers in `names`
- * (those with results in the report), and log lines stating them.
- */
-export async function runIntervals(
-  cfg: RunConfig,
-  names: readonly ClassifierName[],
-): Promise<{ intervals: Partial<Record<Subset, SubsetIntervals>>; lines: string[] }> {
-  const intervals: Partial<Record<Subset, SubsetIntervals>> = {};
+/** Log lines stating a subset's intervals: each classifier's accuracy and macro F1, then the paired differences. */
+export function describeIntervals(subset: Subset, s: SubsetIntervals): string[] {
   const lines: string[] = [];
   const f = (v: number, sign = false) => `${sign && v >= 0 ? '+' : ''}${v.toFixed(4)}`;
   const show = (i: IntervalJson, sign = false) => `${f(i.estimate, sign)} [${f(i.low, sign)}, ${f(i.high, sign)}]`;
-  for (const subset of INTERVAL_SUBSETS) {
-    const predictions: Partial<Record<ClassifierName, Predictions>> = {};
-    for (const n of names) {
-      const p = await loadPredictions(cfg, n, subset);
-      if (p) predictions[n] = p;
-    }
-    if (Object.keys(predictions).length === 0) continue;
-    const s = subsetIntervals(predictions, cfg.seed);
-    intervals[subset] = s;
-    const head = `intervals (${subset}, ${s.confidence * 100}%, ${s.n_resamples} resamples, seed ${s.seed})`;
-    for (const [n, e] of Object.entries(s.classifiers))
-      lines.push(`${head}: ${n} accuracy ${show(e.accuracy)}, macro F1 ${show(e.f1_macro)}`);
-    for (const [pair, e] of Object.entries(s.paired))
-      lines.push(
-        `${head}: ${pair.replace('-', ' − ')} accuracy ${show(e.accuracy, true)}, macro F1 ${show(e.f1_macro, true)}`,
-      );
-  }
-  return { intervals, lines };
+  const head = `intervals (${subset}, ${s.confidence * 100}%, ${s.n_resamples} resamples, seed ${s.seed})`;
+  for (const [n, e] of Object.entries(s.classifiers))
+    lines.push(`${head}: ${n} accuracy ${show(e.accuracy)}, macro F1 ${show(e.f1_macro)}`);
+  for (const [pair, e] of Object.entries(s.paired))
+    lines.push(
+      `${head}: ${pair.replace('-', ' − ')} accuracy ${show(e.accuracy, true)}, macro F1 ${show(e.f1_macro, true)}`,
+    );
+  return lines;
 }

@@ -1,18 +1,22 @@
 /**
  * The data and tokenizer every stage shares: the cleaned dataset, its seeded
- * split, class weights from the training part, and the balanced evaluation sample.
+ * split (a held-out test part first when --test-fraction asks, then train/validation), class weights
+ * from the training part, and the balanced evaluation sample.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type Dataset } from '../data/dataset';
 import { classWeights } from '../data/labels';
-import { balancedSample, trainValSplit, type Split } from '../data/split';
+import { balancedSample, testSplit, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
 import { loadTokenizer, type TextTokenizer } from '../tokenizer/tokenizer';
-import { checkCleaning, checkModelFit, checkSplit } from './checks';
+import { checkCleaning, checkModelFit, checkSplit, checkTestSplit } from './checks';
 import type { RunConfig } from './config';
 
-/** What every stage shares: the cleaned dataset, its split, class weights and the balanced evaluation sample. */
+/**
+ * What every stage shares: the cleaned dataset, its held-out test part (--test-fraction), its train/validation
+ * split, class weights and the balanced evaluation sample.
+ */
 export interface PreparedData {
   /** The cleaned dataset (see `loadDataset`). */
   dataset: Dataset;
@@ -24,8 +28,15 @@ export interface PreparedData {
   valLabels: Int32Array;
   /** Inverse-frequency class weights of the training part, summing to 1. */
   classWeights: Float64Array;
+  /**
+   * Held-out test rows (dataset indices, sorted), carved before the train/validation split: no training,
+   * checkpoint selection or model choice sees them. Empty unless --test-fraction > 0.
+   */
+  test: Int32Array;
   /** Indices (into the dataset) of the balanced sample drawn from validation, grouped by class. */
   balanced: Int32Array;
+  /** Distinct dataset rows behind the balanced sample (it draws with replacement): `balanced.length` draws of these. */
+  balancedDistinct: number;
   /**
    * What the checks found worth saying: cleaning that dropped most records, classes left out of P×K, a one-class
    * validation split…
@@ -34,8 +45,9 @@ export interface PreparedData {
 }
 
 /**
- * The study's data step for a run: {@link loadDataset} with the run's data settings, a seeded train/validation
- * split (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
+ * The study's data step for a run: {@link loadDataset} with the run's data settings, a seeded held-out test part
+ * when `--test-fraction` > 0 (carved first, on its own seed stream), a seeded train/validation split of the rest
+ * (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
  * 1) and the balanced evaluation sample (`--balanced-per-class` validation rows per class, with replacement).
  * Throws what loadDataset throws (DataError naming file:line), and, naming the options to change, on fewer than
  * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`);
@@ -58,19 +70,37 @@ export function prepareData(cfg: RunConfig): PreparedData {
         `least 2 (check --label-field and --min-words).`,
     );
   }
-  const split = trainValSplit(dataset.labels, { seed: cfg.seed, valFraction: cfg.valFraction, mode: cfg.split });
+  // Without a test split the train/validation split is exactly the study's (all rows, the same seeded draw).
+  const held =
+    cfg.testFraction > 0
+      ? testSplit(dataset.labels, { testFraction: cfg.testFraction, seed: cfg.seed, mode: cfg.split })
+      : undefined;
+  const test = held?.test ?? new Int32Array(0);
+  const split = trainValSplit(dataset.labels, {
+    seed: cfg.seed,
+    valFraction: cfg.valFraction,
+    mode: cfg.split,
+    rows: held?.rest,
+  });
   const pick = (idx: Int32Array) => Int32Array.from(idx, (i) => dataset.labels[i]);
   const trainLabels = pick(split.train);
   const valLabels = pick(split.val);
-  const warnings = [...checkCleaning(dataset, cfg), ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg)];
+  const warnings = [
+    ...checkCleaning(dataset, cfg),
+    ...checkTestSplit({ dataset, test }, cfg),
+    ...checkSplit({ dataset, split, trainLabels, valLabels }, cfg),
+  ];
+  const balanced = balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed);
   return {
     dataset,
     split,
     trainLabels,
     valLabels,
+    test,
     warnings,
     classWeights: classWeights(trainLabels, dataset.categories.length),
-    balanced: balancedSample(dataset.labels, split.val, cfg.balancedPerClass, cfg.seed),
+    balanced,
+    balancedDistinct: new Set(balanced).size,
   };
 }
 
@@ -102,6 +132,10 @@ export function runPaths(out: string) {
     siameseHead: join(out, 'siamese', 'head.safetensors'),
     classifier: (name: string) => join(out, name),
     features: join(out, 'features'),
+    /** The run's token table (lib/pipeline/tokens.ts), keyed by tokenizer, texts and --max-length. */
+    tokens: join(out, 'tokens'),
+    /** The data split as dataset rows and source lines (lib/pipeline/split-file.ts), for peers and audits. */
+    split: join(out, 'split.json'),
     evaluation: join(out, 'evaluation'),
     embeddings: join(out, 'embeddings'),
     report: join(out, 'report.json'),

@@ -25,10 +25,10 @@ import {
   type RecipeName,
   type StepBudget,
 } from '../config/recipes';
-import { makeBatches } from '../data/batches';
 import type { ParamGroup } from '../train/optimizer';
-import { pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
+import { limitSteps, pkSampler, randomSampler, type BatchSampler } from '../train/sampler';
 import { makeSchedule, warmupStepsFor } from '../train/schedule';
+import { validationBatches } from './tokens';
 
 /** What the recipe reads of the data: the labels of the training and validation rows, and the class count. */
 export interface RecipeData {
@@ -157,39 +157,74 @@ export function pairedClasses(labels: ArrayLike<number>): number {
   return [...counts.values()].filter((c) => c >= 2).length;
 }
 
-/** Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val). */
+/**
+ * Token lengths of the training and validation rows (one per position into split.train / split.val), for length
+ * bucketing (--bucketing on); absent: the study's batches. Bucketing keeps every batch's size (and P×K shape), so
+ * the recipe's step counts do not depend on it.
+ */
+export interface BatchLengths {
+  train: ArrayLike<number>;
+  val: ArrayLike<number>;
+}
+
+/**
+ * Siamese training batches (positions into split.train), at most --max-steps-per-epoch per epoch, and fixed
+ * validation batches (positions into split.val); length-bucketed within the samplers' constraints with `lengths`.
+ */
 export function siameseSamplers(
   cfg: RunConfig,
   data: RecipeData,
   siamese: Pick<SiameseRecipe, 'sampler' | 'batchSize' | 'pk'>,
+  lengths?: BatchLengths,
 ): { sampler: BatchSampler; validation: Int32Array[] } {
   if (siamese.sampler === 'random' || !siamese.pk) {
-    const positions = Int32Array.from({ length: data.valLabels.length }, (_, i) => i);
     return {
-      sampler: randomSampler(data.trainLabels.length, { batchSize: siamese.batchSize, seed: cfg.seed, shuffle: true }),
+      sampler: limitSteps(
+        randomSampler(data.trainLabels.length, {
+          batchSize: siamese.batchSize,
+          seed: cfg.seed,
+          shuffle: true,
+          lengths: lengths?.train,
+        }),
+        cfg.maxStepsPerEpoch,
+      ),
       // A one-row batch has no triplet (the loss needs 2 rows): it joins the batch before (lib/data/batches).
-      validation: makeBatches(positions, { batchSize: siamese.batchSize, minBatchSize: 2 }),
+      validation: validationBatches(data.valLabels.length, siamese.batchSize, {
+        lengths: lengths?.val,
+        minBatchSize: 2,
+      }),
     };
   }
   const { train, validation } = siamese.pk;
   return {
-    sampler: pkSampler(data.trainLabels, {
-      classesPerBatch: train.p,
-      examplesPerClass: train.k,
-      seed: cfg.seed,
-      classNames: data.dataset.categories,
-    }),
+    sampler: limitSteps(
+      pkSampler(data.trainLabels, {
+        classesPerBatch: train.p,
+        examplesPerClass: train.k,
+        seed: cfg.seed,
+        classNames: data.dataset.categories,
+        lengths: lengths?.train,
+      }),
+      cfg.maxStepsPerEpoch,
+    ),
     validation: pkSampler(data.valLabels, {
       classesPerBatch: validation.p,
       examplesPerClass: validation.k,
       seed: cfg.seed + 1,
+      lengths: lengths?.val,
     }).epochBatches(0),
   };
 }
 
-/** The trained classifier's batches (positions into split.train): the study's shuffled random batches. */
-export function trainedSampler(cfg: RunConfig, data: RecipeData): BatchSampler {
-  return randomSampler(data.trainLabels.length, { batchSize: cfg.trainedBatchSize, seed: cfg.seed, shuffle: true });
+/**
+ * The trained classifier's batches (positions into split.train): the study's shuffled random batches, at most
+ * --max-steps-per-epoch per epoch; sorted by length within windows of the shuffled epoch with `lengths`.
+ */
+export function trainedSampler(cfg: RunConfig, data: RecipeData, lengths?: ArrayLike<number>): BatchSampler {
+  return limitSteps(
+    randomSampler(data.trainLabels.length, { batchSize: cfg.trainedBatchSize, seed: cfg.seed, shuffle: true, lengths }),
+    cfg.maxStepsPerEpoch,
+  );
 }
 
 /** Epochs given, fixed by the recipe, or from its step budget over `sampler`'s batches. */

@@ -11,6 +11,8 @@ import { writeFileAtomic } from '../io/safetensors';
 import type { RunConfig, Stage, TrainingStage } from '../config/options';
 import type { ScoreSummary, Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, type ClassifierName, type StageSettings } from './identity';
+import type { InferenceRun } from './inference';
+import type { PaddingStat } from './tokens';
 import type { SubsetIntervals } from './intervals';
 import type { RecipeJson } from './recipe-report';
 
@@ -26,7 +28,12 @@ export interface StageTraining {
 
 /** A classifier's scores, and the stage training they were computed from. */
 export type ClassifierResult = ScoreSummary & {
+  /** Scores on the held-out test split (--test-fraction > 0), which no training or model choice saw. */
+  test?: ScoreSummary;
+  /** Scores on the balanced sample (`data.balanced` draws of `data.balanced_distinct` validation texts). */
   balanced: ScoreSummary;
+  /** F1 per category (zero_division 0) on validation, and on test when the run has one. */
+  f1_per_class?: { validation: Record<string, number>; test?: Record<string, number> };
   /** The classifier stage's fingerprint and the epoch whose weights were evaluated. */
   evaluated: { stage: TrainingStage; fingerprint: string; best_epoch: number };
 };
@@ -50,7 +57,12 @@ export interface Report {
     classes: number;
     train: number;
     val: number;
+    /** Held-out test texts (0 without --test-fraction). */
+    test?: number;
+    /** Draws of the balanced sample (with replacement from validation)… */
     balanced: number;
+    /** …and the distinct validation texts behind them. */
+    balanced_distinct?: number;
     skipped: number;
     dropped_short: number;
     dropped_by_cap: number;
@@ -59,9 +71,19 @@ export interface Report {
   results: Partial<Record<ClassifierName, ClassifierResult>>;
   /** By stage: siamese is the triplet training (best validation triplet loss), siamese-classifier its head. */
   training: Partial<Record<TrainingStage, StageTraining>>;
+  /**
+   * The forward passes that did not train, by job ('frozen features', 'trained predictions', 'siamese embeddings'…):
+   * the engine of --inference that ran each, its texts and wall seconds (lib/pipeline/inference.ts).
+   */
+  inference: Record<string, InferenceRun>;
   /** `siamese_epoch`: the siamese stage's best epoch, whose encoder made the vectors. */
   embeddings?: { dir: string; rows: number; knn_accuracy: number; siamese_epoch: number };
   stages: Partial<Record<Stage, StageSummary>>;
+  /**
+   * Padded token slots per real token of each set of batches the run computed (lib/pipeline/tokens.ts): training
+   * batches of epoch 1 (`siamese`, `trained`), their validation batches, features and predictions, embeddings.
+   */
+  padding?: Record<string, PaddingStat>;
   /** The recipe the run resolved (lib/pipeline/recipe-report.ts): every stage's settings with their reasons. */
   recipe?: RecipeJson;
   /**
@@ -92,7 +114,7 @@ export async function readReport(path: string): Promise<Report | undefined> {
     if (typeof r[key] !== 'object' || r[key] === null)
       throw new Error(`run folder: '${path}' has no '${key}' object, so it is not a pipeline report. ${HINT}`);
   const report = r as unknown as Report;
-  return { ...report, stages: report.stages ?? {}, warnings: report.warnings ?? [] };
+  return { ...report, stages: report.stages ?? {}, warnings: report.warnings ?? [], inference: report.inference ?? {} };
 }
 
 /** The warnings that belong to a classifier's evaluation (`frozen/validation: …`) or its staleness. */
@@ -120,6 +142,12 @@ export function pruneReport(report: Report, stages: readonly Stage[]): void {
       delete report.results[name];
       gone.add(name);
     }
+  }
+  // Forward passes are keyed '<stage> features', 'trained predictions', 'siamese embeddings'.
+  for (const job of Object.keys(report.inference ?? {})) {
+    const [stage, what] = job.split(' ');
+    if (stages.includes(stage as Stage) || (stages.includes('evaluate') && what !== 'features'))
+      delete report.inference[job];
   }
   if (gone.size > 0) delete report.intervals; // computed from the results' predictions: the next evaluate redoes them
   if (stages.includes('siamese') || stages.includes('evaluate')) {

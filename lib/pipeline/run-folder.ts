@@ -84,6 +84,7 @@ export async function prepareRunFolder(out: string): Promise<void> {
   const p = runPaths(out);
   const items = [out, p.report, p.features, p.evaluation, p.embeddings, p.siameseCheckpoint, p.siameseEncoder];
   for (const s of TRAINING_STAGES) items.push(join(out, s));
+  items.push(p.tokens);
   for (const item of items) {
     if (!existsSync(item)) continue;
     try {

@@ -9,19 +9,23 @@ import { join } from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../backend/index';
 import type { Stage, TrainingStage } from '../config/options';
 import { validateConfig } from '../config/parse';
+import type { PaddingOverhead } from '../data/buckets';
 import { summarizeSkips } from '../data/errors';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
-import { predictSubset, summarize, exportSiameseEmbeddings, SUBSETS, type ScoreSummary, type Subset } from './evaluate';
+import { exportSiameseEmbeddings, type Subset } from './evaluate';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type StageState } from './identity';
-import { runIntervals } from './intervals';
+import { describeIntervals } from './intervals';
+import { evaluateClassifiers } from './evaluation';
 import { acquireRunLock, type RunLock } from './lock';
 import { prepareData, prepareTokenizer, runPaths } from './prepare';
 import { resolveRecipe } from './recipe';
 import { describeRecipe, fitJson, recipeJson, type HeadFitJson } from './recipe-report';
 import { readReport, refreshStaleNotes, writeReport, type Report, type StageTraining } from './report';
 import { applyPlan, planRun, prepareRunFolder, type RunPlan } from './run-folder';
+import { writeSplitFile } from './split-file';
 import { CLASSIFIER_STAGES, loadSiamese, siameseStage, type StageContext, type TrainedClassifier } from './stages';
+import { bucketingOn, notePadding, runTokens, type RunStats } from './tokens';
 
 /** The report's types (lib/pipeline/report.ts). */
 export type { Report, StageTraining } from './report';
@@ -37,6 +41,11 @@ export interface PipelineOptions {
    * notebook kernel should not, as Jupyter interrupts it with SIGINT).
    */
   handleSignals?: boolean;
+  /**
+   * Called when a timed step (`report.timings`: backend, data, tokenizer, tokens, each stage, embeddings) starts
+   * and ends, e.g. to measure each stage's peak memory (scripts/scale-check.ts).
+   */
+  onPhase?: (name: string, event: 'start' | 'end') => void;
 }
 
 function trainingOf(s: StageState): StageTraining {
@@ -108,11 +117,13 @@ async function runPlanned(
   const earlier = await readReport(paths.report);
   const timings: Record<string, number> = { ...earlier?.timings };
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    opts.onPhase?.(name, 'start');
     const t0 = performance.now();
     try {
       return await f();
     } finally {
       timings[name] = Math.round((performance.now() - t0) / 100) / 10;
+      opts.onPhase?.(name, 'end');
     }
   };
   const runs = (s: Stage) => cfg.stages.includes(s);
@@ -124,20 +135,25 @@ async function runPlanned(
   log(
     `data: ${ds.texts.length} texts in ${ds.categories.length} classes (${ds.recordsRead} records read; ` +
       `${summarizeSkips(ds.skipped)}; ${ds.droppedShort} shorter than ${cfg.minWords} words; ${ds.droppedByCap} ` +
-      `over the per-class cap); train ${data.split.train.length}, validation ${data.split.val.length}, balanced ` +
-      `sample ${data.balanced.length}`,
+      `over the per-class cap); ${data.test.length > 0 ? `test ${data.test.length} (held out), ` : ''}train ` +
+      `${data.split.train.length}, validation ${data.split.val.length}, balanced sample ${data.balanced.length} ` +
+      `draws of ${data.balancedDistinct} distinct validation texts`,
   );
   for (const w of data.warnings) log(`data: ${w}`);
+  await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const recipe = resolveRecipe(cfg, data);
   for (const line of describeRecipe(recipe)) log(line);
-  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe };
+  const stats: RunStats = { padding: {} };
+  const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe, stats };
   // Logistic heads' fits: this run's, else the report's for a stage whose record it still holds.
   const fits: Partial<Record<TrainingStage, HeadFitJson>> = {};
   for (const stage of ['frozen', 'siamese-classifier'] as const) {
     const fit = (earlier?.recipe?.[stage] as { fit?: HeadFitJson } | undefined)?.fit;
     if (fit && earlier?.stages[stage]?.fingerprint === plan.checks[stage].fingerprint) fits[stage] = fit;
   }
+  // Every text tokenized once for the whole run (cached in the run folder), before the stages use it.
+  await timed('tokens', () => runTokens(ctx));
 
   const report: Report = {
     model: cfg.model,
@@ -149,15 +165,20 @@ async function runPlanned(
       classes: ds.categories.length,
       train: data.split.train.length,
       val: data.split.val.length,
+      test: data.test.length,
       balanced: data.balanced.length,
+      balanced_distinct: data.balancedDistinct,
       skipped: ds.skipped.length,
       dropped_short: ds.droppedShort,
       dropped_by_cap: ds.droppedByCap,
     },
     results: { ...earlier?.results },
     training: { ...earlier?.training },
+    inference: { ...earlier?.inference },
     ...(earlier?.embeddings ? { embeddings: earlier.embeddings } : {}),
     stages: { ...earlier?.stages },
+    // This run's batches (a stage that only reloads keeps its earlier figures).
+    padding: { ...earlier?.padding, ...stats.padding },
     recipe: recipeJson(recipe, fits),
     ...(earlier?.intervals ? { intervals: earlier.intervals } : {}),
     timings,
@@ -199,69 +220,82 @@ async function runPlanned(
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
+      for (const run of clf.inference) report.inference[`${stage} features`] = run;
       if (clf.head) fits[stage] = fitJson(clf.head);
     }
     report.recipe = recipeJson(recipe, fits);
-    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name));
-    if (runs('evaluate')) {
-      const { intervals, lines } = await timed('intervals', () =>
-        runIntervals(
-          cfg,
-          CLASSIFIERS.filter((n) => report.results[n]),
-        ),
-      );
-      report.intervals = intervals;
-      for (const line of lines) log(line);
-    }
+    if (runs('evaluate')) await timed('evaluate', () => evaluateAll(ctx, plan, trained, report, backend.name, timed));
   } finally {
     for (const c of trained) c.dispose();
   }
 
+  Object.assign(report.padding!, stats.padding);
   for (const note of refreshStaleNotes(report)) log(`report: ${note}`);
   await writeReport(paths.report, report);
   log(`report: ${paths.report}`);
   return report;
 }
 
-/** Scores of every classifier on both subsets, and the siamese embeddings' projector files and k-NN accuracy. */
+/**
+ * Scores of every classifier on every subset (validation, test, balanced; one evaluateClassifiers call), their
+ * intervals, the engines of the forward passes, and the siamese embeddings' projector files and k-NN accuracy.
+ */
 async function evaluateAll(
   ctx: StageContext,
   plan: RunPlan,
   classifiers: readonly TrainedClassifier[],
   report: Report,
   backend: string,
+  timed: <T>(name: string, f: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const { cfg, data, tokenizer, log } = ctx;
+  const ev = await evaluateClassifiers(ctx, { classifiers });
+  const per = (f: number[]) => Object.fromEntries(ev.categories.map((c, i) => [c, f[i]]));
   for (const clf of classifiers) {
-    const scores: Partial<Record<Subset, ScoreSummary>> = {};
+    const e = ev.classifiers[clf.name]!;
     report.warnings = report.warnings.filter((w) => !w.startsWith(`${clf.name}/`));
-    for (const subset of SUBSETS) {
-      const s = summarize(await predictSubset(cfg, data, clf, subset));
-      scores[subset] = s.scores;
+    for (const [subset, s] of Object.entries(e.subsets))
       report.warnings.push(...s.warnings.map((w) => `${clf.name}/${subset}: ${w}`));
-    }
-    const v = scores.validation!;
+    const v = e.subsets.validation!.scores;
+    const t = e.subsets.test;
     report.results[clf.name] = {
       ...v,
-      balanced: scores.balanced!,
+      ...(t ? { test: t.scores } : {}),
+      balanced: e.subsets.balanced!.scores,
+      f1_per_class: {
+        validation: per(e.subsets.validation!.f1PerClass),
+        ...(t ? { test: per(t.f1PerClass) } : {}),
+      },
       evaluated: {
         stage: STAGE_OF_CLASSIFIER[clf.name],
         fingerprint: clf.fingerprint,
         best_epoch: clf.state.best_epoch,
       },
     };
+    for (const run of e.inference) report.inference[`${STAGE_OF_CLASSIFIER[clf.name]} predictions`] = run;
     log?.(
       `evaluate ${clf.name}: validation accuracy ${v.accuracy.toFixed(4)}, macro F1 ${v.f1_macro.toFixed(4)}, ` +
         `weighted F1 ${v.f1_weighted.toFixed(4)}, AUC micro ${v.auc_micro.toFixed(4)} / macro ` +
-        `${v.auc_macro.toFixed(4)}; balanced accuracy ${scores.balanced!.accuracy.toFixed(4)}`,
+        `${v.auc_macro.toFixed(4)}` +
+        (t ? `; test accuracy ${t.scores.accuracy.toFixed(4)}, macro F1 ${t.scores.f1_macro.toFixed(4)}` : '') +
+        `; balanced accuracy ${e.subsets.balanced!.scores.accuracy.toFixed(4)} (${ev.balanced.draws} draws of ` +
+        `${ev.balanced.distinct} distinct validation texts)`,
     );
   }
+  report.intervals = ev.intervals;
+  for (const [subset, s] of Object.entries(ev.intervals))
+    for (const line of describeIntervals(subset as Subset, s)) log?.(line);
   const paths = runPaths(cfg.out);
   const siameseState = (await readStageRecord(paths.siamese, 'siamese')).record?.state;
   if (siameseState?.exported_epoch !== undefined && existsSync(join(paths.siameseEncoder, 'model.safetensors'))) {
     const siamese = await loadSiamese(cfg);
     try {
-      const e = await exportSiameseEmbeddings(cfg, data, siamese, tokenizer);
+      const tokens = await runTokens(ctx);
+      const onPadding = (p: PaddingOverhead) => notePadding(ctx, 'embeddings', p, bucketingOn(cfg));
+      const e = await timed('embeddings', () =>
+        exportSiameseEmbeddings(cfg, data, siamese, tokenizer, log, { tokens, onPadding }),
+      );
+      report.inference['siamese embeddings'] = e.inference;
       report.embeddings = {
         dir: e.dir,
         rows: e.rows,

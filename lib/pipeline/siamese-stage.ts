@@ -12,22 +12,42 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { variablesToArrays } from '../io/tensors';
 import { loadEncoder, saveEncoder } from '../model/load';
 import { SiameseModel } from '../heads/siamese';
-import { textBatchLoader } from '../train/batches';
+import { tokenBatchLoader } from '../train/batches';
+import type { BatchSampler } from '../train/sampler';
+import type { TokenTable } from '../tokenizer/token-table';
 import { removeStaleTempFiles } from '../train/checkpoint';
 import { train, type TrainResult } from '../train/trainer';
 import type { RunConfig } from './config';
 import type { StageState } from './identity';
 import { yieldToEventLoop } from './lock';
 import { checkFinishedStage, finishStage } from './run-folder';
-import { runPaths } from './prepare';
-import { siameseSamplers, trainerOptimizer } from './recipe';
+import { runPaths, type PreparedData } from './prepare';
+import { siameseSamplers, trainerOptimizer, type SiameseRecipe } from './recipe';
 import { epochsFor, inStage, recipeOf, splitLoader, stateAfter, type StageContext } from './stage-common';
+import { bucketingOn, noteSamplerPadding, rowLengths, runTokens } from './tokens';
+
+/**
+ * Siamese training batches (positions into split.train) and fixed validation batches (positions into split.val)
+ * of the recipe's sampler (lib/pipeline/recipe.ts `siameseSamplers`): length-bucketed with bucketing on (the
+ * samplers' `lengths`, from the run's token table), at most --max-steps-per-epoch per epoch.
+ */
+export function siameseBatches(
+  cfg: RunConfig,
+  data: PreparedData,
+  recipe: Pick<SiameseRecipe, 'sampler' | 'batchSize' | 'pk'>,
+  tokens: TokenTable,
+): { sampler: BatchSampler; validation: Int32Array[] } {
+  const lengths = bucketingOn(cfg)
+    ? { train: rowLengths(tokens, data.split.train), val: rowLengths(tokens, data.split.val) }
+    : undefined;
+  return siameseSamplers(cfg, data, recipe, lengths);
+}
 
 /** Train (or reload, or continue) the siamese model; exports the tuned encoder (HF layout) and the head. */
 export async function siameseStage(
   ctx: StageContext,
 ): Promise<{ model: SiameseModel; result: TrainResult; state: StageState; fingerprint: string }> {
-  const { cfg, data, tokenizer } = ctx;
+  const { cfg, data } = ctx;
   const recipe = recipeOf(ctx).siamese;
   return inStage(ctx, 'siamese', {}, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'siameseEpochs', recipe.epochs.epochs, {});
@@ -35,13 +55,16 @@ export async function siameseStage(
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = new SiameseModel(encoder, { embeddingSize: cfg.embeddingSize, margin: cfg.margin, seed: cfg.seed });
     try {
-      const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
-      const { sampler, validation } = siameseSamplers(cfg, data, recipe);
+      const tokens = await runTokens(ctx);
+      const loader = tokenBatchLoader(tokens, data.dataset.labels);
+      const { sampler, validation } = siameseBatches(cfg, data, recipe, tokens);
       const rows = validation.reduce((n, b) => n + b.length, 0);
       ctx.log?.(
         `siamese: ${sampler.description}, batches of ${sampler.batchSize} rows; ${data.split.train.length} train / ` +
           `${data.split.val.length} validation texts (${validation.length} validation batches of ${rows} rows)`,
       );
+      noteSamplerPadding(ctx, 'siamese', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
+      noteSamplerPadding(ctx, 'siamese/validation', validation, rowLengths(tokens, data.split.val));
       for (const dir of [paths.siamese, paths.siameseEncoder]) await removeStaleTempFiles(dir);
       const result = await train({
         model,

@@ -15,6 +15,7 @@ import { resolveRecipe, type Recipe } from './recipe';
 import { withRunLock } from './lock';
 import { enterStage, prepareRunFolder, type StageEntry } from './run-folder';
 import { runPaths, type PreparedData } from './prepare';
+import type { RunStats } from './tokens';
 
 /**
  * What every stage function takes: the run's settings, its prepared data and tokenizer, where to report, and
@@ -26,6 +27,8 @@ export interface StageContext {
   tokenizer: TextTokenizer;
   reporter?: ProgressReporter;
   log?: (line: string) => void;
+  /** Where the stages put what they measured for the report (padding per set of batches); none: log only. */
+  stats?: RunStats;
   recipe?: Recipe;
 }
 

@@ -16,21 +16,22 @@ import { makeBatches } from '../data/batches';
 import { loadEncoder } from '../model/load';
 import { frozenClassifier, siameseClassifier, trainedClassifier } from '../heads/classifier';
 import type { ClassifierOptions, EncoderClassifier } from '../heads/classifier';
-import { cachedFeatures } from '../heads/features';
-import { featureBatchLoader, featureRows, textBatchLoader, type FeatureMatrix } from '../train/batches';
-import { randomSampler } from '../train/sampler';
+import { featureBatchLoader, featureRows, tokenBatchLoader, type FeatureMatrix } from '../train/batches';
+import { limitSteps, randomSampler, type BatchSampler } from '../train/sampler';
+import type { TokenTable } from '../tokenizer/token-table';
 import { train, type TrainResult } from '../train/trainer';
 import { balancedClassWeights } from '../data/labels';
-import { toTokenBatch, disposeTokenBatch } from '../tokenizer/types';
 import { PK_EXAMPLES_PER_CLASS } from '../config/options';
 import type { RunConfig } from './config';
 import { CLASSIFIERS, STAGE_OF_CLASSIFIER, readStageRecord, type ClassifierName, type StageState } from './identity';
+import { classifierProba, datasetFeatures, type InferenceRun } from './inference';
 import { withDefaultSignals, yieldToEventLoop } from './lock';
 import { logisticHeadStage, type LogisticHeadFit } from './logistic-stage';
 import { trainedSampler, trainerOptimizer, type ClassWeightKind } from './recipe';
 import { finishStage, type StageEntry } from './run-folder';
-import { runPaths } from './prepare';
+import { runPaths, type PreparedData } from './prepare';
 import { loadSiamese } from './siamese-stage';
+import { bucketingOn, noteSamplerPadding, rowLengths, runTokens, validationBatches } from './tokens';
 import {
   epochsFor,
   inStage,
@@ -43,7 +44,8 @@ import {
 } from './stage-common';
 
 export { CLASSIFIERS, STAGE_OF_CLASSIFIER, PK_EXAMPLES_PER_CLASS, type ClassifierName };
-export { siameseStage, loadSiamese } from './siamese-stage';
+export { siameseStage, loadSiamese, siameseBatches } from './siamese-stage';
+export { datasetFeatures } from './inference';
 export type { StageContext, StageOptions } from './stage-common';
 
 /** Something that gives class probabilities for dataset rows. */
@@ -58,7 +60,49 @@ export interface TrainedClassifier {
   predictProba(rows: ArrayLike<number>): Promise<number[][]>;
   /** A logistic-regression head: how it was fitted (C, its search, the L-BFGS report). */
   head?: LogisticHeadFit;
+  /** The forward passes run for it so far (features, predictions), each with its engine (--inference). */
+  inference: InferenceRun[];
   dispose(): void;
+}
+
+/** A training stage's batches: the sampler of its epochs (positions into split.train) and its validation batches. */
+export interface StageBatches {
+  sampler: BatchSampler;
+  /** Fixed validation batches (positions into split.val). */
+  validation: Int32Array[];
+}
+
+/**
+ * The batches of the Adam head of the frozen and siamese classifiers (`batchSize`: the recipe's head batch size):
+ * rows of features, no tokens, so no bucketing; at most --max-steps-per-epoch per epoch.
+ */
+export function headBatches(cfg: RunConfig, data: PreparedData, batchSize: number): StageBatches {
+  return {
+    sampler: limitSteps(
+      randomSampler(data.split.train.length, { batchSize, seed: cfg.seed, shuffle: true }),
+      cfg.maxStepsPerEpoch,
+    ),
+    validation: makeBatches(positionsOf(data.split.val.length), { batchSize }),
+  };
+}
+
+/**
+ * The batches of the trained classifier (`batchSize`: the recipe's): the recipe's random sampler
+ * (`trainedSampler`), length-bucketed with bucketing on (lib/train/sampler.ts), and its validation batches.
+ */
+export function trainedBatches(
+  cfg: RunConfig,
+  data: PreparedData,
+  batchSize: number,
+  tokens: TokenTable,
+): StageBatches {
+  const bucketing = bucketingOn(cfg);
+  return {
+    sampler: trainedSampler(cfg, data, bucketing ? rowLengths(tokens, data.split.train) : undefined),
+    validation: validationBatches(data.split.val.length, batchSize, {
+      lengths: bucketing ? rowLengths(tokens, data.split.val) : undefined,
+    }),
+  };
 }
 
 /** Softmax probabilities of a head on rows of a feature matrix, in batches. */
@@ -123,20 +167,18 @@ async function headStage(
         state,
         fingerprint: entry.fingerprint,
         head: fitted.fit,
+        inference: [features.inference],
         predictProba: async (rows) => fitted.model.predictProba(features, rows),
         dispose: () => undefined,
       };
     }
     const epochs = epochsFor(ctx, entry, 'classifierEpochs', head.epochs, opts);
     const loader = featureBatchLoader(features, data.dataset.labels);
+    const { sampler, validation } = headBatches(cfg, data, head.batchSize);
     const result = await train({
       model: clf.head,
-      sampler: randomSampler(data.split.train.length, {
-        batchSize: head.batchSize,
-        seed: cfg.seed,
-        shuffle: true,
-      }),
-      validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: head.batchSize }),
+      sampler,
+      validationBatches: validation,
       loadBatch: splitLoader(data, loader.loadBatch),
       disposeBatch: loader.disposeBatch,
       epochs,
@@ -155,6 +197,7 @@ async function headStage(
       result,
       state,
       fingerprint: entry.fingerprint,
+      inference: [features.inference],
       predictProba: (rows) => headProba(clf, features, rows, 256),
       dispose: () => clf.dispose(),
     };
@@ -162,30 +205,6 @@ async function headStage(
     clf.dispose();
     throw e;
   }
-}
-
-/** Encoder features of every dataset text, cached in the run folder. */
-export async function datasetFeatures(
-  ctx: StageContext,
-  encoder: EncoderClassifier['encoder'],
-  label: string,
-): Promise<FeatureMatrix> {
-  const { cfg, data, tokenizer } = ctx;
-  let last = 0;
-  const { features, cacheHit } = await cachedFeatures(encoder, tokenizer, data.dataset.texts, {
-    maxLength: cfg.maxLength,
-    batchSize: 64,
-    cacheDir: runPaths(cfg.out).features,
-    settings: { tokenizer: cfg.tokenizer ?? cfg.model },
-    onProgress: (done, total) => {
-      if (done - last >= 2048 || done === total) {
-        ctx.log?.(`${label}: features ${done}/${total}`);
-        last = done;
-      }
-    },
-  });
-  if (cacheHit) ctx.log?.(`${label}: features read from the cache`);
-  return features;
 }
 
 /** The classifier options of a frozen-features head (its class weights by the recipe). */
@@ -215,18 +234,22 @@ export async function siameseClassifierStage(ctx: StageContext, opts: StageOptio
 
 /** Pretrained encoder + head, everything trained (`trainedClassifier`). */
 export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): Promise<TrainedClassifier> {
-  const { cfg, data, tokenizer } = ctx;
+  const { cfg, data } = ctx;
   const recipe = recipeOf(ctx).trained;
   return inStage(ctx, 'trained', opts, async (entry) => {
     const epochs = epochsFor(ctx, entry, 'trainedEpochs', recipe.epochs.epochs, opts);
     const encoder = await loadEncoder(cfg.model, { pooling: cfg.pooling, trainable: true });
     const model = trainedClassifier(encoder, classifierOptions(ctx, recipe.classWeights));
     try {
-      const loader = textBatchLoader(data.dataset.texts, data.dataset.labels, tokenizer, { maxLength: cfg.maxLength });
+      const tokens = await runTokens(ctx);
+      const loader = tokenBatchLoader(tokens, data.dataset.labels);
+      const { sampler, validation } = trainedBatches(cfg, data, recipe.batchSize, tokens);
+      noteSamplerPadding(ctx, 'trained', sampler.epochBatches(0), rowLengths(tokens, data.split.train));
+      noteSamplerPadding(ctx, 'trained/validation', validation, rowLengths(tokens, data.split.val));
       const result = await train({
         model,
-        sampler: trainedSampler(cfg, data),
-        validationBatches: makeBatches(positionsOf(data.split.val.length), { batchSize: recipe.batchSize }),
+        sampler,
+        validationBatches: validation,
         loadBatch: splitLoader(data, loader.loadBatch),
         disposeBatch: loader.disposeBatch,
         epochs,
@@ -241,27 +264,18 @@ export async function trainedStage(ctx: StageContext, opts: StageOptions = {}): 
       const state = stateAfter(result, entry);
       await finishStage(cfg, entry, state);
       encoder.trainable = false;
+      const inference: InferenceRun[] = [];
       return {
         name: 'trained',
         result,
         state,
         fingerprint: entry.fingerprint,
+        inference,
+        // On the engine of --inference, from the weights as they are now (after training).
         predictProba: async (rows) => {
-          const out: number[][] = [];
-          for (const b of makeBatches(rows, { batchSize: 64 })) {
-            const tokens = toTokenBatch(
-              tokenizer.encodeBatch(
-                Array.from(b, (i) => data.dataset.texts[i]),
-                { maxLength: cfg.maxLength },
-              ),
-            );
-            const p = model.predictProba(tokens);
-            out.push(...((await p.array()) as number[][]));
-            p.dispose();
-            disposeTokenBatch(tokens);
-            await yieldToEventLoop();
-          }
-          return out;
+          const r = await classifierProba(ctx, model, rows, 'trained classifier');
+          inference.push(r.inference);
+          return r.proba;
         },
         dispose: () => model.dispose(),
       };

@@ -3,7 +3,8 @@
  * @huggingface/tokenizers (pure JS; same ids as SentencePiece for ALBERT, WordPiece for BERT/MiniLM),
  * plus the batching it lacks: truncation (longest first), special tokens, token types and padding.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { readJsonFile } from '../io/json';
@@ -74,13 +75,15 @@ export class TextTokenizer {
 
   /**
    * `preTokenizer` is tokenizer.json's `pre_tokenizer`: when it splits at whitespace, long texts are cut
-   * before tokenizing with the exact result; otherwise only at the hard ceiling.
+   * before tokenizing with the exact result; otherwise only at the hard ceiling. `identity` (set by
+   * loadTokenizer: the sha256 of the tokenizer's files) keys caches of its output (lib/tokenizer/token-cache.ts).
    */
   constructor(
     readonly inner: Tokenizer,
     readonly config: Record<string, unknown>,
     readonly source = 'tokenizer',
     preTokenizer?: unknown,
+    readonly identity?: string,
   ) {
     this.cutsAtWhitespace = splitsAtWhitespace(preTokenizer);
     this.unkId = inner.model?.unk_token_id;
@@ -279,8 +282,10 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   } catch (e) {
     throw new Error(`${path}: not ${what}: ${(e as Error).message}.`);
   }
+  const identity = createHash('sha256').update(readFileSync(path));
+  if (existsSync(cfgPath)) identity.update(readFileSync(cfgPath));
   try {
-    return new TextTokenizer(inner, config, dir, json.pre_tokenizer);
+    return new TextTokenizer(inner, config, dir, json.pre_tokenizer, identity.digest('hex'));
   } catch (e) {
     throw new Error(`${path} (with ${cfgPath}): cannot build the tokenizer: ${(e as Error).message}.`);
   }

@@ -1,6 +1,7 @@
 /** Batch loaders for the trainer: rows of texts (tokenized per batch) or of precomputed features. */
 import * as tf from '@tensorflow/tfjs';
 import type { TokenBatch } from '../model/types';
+import type { TokenTable } from '../tokenizer/token-table';
 import { disposeTokenBatch, toTokenBatch, type BatchEncoder, type Padding } from '../tokenizer/types';
 import type { LabeledBatch } from './types';
 
@@ -51,6 +52,29 @@ export function textBatchLoader(
           { maxLength: opts.maxLength, padding: opts.padding ?? 'longest' },
         ),
       ),
+      labels: labelTensor(labels, indices),
+      size: indices.length,
+    }),
+    disposeBatch: (b) => {
+      disposeTokenBatch(b.inputs);
+      b.labels.dispose();
+    },
+  };
+}
+
+/**
+ * Batches of rows of the run's token table (`tokens.batch`: padded to the longest row), each text tokenized once
+ * for the whole run instead of once per batch; the same batches as textBatchLoader with the table's maxLength.
+ */
+export function tokenBatchLoader(tokens: TokenTable, labels: ArrayLike<number>): BatchLoader<TokenBatch> {
+  if (tokens.size !== labels.length)
+    throw new Error(
+      `tokenBatchLoader: 'labels' must have one label per text of the token table (${tokens.size}); got ` +
+        `${labels.length}.`,
+    );
+  return {
+    loadBatch: (indices) => ({
+      inputs: toTokenBatch(tokens.batch(indices)),
       labels: labelTensor(labels, indices),
       size: indices.length,
     }),

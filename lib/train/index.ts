@@ -2,12 +2,23 @@
 export {
   pkSampler,
   randomSampler,
+  limitSteps,
+  BUCKET_WINDOW_BATCHES,
+  PK_BUCKET_WINDOW_BATCHES,
   type BatchSampler,
   type PkSampler,
   type PkSamplerOptions,
   type RandomSamplerOptions,
 } from './sampler';
-export { textBatchLoader, featureBatchLoader, featureRows, type BatchLoader, type FeatureMatrix } from './batches';
+export { bucketPkWindows, type ClassSlot } from './pk-buckets';
+export {
+  textBatchLoader,
+  tokenBatchLoader,
+  featureBatchLoader,
+  featureRows,
+  type BatchLoader,
+  type FeatureMatrix,
+} from './batches';
 export {
   Adam,
   makeAdam,

@@ -40,6 +40,7 @@ test('defaults follow the study; the settings --recipe decides are unset and res
     classifierEpochs: null,
     classifierBatchSize: null,
     classWeights: 'off',
+    bucketing: 'on',
   });
   assert.deepEqual(recipeOptions(configFromArgs(['--recipe', 'study'])), {
     recipe: 'study',
@@ -52,7 +53,9 @@ test('defaults follow the study; the settings --recipe decides are unset and res
     classifierEpochs: 40,
     classifierBatchSize: 128,
     classWeights: 'on',
+    bucketing: 'off',
   });
+  assert.equal(recipeOptions(configFromArgs(['--recipe', 'study', '--bucketing', 'on'])).bucketing, 'on');
   assert.equal(c.siameseBatchSize, 64);
   assert.equal(c.margin, 1);
   assert.equal(c.seed, 3);

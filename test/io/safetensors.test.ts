@@ -136,11 +136,41 @@ describe('safetensors', () => {
     );
     assert.throws(
       () => encodeSafetensors([{ name: 'w', dtype: 'F16', shape: [1], data: new Float32Array(1) }]),
-      /only F32 and I32 can be written/,
+      /only F32, I32 and U16 can be written/,
     );
     assert.throws(
       () => encodeSafetensors([{ name: 'w', dtype: 'I32', shape: [1], data: new Float32Array(1) }]),
       /says dtype I32 but holds a Float32Array/,
     );
+    assert.throws(
+      () => encodeSafetensors([{ name: 'w', dtype: 'I32', shape: [1], data: new Uint16Array(1) } as never]),
+      /says dtype I32 but holds a Uint16Array/,
+    );
+  });
+
+  test("U16 (token ids): reads the reference library's file, writes the same bytes, widened to Int32Array", async () => {
+    const golden = new Uint8Array(await readFile(new URL('../fixtures/u16.safetensors', import.meta.url)));
+    const { arrays, metadata } = decodeSafetensors(golden);
+    assert.deepEqual(Array.from(arrays.get('ids')!.data), [0, 1, 2, 30521, 65535]);
+    assert.equal(arrays.get('ids')!.dtype, 'U16');
+    const ours = encodeSafetensors(
+      [
+        { name: 'ids', dtype: 'U16', shape: [5], data: Uint16Array.from([0, 1, 2, 30521, 65535]) },
+        { name: 'offsets', dtype: 'I32', shape: [3], data: Int32Array.from([0, 2, 5]) },
+      ],
+      metadata,
+    );
+    // The same tensors (the Python library lays out the data by dtype alignment, ours by name).
+    assert.deepEqual(decodeSafetensors(ours).arrays, arrays);
+  });
+
+  test('U16 (token ids) round-trips, read back widened to Int32Array', () => {
+    const ids = Uint16Array.from([0, 1, 2, 30521, 65535]);
+    const bytes = encodeSafetensors([{ name: 'ids', dtype: 'U16', shape: [5], data: ids }]);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(bytes[0]))));
+    assert.deepEqual(header.ids, { dtype: 'U16', shape: [5], data_offsets: [0, 10] });
+    const back = decodeSafetensors(bytes).arrays.get('ids')!;
+    assert.ok(back.data instanceof Int32Array);
+    assert.deepEqual(Array.from(back.data), [0, 1, 2, 30521, 65535]);
   });
 });

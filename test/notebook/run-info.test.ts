@@ -117,7 +117,9 @@ describe('runStatement', () => {
     assert.match(md, /\| siamese epochs \/ batch \/ lr \| step budget \/ 64 \/ 0\.00005 \|/);
     assert.match(md, /\| classifier head \| logistic regression \(L-BFGS\), C by cross-validation \|/);
     assert.match(md, /\| wall time \| not stated \|/);
-    assert.match(md, /\| inference engine \| TF\.js on the wasm backend \|/);
+    assert.match(md, /\| inference engine \| TF\.js on the wasm backend \(--inference auto\) \|/);
+    const onnx = runStatement(configFromArgs(['--inference', 'onnx']), {});
+    assert.match(onnx, /\| inference engine \| ONNX Runtime \(--inference onnx\) \|/);
     assert.match(md, /\| max per class \| 50 \|/);
     assert.match(md, /\| texts \| 2050 \|/);
   });
@@ -132,7 +134,7 @@ describe('runStatement', () => {
     assert.equal(
       s,
       'This run: m, sentence vector the mean of its token vectors (mean pooling); siamese training on random ' +
-        'batches (the study); recipe study; scale not stated; seed 3; backend cpu; inference engine TF.js on the cpu backend; ' +
+        'batches (the study); recipe study; scale not stated; seed 3; backend cpu; inference engine TF.js on the cpu backend (--inference auto); ' +
         'wall time 42s.',
     );
   });

@@ -12,10 +12,11 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/index';
 import { tfjsEmbedder, type SentenceEmbedder } from '../../lib/heads/embedder';
 import { cachedFeatures, computeFeatures } from '../../lib/heads/features';
+import type { FeatureMatrix } from '../../lib/train/batches';
 import { SiameseModel } from '../../lib/heads/siamese';
 import { loadEncoder } from '../../lib/model/load';
 import type { Encoder } from '../../lib/model/types';
-import { createEmbedder, withEmbedder } from '../../lib/onnx/engine';
+import { AUTO_ENGINES, cacheEnginesOf, createEmbedder, withEmbedder } from '../../lib/onnx/engine';
 import { onnxEmbedder } from '../../lib/onnx/runtime';
 import { loadTokenizer } from '../../lib/tokenizer/tokenizer';
 import { TEST_BACKENDS } from '../helpers/backends';
@@ -77,6 +78,26 @@ test('computeFeatures and cachedFeatures take an embedder; ONNX features get the
     assert.equal(fromOnnx.cacheHit, false);
     assert.ok(maxAbsDiff(plain.features.data, fromOnnx.features.data) <= TOL);
     assert.equal((await cachedFeatures(encoder, tokenizer, texts, { ...opts, embedder: onnx })).cacheHit, true);
+    // A lazy runner is not called on a hit; 'auto' accepts either engine's features, an explicit engine only its own.
+    let built = 0;
+    const runner = async (job: (e: SentenceEmbedder) => Promise<FeatureMatrix>) => (built++, job(onnx));
+    const hit = await cachedFeatures(encoder, tokenizer, texts, { ...opts, runner, cacheEngines: ['onnx'] });
+    assert.deepEqual([hit.cacheHit, hit.engine, built], [true, 'onnx', 0]);
+    assert.deepEqual(cacheEnginesOf('auto'), ['tfjs', 'onnx']);
+    assert.deepEqual(cacheEnginesOf('onnx'), ['onnx']);
+    const other = texts.slice(2);
+    const miss = await cachedFeatures(encoder, tokenizer, other, { ...opts, runner, cacheEngines: ['tfjs'] });
+    assert.deepEqual([miss.cacheHit, miss.engine, built], [false, 'onnx', 1], 'stored under the engine that ran');
+    const again = await cachedFeatures(encoder, tokenizer, other, {
+      ...opts,
+      runner,
+      cacheEngines: cacheEnginesOf('auto'),
+    });
+    assert.deepEqual([again.cacheHit, again.engine, built], [true, 'onnx', 1]);
+    assert.equal(
+      (await cachedFeatures(encoder, tokenizer, other, { ...opts, cacheEngines: ['tfjs'] })).cacheHit,
+      false,
+    );
     const head = new SiameseModel(encoder, { seed: 1 });
     const siamese = await onnxEmbedder(head);
     await assert.rejects(
@@ -94,12 +115,18 @@ test('computeFeatures and cachedFeatures take an embedder; ONNX features get the
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
 });
 
-test("createEmbedder: 'onnx' and 'auto' run ONNX Runtime; without an exportable model 'auto' falls back", async () => {
+test("createEmbedder: 'onnx' runs ONNX Runtime, 'auto' its engines in order; without an exportable model it falls back", async () => {
   await initBackend(TEST_BACKENDS[0]);
   const encoder = await loadEncoder(TINY_BERT, { pooling: 'cls', trainable: false });
   try {
-    for (const choice of ['auto', 'onnx'] as const) {
-      const { embedder, fallbackReason } = await createEmbedder(choice, encoder, { backend: 'wasm' });
+    assert.deepEqual(AUTO_ENGINES, ['tfjs'], 'auto = TF.js on this machine (docs/performance.md)');
+    const auto0 = await createEmbedder('auto', encoder, { backend: 'wasm' });
+    assert.deepEqual([auto0.embedder.name, auto0.fallbackReason], ['tfjs (wasm)', undefined]);
+    for (const [choice, autoEngines] of [
+      ['auto', ['onnx', 'tfjs']],
+      ['onnx', undefined],
+    ] as const) {
+      const { embedder, fallbackReason } = await createEmbedder(choice, encoder, { backend: 'wasm', autoEngines });
       assert.equal(embedder.engine, 'onnx');
       assert.equal(fallbackReason, undefined);
       await embedder.dispose();
@@ -113,7 +140,7 @@ test("createEmbedder: 'onnx' and 'auto' run ONNX Runtime; without an exportable 
       embed: encoder.embed.bind(encoder),
       forward: encoder.forward.bind(encoder),
     } as unknown as Encoder;
-    const auto = await createEmbedder('auto', wrapped, { backend: 'wasm' });
+    const auto = await createEmbedder('auto', wrapped, { backend: 'wasm', autoEngines: ['onnx', 'tfjs'] });
     assert.equal(auto.embedder.engine, 'tfjs');
     assert.match(auto.fallbackReason!, /must be a TransformerEncoder/);
     const b = paddedBatch([4, 6], 30522);
@@ -146,11 +173,11 @@ test('withEmbedder runs a job on the chosen engine, logs it, reports it, and dis
         kept = e;
         return e.embed(batch);
       },
-      { log: (l) => lines.push(l), label: 'frozen' },
+      { log: (l) => lines.push(l), label: 'frozen', autoEngines: ['onnx', 'tfjs'] },
     );
     assert.equal(result.length, 2 * 32);
     assert.deepEqual(used, { choice: 'auto', engine: 'onnx (onnxruntime-node 1.30.0, cpu)' });
-    assert.deepEqual(lines, ['frozen: inference on onnx (onnxruntime-node 1.30.0, cpu)']);
+    assert.deepEqual(lines, ['frozen: inference on onnx (onnxruntime-node 1.30.0, cpu) (--inference auto)']);
     await assert.rejects(kept!.embed(batch), /has been released/, 'disposed after the job');
     await assert.rejects(
       withEmbedder('tfjs', encoder, async () => {

@@ -50,7 +50,11 @@ describe('a run under --recipe auto', () => {
     assert.ok(lines.includes('recipe auto (docs/recipe-evidence.md §4); options given explicitly win'), text);
     // 3 classes, batch 8: P×K 2×4 (P = min(3, 8 / 4)); the siamese budget of 220 steps caps at 25 epochs.
     assert.match(text, /^ {2}siamese: AdamW \(weight decay 0\.01\) encoder 5e-5 \/ head 1e-3, warmup \d+ steps/m);
-    assert.match(text, /^siamese: P×K 2×4 over 3 classes \(seed 3\), batches of 8 rows/m);
+    // auto buckets by length (study keeps its batches: test/pipeline/scale.test.ts).
+    assert.match(
+      text,
+      /^siamese: P×K 2×4 over 3 classes \(seed 3\), length-bucketed within windows of 64 batches, batches of 8 rows/m,
+    );
     for (const label of ['frozen', 'siamese classifier'])
       assert.match(
         text,

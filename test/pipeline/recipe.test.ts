@@ -181,6 +181,7 @@ describe("the recipe in a stage's identity", () => {
       'recipe',
       'trainedLr',
       'classWeights',
+      'bucketing',
       'recipe.trained.optimizer',
       'recipe.trained.head_lr',
       'recipe.trained.weight_decay',
@@ -201,6 +202,12 @@ describe("the recipe in a stage's identity", () => {
         Object.entries(now).filter(([k]) => k !== 'recipe' && k !== 'head' && !k.startsWith('recipe.')),
       );
       assert.deepEqual(diffSettings(legacy, now, legacySettings(study, stage)), [], stage);
+      // A record from before --bucketing (no key) had none: reused by study (off), refused by --bucketing on.
+      const noBucketing = Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'bucketing'));
+      assert.deepEqual(diffSettings(noBucketing, now, legacySettings(study, stage)), [], stage);
+      const on = configFromArgs(['--recipe', 'study', '--bucketing', 'on']);
+      const bucketed = diffSettings(noBucketing, stageSettings(on, stage, file), legacySettings(on, stage));
+      if (stage !== 'frozen') assert.deepEqual(bucketed, [{ key: 'bucketing', saved: 'off', now: 'on' }], stage);
       const auto = configFromArgs([]);
       const refused = diffSettings(legacy, stageSettings(auto, stage, file), legacySettings(auto, stage));
       assert.ok(
