@@ -37,9 +37,15 @@ export async function showClassifierTraining(clf: TrainedClassifier, title: stri
 
 /**
  * One table of the classifiers' trainings: how the head or model trained, the epoch chosen, validation loss and
- * accuracy there, and the training wall time from the run's records (`stageTrainingTimes`).
+ * accuracy there, the training wall time from the run's records (`stageTrainingTimes`: the epochs, or a logistic
+ * head's final L-BFGS fit without its features and C search), and, when `stageSeconds` is given (report.json
+ * `timings` of the CLI run that made the stages), each stage's whole wall time, features and C search included.
  */
-export function trainingSummaryTable(classifiers: readonly TrainedClassifier[], times: readonly StageTime[]): string {
+export function trainingSummaryTable(
+  classifiers: readonly TrainedClassifier[],
+  times: readonly StageTime[],
+  stageSeconds?: Readonly<Record<string, number>>,
+): string {
   const stageOf = { frozen: 'frozen', trained: 'trained', siamese: 'siamese-classifier' } as const;
   return htmlTable(
     classifiers.map((c) => {
@@ -53,7 +59,13 @@ export function trainingSummaryTable(classifiers: readonly TrainedClassifier[], 
         'chosen epoch': c.head ? '–' : c.result.bestEpoch,
         'validation loss': best?.valLoss,
         'validation accuracy': best?.valAccuracy,
-        'training wall time': t ? formatDuration(t.seconds) : 'not recorded',
+        'training (recorded)': t ? formatDuration(t.seconds) : 'not recorded',
+        ...(stageSeconds
+          ? {
+              'stage (CLI run)':
+                stageSeconds[stageOf[c.name]] !== undefined ? formatDuration(stageSeconds[stageOf[c.name]]) : '–',
+            }
+          : {}),
       };
     }),
     { digits: 4 },
@@ -61,6 +73,10 @@ export function trainingSummaryTable(classifiers: readonly TrainedClassifier[], 
 }
 
 /** Show {@link trainingSummaryTable}. */
-export function showTrainingSummary(classifiers: readonly TrainedClassifier[], times: readonly StageTime[]): void {
-  showHtml(trainingSummaryTable(classifiers, times));
+export function showTrainingSummary(
+  classifiers: readonly TrainedClassifier[],
+  times: readonly StageTime[],
+  stageSeconds?: Readonly<Record<string, number>>,
+): void {
+  showHtml(trainingSummaryTable(classifiers, times, stageSeconds));
 }

@@ -50,4 +50,7 @@ test('trainingSummaryTable: one row per classifier, the chosen epoch’s validat
     /<td>frozen<\/td><td>logistic regression \(L-BFGS\)<\/td><td>–<\/td><td>1\.6000<\/td><td>0\.4000<\/td><td>not recorded<\/td>/,
   );
   assert.match(html, /<td>trained<\/td><td>3 epochs<\/td><td>3<\/td><td>1\.5800<\/td><td>0\.4200<\/td><td>3m05s<\/td>/);
+  const withStages = trainingSummaryTable([clf('trained', false, 3)], [], { trained: 200 });
+  assert.match(withStages, /<th>stage \(CLI run\)<\/th>/);
+  assert.match(withStages, /<td>not recorded<\/td><td>3m20s<\/td>/);
 });
