@@ -152,6 +152,11 @@ export function metricValue(p: Predictions, metric: 'accuracy' | 'f1_macro'): nu
     : f1Score(p.yTrue, yPred, { average: 'macro', zeroDivision: 0 });
 }
 
+/** Markdown nested under a list item: continuation lines indented by two spaces. */
+function nest(md: string): string {
+  return md.replace(/\n/g, '\n  ');
+}
+
 const SENTENCE_ENCODER = /sentence-transformers|minilm|mpnet|bge-|e5-|gte-/i;
 
 /** A difference from the study as a concrete cause, or undefined for settings that matter less. */
@@ -208,11 +213,15 @@ export function comparisonConclusion(input: {
     o.map((n) => `${n} ${f3(s[n])}`).join(' > ');
   const lines = [
     `- **Ordering by validation accuracy.** This run: ${show(oursOrder, acc(input.ours))}; the study (reported): ` +
-      `${show(studyOrder, acc(input.study.models))}. ${same ? 'The orders agree.' : 'The orders differ.'}`,
-    `- **How sure.** ${input.ordering}`,
+      `${show(studyOrder, acc(input.study.models))}. ${same ? 'The orders agree' : 'The orders differ'}` +
+      // '≈' is orderingStatement's mark of neighbours whose paired interval includes 0.
+      (input.ordering.includes('≈')
+        ? ' by point estimates, but not every step of this run’s order is clear of noise (next point).'
+        : '.'),
+    `- **How sure.** ${nest(input.ordering)}`,
   ];
   if (input.testOrdering)
-    lines.push(`- **On the held-out test split** (no choice was made on it): ${input.testOrdering}`);
+    lines.push(`- **On the held-out test split** (no choice was made on it): ${nest(input.testOrdering)}`);
   if (input.reference) {
     const refOrder = order(acc(input.reference.scores));
     lines.push(
