@@ -113,6 +113,8 @@ export interface RunFacts {
   engine?: string;
   /** Wall time of the run (or notebook) in seconds. */
   wallTimeSeconds?: number;
+  /** Wall time in words, when seconds do not say it (e.g. per stage); wins over `wallTimeSeconds`. */
+  wallTime?: string;
   [row: string]: string | number | undefined;
 }
 
@@ -140,11 +142,14 @@ function headlineFacts(cfg: RunConfig, facts: RunFacts): [string, string][] {
           ? 'ONNX Runtime (--inference onnx)'
           : `TF.js on the ${facts.backend ?? cfg.backend} backend (--inference ${cfg.inference ?? 'auto'})`),
     ],
-    ['wall time', facts.wallTimeSeconds !== undefined ? formatDuration(facts.wallTimeSeconds) : missing],
+    [
+      'wall time',
+      facts.wallTime ?? (facts.wallTimeSeconds !== undefined ? formatDuration(facts.wallTimeSeconds) : missing),
+    ],
   ];
 }
 
-const HEADLINE_KEYS = new Set(['modelId', 'recipe', 'scale', 'backend', 'engine', 'wallTimeSeconds']);
+const HEADLINE_KEYS = new Set(['modelId', 'recipe', 'scale', 'backend', 'engine', 'wallTimeSeconds', 'wallTime']);
 
 /**
  * The training settings as rows, as `--recipe` resolves them without the data: epochs a step budget decides read

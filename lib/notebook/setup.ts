@@ -16,7 +16,8 @@ import { resolveRecipe } from '../pipeline/recipe';
 import { describeRecipe } from '../pipeline/recipe-report';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { RESULT_FILE } from '../train/trainer';
-import { runStatement } from './run-info';
+import { describeScale, formatDuration, runStatement } from './run-info';
+import { readRunReport, runScale, stageTrainingTimes, trainingTimesPhrase } from './run-records';
 import { showMarkdown } from './show';
 
 /** A notebook's parameters cell: any run setting (the names of `npm run pipeline -- --help`, camelCase). */
@@ -154,14 +155,39 @@ export async function setupNotebook(params: NotebookParams, opts: SetupOptions =
   if (opts.show ?? true)
     showMarkdown(
       runStatement(cfg, {
+        recipe: cfg.recipe,
+        scale: describeScale(runScale(prepared)),
         backend: describeBackend(backend),
-        texts: prepared.dataset.texts.length,
-        classes: prepared.dataset.categories.length,
-        'train / validation': `${prepared.split.train.length} / ${prepared.split.val.length}`,
+        engine: inferenceEngine(cfg, backend.name),
+        wallTime:
+          `training, from the run folder's records: ${trainingTimesPhrase(stageTrainingTimes(cfg))}; ` +
+          "this notebook's own: see its last cell",
         ...Object.fromEntries(recipeRows),
         'set by environment': fromEnv.length > 0 ? fromEnv.join(', ') : 'nothing',
       }),
     );
   if (opts.show ?? true) for (const w of prepared.warnings) console.log(`data: ${w}`);
   return { cfg, backend, prepared, tokenizer, startedAt, fromEnv };
+}
+
+/**
+ * What computes the vectors that do not train (features, predictions, embeddings): the engines report.json names
+ * for the CLI run's jobs (`inference`, lib/pipeline/inference.ts), e.g. 'tfjs (tensorflow) (--inference auto)',
+ * else the run's --inference setting on `backend`.
+ */
+export function inferenceEngine(cfg: RunConfig, backend: string): string {
+  const report = readRunReport(cfg);
+  const engines = [...new Set(Object.values(report?.inference ?? {}).map((r) => r.engine))];
+  if (engines.length > 0) return `${engines.join(', ')} (--inference ${cfg.inference})`;
+  return cfg.inference === 'onnx'
+    ? 'ONNX Runtime (--inference onnx)'
+    : `TF.js on the ${backend} backend (--inference ${cfg.inference})`;
+}
+
+/**
+ * A notebook's last line: its own wall time since `setupNotebook` started (`1h02m`), as a sentence. With the
+ * stages already trained by the CLI, this is the time to reload them and draw the figures, not to train.
+ */
+export function notebookWallTime(setup: Pick<NotebookSetup, 'startedAt'>, now = Date.now()): string {
+  return `Wall time of this notebook: ${formatDuration((now - setup.startedAt) / 1000)}.`;
 }

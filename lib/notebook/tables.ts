@@ -200,10 +200,10 @@ export const APPROACH_STAGES: Readonly<Record<string, readonly string[]>> = {
   siamese: ['siamese', 'siamese-classifier'],
 };
 const STAGE_PROSE: Readonly<Record<string, string>> = {
-  frozen: 'encoder features once, then the softmax head',
+  frozen: 'encoder features once, then the head',
   trained: 'encoder and head trained together',
   siamese: 'triplet training of the encoder',
-  'siamese-classifier': 'tuned-encoder features once, then the softmax head',
+  'siamese-classifier': 'tuned-encoder features once, then the head',
 };
 
 /** One row of the cost table: wall time of a stage (or a total) of an approach, in seconds. */
