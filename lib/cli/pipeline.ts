@@ -9,7 +9,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(helpText());
     return;
   }
-  const cfg = configFromArgs(argv);
+  const cfg = configFromArgs(argv, process.env);
   // Loaded after the options are checked, so --help and option errors answer at once (TF.js loads slowly).
   const { runPipeline } = await import('../pipeline/run');
   const { runSeeds } = await import('../pipeline/seeds');

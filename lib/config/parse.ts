@@ -194,9 +194,10 @@ function finish(values: Map<OptionKey, unknown>, name: (key: OptionKey) => strin
  * `node:util` parseArgs fed by the options table; every option not given takes the table's default. Unknown
  * flags (`--help` included: the caller answers it with {@link helpText}), missing values, positional arguments,
  * an alias given with the option it stands for, and out-of-range values or broken cross-option constraints are
- * errors naming the flag: `--siamese-lr must be a number > 0; got '0'.`
+ * errors naming the flag: `--siamese-lr must be a number > 0; got '0'.` With `env` (the command line passes
+ * `process.env`), a SIAMESE_* variable sets an option that no flag gives (a flag wins); its errors name the variable.
  */
-export function configFromArgs(argv: readonly string[]): RunConfig {
+export function configFromArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): RunConfig {
   const options = Object.fromEntries(
     OPTION_ROWS.map(([key, spec]) => [flagOf(key).slice(2), { type: spec.kind === 'flag' ? 'boolean' : 'string' }]),
   ) as Record<string, { type: 'boolean' | 'string' }>;
@@ -204,6 +205,10 @@ export function configFromArgs(argv: readonly string[]): RunConfig {
   // Not strict: parseArgs' own errors name no fix, and in strict mode it refuses values such as '-5'.
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values = new Map<OptionKey, unknown>();
+  for (const [key, spec] of OPTION_ROWS) {
+    const raw = env[envOf(key)];
+    if (raw !== undefined && raw !== '') values.set(key, parseValue(spec, raw, envOf(key)));
+  }
   for (const t of tokens) {
     if (t.kind === 'option-terminator') continue;
     if (t.kind === 'positional')

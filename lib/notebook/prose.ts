@@ -157,8 +157,9 @@ export function trainingSentence(
   const label = lowerIsBetter ? 'validation loss' : 'validation accuracy';
   const digits = 3;
   const epochs = `${v.length} epoch${v.length === 1 ? '' : 's'}`;
+  if (v.length === 1)
+    return `${name}: ${label} ${v[0].toFixed(digits)} after its only epoch; one epoch says nothing about convergence.`;
   const head = `${name}: ${label} ${v[0].toFixed(digits)} → ${v[v.length - 1].toFixed(digits)} over ${epochs}`;
-  if (v.length === 1) return `${head}; one epoch says nothing about convergence.`;
   if (best === v.length - 1)
     return `${head}, best at epoch ${best + 1}, the last one: it was still improving, so more epochs may help.`;
   const later = v.length - 1 - best;

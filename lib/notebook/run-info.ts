@@ -1,6 +1,6 @@
 /** What a run used, stated the same way in notebooks, logs and reports. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative, basename, join } from 'node:path';
+import { isAbsolute, relative, basename, dirname, join } from 'node:path';
 import { recipeOptions, showValue } from '../config/recipes';
 import type { RunConfig } from '../pipeline/config';
 import type { Pooling } from '../model/types';
@@ -14,6 +14,18 @@ export function displayPath(p: string, root = process.cwd()): string {
   if (!isAbsolute(p)) return p;
   const rel = relative(root, p);
   return rel.split('/').filter((s) => s === '..').length <= 2 ? rel : `…/${basename(p)}`;
+}
+
+/**
+ * `line` with the machine's absolute paths of the project and its parent folder shown relative to `root`
+ * (`/home/me/siamese-albert-ts/runs/x` → `runs/x`, `/home/me/shared/data` → `../shared/data`), so that log lines
+ * in a notebook's checked-in outputs name no machine path. Other text is unchanged.
+ */
+export function displayPathsIn(line: string, root = process.cwd()): string {
+  const parent = dirname(root);
+  let out = line.split(`${root}/`).join('');
+  if (parent !== '/') out = out.split(`${parent}/`).join('../');
+  return out;
 }
 
 /** `1h02m`, `3m05s`, `42s` (the trainer's progress format). */

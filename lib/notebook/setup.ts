@@ -16,7 +16,7 @@ import { resolveRecipe } from '../pipeline/recipe';
 import { describeRecipe } from '../pipeline/recipe-report';
 import type { TextTokenizer } from '../tokenizer/tokenizer';
 import { RESULT_FILE } from '../train/trainer';
-import { describeScale, formatDuration, runStatement } from './run-info';
+import { describeScale, displayPathsIn, formatDuration, runStatement } from './run-info';
 import { readRunReport, runScale, stageTrainingTimes, trainingTimesPhrase } from './run-records';
 import { showMarkdown } from './show';
 
@@ -47,6 +47,8 @@ export interface NotebookSetup {
   startedAt: number;
   /** SIAMESE_* variables that overrode the parameters cell or a default. */
   fromEnv: string[];
+  /** `console.log` with the machine's paths shown relative to the project (displayPathsIn): the stages' log. */
+  log: (line: string) => void;
 }
 
 /**
@@ -167,7 +169,8 @@ export async function setupNotebook(params: NotebookParams, opts: SetupOptions =
       }),
     );
   if (opts.show ?? true) for (const w of prepared.warnings) console.log(`data: ${w}`);
-  return { cfg, backend, prepared, tokenizer, startedAt, fromEnv };
+  const log = (line: string) => console.log(displayPathsIn(line));
+  return { cfg, backend, prepared, tokenizer, startedAt, fromEnv, log };
 }
 
 /**

@@ -131,7 +131,12 @@ export function trainingCurvesSpec(history: TrainingHistory, options: TrainingCu
       data: { values: rows },
       mark: { type: 'line', point: rows.length <= 60, strokeWidth: 2 },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: options.xTitle ?? 'epoch', axis: { tickMinStep: 1 } },
+        x: {
+          field: 'epoch',
+          type: 'quantitative',
+          title: options.xTitle ?? 'epoch',
+          axis: { tickMinStep: 1, format: 'd' },
+        },
         y: { field: 'value', type: 'quantitative', title: `${metric} (${unit})`, scale: { zero: false } },
         color: {
           field: 'split',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   describeScale,
   displayPath,
+  displayPathsIn,
   formatDuration,
   modelId,
   poolingPhrase,
@@ -19,6 +20,17 @@ test('displayPath never shows a far-away absolute path', () => {
   assert.equal(displayPath('/work/shared/data/a.json', '/work/main'), '../shared/data/a.json');
   assert.equal(displayPath('/tmp/abc/run/model', '/work/main/project/deep'), '…/model');
   assert.equal(displayPath('relative/p'), 'relative/p');
+});
+
+test('displayPathsIn shows the project and its parent folder relative in log lines', () => {
+  const line = "tokens: read from /home/me/proj/runs/x/tokens/t.safetensors; train: '/home/me/proj/runs/x/ck' holds";
+  assert.equal(
+    displayPathsIn(line, '/home/me/proj'),
+    "tokens: read from runs/x/tokens/t.safetensors; train: 'runs/x/ck' holds",
+  );
+  assert.equal(displayPathsIn('data /home/me/shared/d.json', '/home/me/proj'), 'data ../shared/d.json');
+  assert.equal(displayPathsIn('no path here /tmp/x', '/home/me/proj'), 'no path here /tmp/x');
+  assert.equal(displayPathsIn('at /proj/a', '/proj'), 'at a', 'a project at the root: no parent replaced');
 });
 
 test('formatDuration', () => {
