@@ -225,14 +225,16 @@ export function comparisonConclusion(input: {
   const lines = [
     `- **Ordering by validation accuracy.** This run: ${show(oursOrder, acc(input.ours))}; the study (reported): ` +
       `${show(studyOrder, acc(input.study.models))}. ${same ? 'The orders agree' : 'The orders differ'}` +
-      // '≈' is orderingStatement's mark of neighbours whose paired interval includes 0.
-      (input.ordering.includes('≈')
+      // '≈' between two names is orderingStatement's mark of neighbours whose paired interval includes 0 (its
+      // legend also shows the sign, quoted).
+      (/[a-z] ≈ [a-z]/.test(input.ordering)
         ? ' by point estimates, but not every step of this run’s order is clear of noise (next point).'
-        : '.'),
+        : input.ordering.trim()
+          ? '; every step of this run’s order is clear of noise (next point).'
+          : '.'),
     `- **How sure.** ${nest(input.ordering)}`,
   ];
-  if (input.testOrdering)
-    lines.push(`- **On the held-out test split** (no choice was made on it): ${nest(input.testOrdering)}`);
+  if (input.testOrdering) lines.push(`- **Test split** (no choice was made on it). ${nest(input.testOrdering)}`);
   if (input.reference) {
     const refOrder = order(acc(input.reference.scores));
     lines.push(
