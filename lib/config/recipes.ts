@@ -128,27 +128,26 @@ export const STUDY_RECIPE: RecipeConstants = {
   bucketing: 'off',
 };
 
+/** Auto's optimizer for both encoder trainings (siamese, trained): one set of values, so they cannot drift apart. */
+const AUTO_ADAMW: Omit<EncoderTrainingConstants, 'epochs'> = {
+  optimizer: 'adamw',
+  learningRate: 5e-5,
+  headLearningRate: 1e-3,
+  weightDecay: 0.01,
+  epsilon: 1e-8,
+  schedule: 'linear',
+  warmupRatio: 0.1,
+};
+
 /** docs/recipe-evidence.md §4. */
 export const AUTO_RECIPE: RecipeConstants = {
   siamese: {
-    optimizer: 'adamw',
-    learningRate: 5e-5,
-    headLearningRate: 1e-3,
-    weightDecay: 0.01,
-    epsilon: 1e-8,
-    schedule: 'linear',
-    warmupRatio: 0.1,
+    ...AUTO_ADAMW,
     epochs: { steps: 220, minEpochs: 1, maxEpochs: 25 },
     pk: 'fill',
   },
   trained: {
-    optimizer: 'adamw',
-    learningRate: 5e-5,
-    headLearningRate: 1e-3,
-    weightDecay: 0.01,
-    epsilon: 1e-8,
-    schedule: 'linear',
-    warmupRatio: 0.1,
+    ...AUTO_ADAMW,
     epochs: { steps: 300, minEpochs: 2, maxEpochs: 20 },
   },
   head: 'logistic',
