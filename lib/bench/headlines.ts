@@ -52,19 +52,28 @@ export interface HeadlinesReport {
   extrapolated: boolean;
 }
 
-/** The `headline` of every JSON line of `path`. */
-export function readHeadlines(path: string): string[] {
+/** The `headline` and `category` of every JSON line of `path`; throws naming the line when either is not a string. */
+export function readHeadlineRecords(path: string): { headline: string; category: string }[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l, i) => {
-      const h = (JSON.parse(l) as { headline?: unknown }).headline;
-      if (typeof h !== 'string')
-        throw new Error(
-          `readHeadlines: line ${i + 1} of '${path}' must have a string 'headline'; got ${JSON.stringify(h)}.`,
-        );
-      return h;
+      const { headline, category } = JSON.parse(l) as { headline?: unknown; category?: unknown };
+      for (const [field, v] of [
+        ['headline', headline],
+        ['category', category],
+      ] as const)
+        if (typeof v !== 'string')
+          throw new Error(
+            `readHeadlineRecords: line ${i + 1} of '${path}' must have a string '${field}'; got ${JSON.stringify(v)}.`,
+          );
+      return { headline: headline as string, category: category as string };
     });
+}
+
+/** The `headline` of every JSON line of `path` (see {@link readHeadlineRecords}). */
+export function readHeadlines(path: string): string[] {
+  return readHeadlineRecords(path).map((r) => r.headline);
 }
 
 /** The backend, the share of headlines, where the shared files are, and the batch shape of {@link encodeHeadlines}. */

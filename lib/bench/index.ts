@@ -6,6 +6,7 @@ export * from './memory';
 export * from './flops';
 export * from './peer';
 export * from './headlines';
+export * from './headlines-train';
 export * from './format';
 export * from './model-bench';
 export * from './python-peer';

@@ -67,12 +67,17 @@ export class TrainingBench {
     };
   }
 
-  /** One optimizer step; returns the loss before the update. */
+  /** One optimizer step on the fixed batch; returns the loss before the update. */
   async step(): Promise<number> {
+    return this.stepOn(this.batch);
+  }
+
+  /** One optimizer step on `batch` (the caller keeps and disposes it); returns the loss before the update. */
+  async stepOn(batch: LabeledBatch<TokenBatch>): Promise<number> {
     const vars = this.model.trainableVariables();
     // Dropout masks seeded per step, as the trainer does (models with dropout > 0 need a seed).
     const seed = `${this.model.options.seed}:${this.optimizer.iterations}`;
-    const { value, grads } = tf.variableGrads(() => this.model.lossFn(this.batch, true, undefined, seed), vars);
+    const { value, grads } = tf.variableGrads(() => this.model.lossFn(batch, true, undefined, seed), vars);
     try {
       this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
       return (await value.data())[0];

@@ -7,11 +7,13 @@ import { parseArgsOrExit } from './args';
 import { BACKEND_CHOICES, describeBackend, initBackend, type BackendChoice } from '../backend/index';
 import { formatReports, lossAgreement } from '../bench/format';
 import { encodeHeadlines, formatHeadlines } from '../bench/headlines';
+import { formatHeadlinesTraining, trainOnHeadlines } from '../bench/headlines-train';
 import { defaultModels, FULL_SETTINGS, QUICK_SETTINGS, runBench, type BenchReport } from '../bench/run';
 
 const HELP = `Usage: npm run bench -- [--quick] [--json] [--backend LIST] [--models LIST] [--no-peer] [--no-train]
                               [--no-onnx]
        npm run bench -- --headlines [N] [--backend NAME] [--json]
+       npm run bench -- --headlines-train [STEPS] [--backend NAME] [--json]
 
 Measures, on the TF.js backend(s), for ALBERT-base (random weights) and the tiny golden models:
 encoder inference texts/s and siamese training samples/s (forward + backward + Adam, batch
@@ -33,7 +35,12 @@ interleaved with ours; 'npm run setup:peer' installs it). A missing peer is skip
                    interleaved, on every inference case)
   --headlines [N]  instead: embed N (default all 36,900) HuffPost headlines with the ALBERT-base
                    export (length-bucketed batches of 64) on the backend and with ONNX Runtime;
-                   reads SHARED_DIR (default ../shared)`;
+                   reads SHARED_DIR (default ../shared)
+  --headlines-train [STEPS]
+                   instead: siamese training steps (ALBERT-base, random weights) on the shared
+                   headlines (160 per category, the pipeline's P×K 16×4 batches, seed 3) with
+                   and without length bucketing, interleaved: samples/s of each and their ratio;
+                   STEPS (default 8) evenly spaced batches of the epoch per variant, 3 rounds`;
 
 const { values, positionals } = parseArgsOrExit(
   {
@@ -47,6 +54,7 @@ const { values, positionals } = parseArgsOrExit(
       'no-train': { type: 'boolean', default: false },
       'no-onnx': { type: 'boolean', default: false },
       headlines: { type: 'boolean', default: false },
+      'headlines-train': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   },
@@ -164,6 +172,18 @@ async function main(): Promise<void> {
     return;
   }
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  if (values['headlines-train']) {
+    const steps = positionals[0] === undefined ? undefined : Number(positionals[0]);
+    if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
+      throw new Error(`bench: '--headlines-train' takes a positive integer step count; got '${positionals[0]}'.`);
+    const [backend] = parseBackends(values.backend);
+    const info = await initBackend(backend);
+    const report = await trainOnHeadlines({ steps, backend: info, log });
+    console.log(
+      values.json ? JSON.stringify({ command, headlinesTraining: report }, null, 2) : formatHeadlinesTraining(report),
+    );
+    return;
+  }
   if (values.headlines) {
     const limit = positionals[0] === undefined ? undefined : Number(positionals[0]);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
