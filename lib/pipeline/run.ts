@@ -142,7 +142,7 @@ async function runPlanned(
   await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const recipe = resolveRecipe(cfg, data);
-  for (const line of describeRecipe(recipe)) log(line);
+  for (const line of describeRecipe(recipe, cfg.stages)) log(line);
   const stats: RunStats = { padding: {} };
   const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe, stats };
   // Logistic heads' fits: this run's, else the report's for a stage whose record it still holds.
