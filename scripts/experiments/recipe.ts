@@ -410,17 +410,17 @@ async function siamese(ctx: Ctx): Promise<void> {
   const headAt = new Set((ctx.x['head-at'] ?? '').split(',').filter(Boolean).map(Number));
   const headHistory: (Scores & { epoch: number })[] = [];
   const tripletLoss = async () => {
-    let s = 0,
+    let sum = 0,
       n = 0;
     for (const pos of valBatches) {
       const b = loader.loadBatch(positionsToRows(ctx.data.split.val, pos));
       const l = model.lossFn(b, false);
-      s += (await l.data())[0] * b.size;
+      sum += (await l.data())[0] * b.size;
       n += b.size;
       l.dispose();
       loader.disposeBatch(b);
     }
-    return s / n;
+    return sum / n;
   };
   tripletHistory.push({ epoch: 0, valTriplet: await tripletLoss() });
   const { steps, warmupSteps } = await trainEncoderAndHead(ctx, s, {
@@ -463,6 +463,7 @@ async function siamese(ctx: Ctx): Promise<void> {
       pk: `${t.p}x${t.k}`,
       steps,
       tripletHistory,
+      ...(headHistory.length > 0 ? { headHistory } : {}),
       head: 'logistic C=1',
       ...r.scores,
       fit: r.report,
