@@ -4,7 +4,7 @@
  */
 import { OPTIONS } from '../config/options';
 import { resolveDataPath } from './sample';
-import { InvalidRecords, type InvalidPolicy, type Skip } from './errors';
+import { InvalidRecords, summarizeSkips, type InvalidPolicy, type Skip } from './errors';
 import { readRecords, type FileFormat } from './read';
 import { toLabelledTexts, type TextMode } from './fields';
 import { factorize } from './labels';
@@ -46,7 +46,7 @@ export interface Dataset {
   categories: string[];
   /** 1-based source line (or JSON array element) of each text. */
   lines: Int32Array;
-  /** Records read and usable, before cleaning. */
+  /** Records read and usable (valid), before cleaning; every record read is `recordsRead + skipped.length`. */
   recordsRead: number;
   skipped: Skip[];
   droppedShort: number;
@@ -135,6 +135,24 @@ export function loadDataset(opts: DatasetOptions): Dataset {
     droppedShort: items.length - long.length,
     droppedByCap: long.length - kept.length,
   };
+}
+
+/**
+ * Where a dataset's records went, for a log line: "2053 records read: 2050 valid, 3 invalid (skipped 3 records:
+ * a.jsonl:4: malformed JSON …); 0 shorter than 10 words; 0 over the per-class cap". Every record read is counted
+ * (valid or not); the first `show` skips are named by file:line and reason.
+ */
+export function describeRecords(
+  ds: Pick<Dataset, 'recordsRead' | 'skipped' | 'droppedShort' | 'droppedByCap'>,
+  minWords: number,
+  show = 5,
+): string {
+  const invalid = ds.skipped.length;
+  const skips = invalid > 0 ? ` (${summarizeSkips(ds.skipped, show)})` : '';
+  return (
+    `${ds.recordsRead + invalid} records read: ${ds.recordsRead} valid, ${invalid} invalid${skips}; ` +
+    `${ds.droppedShort} shorter than ${minWords} words; ${ds.droppedByCap} over the per-class cap`
+  );
 }
 
 /** Texts, labels and lines of some rows of a dataset, with its categories. */

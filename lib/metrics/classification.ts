@@ -218,7 +218,8 @@ function prfDivide(
 }
 
 /**
- * Precision, recall, F-beta and support per label, or averaged:
+ * Precision, recall, F-beta and support per label, or averaged, as scikit-learn's
+ * `precision_recall_fscore_support`; the labels are `labels`, else the sorted union of yTrue and yPred:
  * `micro` pools the counts, `macro` is the plain mean over labels, `weighted`
  * weights by support, `binary` reports `posLabel` only. A 0/0 takes the
  * `zeroDivision` value ('warn': 0 plus a warning); with NaN, averages skip it.
@@ -359,7 +360,13 @@ export function fbetaScore<L extends Label, O extends ScoreOptions<L>>(
   return oneScore('fbetaScore', 'f-score', 'fscore', yTrue, yPred, { ...(options ?? {}), beta }) as ScoreResult<O>;
 }
 
-/** F1 = 2·tp / (2·tp + fn + fp); per label when `average: null`. */
+/**
+ * F1 = 2·tp / (2·tp + fn + fp); per label when `average: null`. Mirrors scikit-learn's
+ * `f1_score(y_true, y_pred, labels=None, average=..., zero_division=...)`: without `labels`, `'macro'` averages
+ * over the labels present in yTrue ∪ yPred (a class absent from both, e.g. from a tiny validation set, does not
+ * count); with `labels`, over exactly those labels (absent ones score the `zeroDivision` value, 0 by default).
+ * Golden: test/pipeline/f1-absent.test.ts.
+ */
 export function f1Score<L extends Label, O extends ScoreOptions<L>>(
   yTrue: readonly L[],
   yPred: readonly L[],

@@ -68,6 +68,28 @@ export interface ResolveOptions {
   hubUrl?: string;
 }
 
+/**
+ * A model source that cannot be used: a missing or incomplete folder, a hub id that cannot be downloaded (offline,
+ * no such model) or a corrupt download. `problem` says what is wrong without advice; the message (library callers')
+ * adds `loadEncoder`'s advice, and the command line gives its own instead (`--model <folder>`, lib/cli/errors.ts).
+ */
+export class ModelSourceError extends Error {
+  /**
+   * `source` as given (folder or hub id); `problem` what is wrong, in words for any caller; `advice` how a library
+   * caller fixes it; `message` the library's message when it is not `loadEncoder: <problem> <advice>`.
+   */
+  constructor(
+    readonly source: string,
+    readonly problem: string,
+    readonly advice: string,
+    message = `loadEncoder: ${problem}${advice ? ` ${advice}` : ''}`,
+  ) {
+    super(message);
+    this.name = 'ModelSourceError';
+  }
+}
+
+/** The library caller's advice for a hub id that cannot be used: download it elsewhere and pass the folder. */
 function hint(id: string): string {
   return (
     `Download ${REQUIRED_FILES.join(' and ')} (plus ${OPTIONAL_FILES.join(', ')}) of '${id}' from ` +
@@ -129,10 +151,11 @@ async function downloadChecked(
     await rm(pointer, { force: true });
     await rm(blob, { force: true });
     const what = expected.kind === 'sha256' ? 'sha256' : 'git blob id';
-    throw new Error(
-      `loadEncoder: '${info.path}' of '${id}' (commit ${commit}) has ${what} ` +
-        `${actual} but ${expected.source} is ${expected.hex}; the download is corrupt and was deleted: retry, or ` +
-        `use a local folder.`,
+    throw new ModelSourceError(
+      id,
+      `'${info.path}' of '${id}' (commit ${commit}) has ${what} ${actual} but ${expected.source} is ` +
+        `${expected.hex}; the download is corrupt and was deleted.`,
+      'Retry, or use a local folder.',
     );
   }
 }
@@ -160,17 +183,21 @@ async function download(id: string, revision: string, cacheDir: string, opts: Re
     });
   } catch (e) {
     const cause = (e as { cause?: { message?: string } }).cause?.message;
-    throw new Error(
-      `loadEncoder: cannot download '${id}' (revision ${revision}) from ${hubUrl}: ${(e as Error).message}` +
-        `${cause ? ` (${cause})` : ''}. ${hint(id)}`,
+    throw new ModelSourceError(
+      id,
+      `cannot download '${id}' (revision ${revision}) from ${hubUrl}: ${(e as Error).message}` +
+        `${cause ? ` (${cause})` : ''}.`,
+      hint(id),
     );
   }
   const byPath = new Map(infos.filter((i) => i.type === 'file').map((i) => [i.path, i]));
   const absent = REQUIRED_FILES.filter((f) => !byPath.has(f));
   if (absent.length > 0)
-    throw new Error(
-      `loadEncoder: '${id}' (commit ${commit}) has no ${absent.join(' and ')} on the hub; an encoder needs ` +
-        `${REQUIRED_FILES.join(' and ')} (safetensors weights). ${hint(id)}`,
+    throw new ModelSourceError(
+      id,
+      `'${id}' (commit ${commit}) has no ${absent.join(' and ')} on the hub; an encoder needs ` +
+        `${REQUIRED_FILES.join(' and ')} (safetensors weights).`,
+      hint(id),
     );
   for (const file of [...REQUIRED_FILES, ...OPTIONAL_FILES]) {
     const info = byPath.get(file);
@@ -181,8 +208,9 @@ async function download(id: string, revision: string, cacheDir: string, opts: Re
 
 /**
  * The local folder holding `source`: the folder itself, or the cached snapshot of a hub id at
- * `opts.revision` (downloading and checking it when not cached). Errors say how to use a local
- * folder instead.
+ * `opts.revision` (downloading and checking it when not cached). Throws a {@link ModelSourceError} for a folder
+ * without the encoder files, a source that is neither folder nor hub id, or a hub id that cannot be downloaded
+ * (its message says how to use a local folder instead).
  */
 export async function resolveModelDir(source: string, opts: ResolveOptions = {}): Promise<string> {
   if (typeof source !== 'string' || source.length === 0) {
@@ -195,14 +223,19 @@ export async function resolveModelDir(source: string, opts: ResolveOptions = {})
     const dir = resolve(source);
     const absent = REQUIRED_FILES.filter((f) => !existsSync(join(dir, f)));
     if (absent.length)
-      throw new Error(
-        `loadEncoder: folder '${dir}' lacks ${absent.join(' and ')}; a model folder needs ` +
+      throw new ModelSourceError(
+        source,
+        `folder '${dir}' lacks ${absent.join(' and ')}; a model folder needs ` +
           `${REQUIRED_FILES.join(' and ')} (Hugging Face layout).`,
+        '',
       );
     return dir;
   }
   if (!isHubId(source)) {
-    throw new Error(
+    throw new ModelSourceError(
+      source,
+      `'${source}' is neither an existing folder nor a hub id such as 'albert-base-v2'.`,
+      '',
       `loadEncoder: 'source' must be an existing folder or a hub id such as 'albert-base-v2'; got '${source}', ` +
         `which is neither.`,
     );

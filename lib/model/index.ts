@@ -19,5 +19,6 @@ export {
   HUB_URL,
   DEFAULT_REVISION,
   PINNED_SHA256,
+  ModelSourceError,
 } from './hub';
 export type { ResolveOptions } from './hub';

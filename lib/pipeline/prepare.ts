@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type Dataset } from '../data/dataset';
+import { summarizeSkips } from '../data/errors';
 import { classWeights } from '../data/labels';
 import { balancedSample, testSplit, trainValSplit, type Split } from '../data/split';
 import { resolveModelDir } from '../model/hub';
@@ -50,7 +51,8 @@ export interface PreparedData {
  * (`--split`, `--val-fraction`), the study's class weights (1/frequency over the training part, summing to
  * 1) and the balanced evaluation sample (`--balanced-per-class` validation rows per class, with replacement).
  * Throws what loadDataset throws (DataError naming file:line), and, naming the options to change, on fewer than
- * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`);
+ * 2 classes after cleaning or a split that cannot train or validate (lib/pipeline/checks.ts `checkSplit`), those
+ * errors ending with the records skipped as invalid, if any (file:line and reason of the first 5);
  * what works but deserves notice is returned in `warnings`.
  */
 export function prepareData(cfg: RunConfig): PreparedData {
@@ -64,10 +66,23 @@ export function prepareData(cfg: RunConfig): PreparedData {
     seed: cfg.seed,
     onInvalid: cfg.onInvalid,
   });
+  // A check below that fails would hide the skipped records the run logs after this: its error names them.
+  try {
+    return splitData(dataset, cfg);
+  } catch (e) {
+    if (e instanceof Error && dataset.skipped.length > 0)
+      e.message += ` (The data had invalid records: ${summarizeSkips(dataset.skipped)}.)`;
+    throw e;
+  }
+}
+
+/** The split, class weights, balanced sample and warnings of a loaded dataset (see {@link prepareData}). */
+function splitData(dataset: Dataset, cfg: RunConfig): PreparedData {
   if (dataset.categories.length < 2) {
+    const n = dataset.categories.length;
     throw new Error(
-      `prepareData: '${cfg.data}' has ${dataset.categories.length} class after cleaning; a classifier needs at ` +
-        `least 2 (check --label-field and --min-words).`,
+      `--data '${cfg.data}' has ${n} class${n === 1 ? '' : 'es'} after cleaning; a classifier needs at least 2 ` +
+        `(check --label-field and --min-words).`,
     );
   }
   // Without a test split the train/validation split is exactly the study's (all rows, the same seeded draw).

@@ -3,7 +3,7 @@
  * notebooks' run statement shows), `recipeJson` the `recipe` object of report.json (snake_case), each stage's
  * values with the reason for each derived one, and for logistic-regression heads how the fit went.
  */
-import type { TrainingStage } from '../config/options';
+import { STAGES, TRAINING_STAGES, UPSTREAM, type Stage, type TrainingStage } from '../config/options';
 import { showValue } from '../config/recipes';
 import type { LogisticHeadFit } from './logistic-stage';
 import type { EpochPlan, HeadRecipe, OptimizerSpec, Recipe, Reasons } from './recipe';
@@ -48,23 +48,45 @@ export function headPhrase(h: HeadRecipe): string {
 }
 
 /**
- * The recipe as log lines: its name, then one line per stage (optimizer and rates, schedule, epochs and steps,
- * batch or P×K shape, head, class weights).
+ * The training stages a run of `stages` reuses from its run folder without training them: every one it does not
+ * run that `evaluate` reloads (the classifiers, and the siamese encoder for the embeddings) or that
+ * `siamese-classifier` builds on (the siamese encoder). In STAGES order.
  */
-export function describeRecipe(r: Recipe): string[] {
+export function reusedStages(stages: readonly Stage[]): TrainingStage[] {
+  const needed = new Set<Stage>(stages.includes('evaluate') ? TRAINING_STAGES : []);
+  for (const s of stages) for (const up of UPSTREAM[s]) needed.add(up);
+  return TRAINING_STAGES.filter((s) => needed.has(s) && !stages.includes(s));
+}
+
+/**
+ * The recipe as log lines: its name, then one line per stage that `stages` runs (optimizer and rates, schedule,
+ * epochs and steps, batch or P×K shape, head, class weights), then the stages reused from the run folder
+ * ({@link reusedStages}). `stages` defaults to every stage.
+ */
+export function describeRecipe(r: Recipe, stages: readonly Stage[] = STAGES): string[] {
+  const runs = (s: Stage) => stages.includes(s);
   const s = r.siamese;
   const shape = s.pk
     ? `P×K ${s.pk.train.p}×${s.pk.train.k} = ${s.pk.train.p * s.pk.train.k} (validation ${s.pk.validation.p}×` +
       `${s.pk.validation.k})`
     : `random batches of ${s.batchSize}`;
   const t = r.trained;
+  const heads = [runs('frozen') && 'frozen', runs('siamese-classifier') && 'siamese'].filter(Boolean);
+  const reused = reusedStages(stages);
   return [
     `recipe ${r.name}${r.name === 'auto' ? ' (docs/recipe-evidence.md §4)' : " (the study's settings)"}; options ` +
       'given explicitly win',
-    `  siamese: ${optimizerPhrase(s.optimizer)}; ${epochsPhrase(s.epochs)}; ${shape}`,
-    `  frozen and siamese classifiers: ${headPhrase(r.head)}`,
-    `  trained: ${optimizerPhrase(t.optimizer)}; ${epochsPhrase(t.epochs)}; batch ${t.batchSize}; ` +
-      `${t.classWeights === 'none' ? 'no' : t.classWeights} class weights`,
+    ...(runs('siamese') ? [`  siamese: ${optimizerPhrase(s.optimizer)}; ${epochsPhrase(s.epochs)}; ${shape}`] : []),
+    ...(heads.length > 0
+      ? [`  ${heads.join(' and ')} classifier${heads.length > 1 ? 's' : ''}: ${headPhrase(r.head)}`]
+      : []),
+    ...(runs('trained')
+      ? [
+          `  trained: ${optimizerPhrase(t.optimizer)}; ${epochsPhrase(t.epochs)}; batch ${t.batchSize}; ` +
+            `${t.classWeights === 'none' ? 'no' : t.classWeights} class weights`,
+        ]
+      : []),
+    ...(reused.length > 0 ? [`  reused from the run folder, not trained in this run: ${reused.join(', ')}`] : []),
   ];
 }
 

@@ -53,6 +53,7 @@ export interface Report {
   seed: number;
   data: {
     path: string;
+    /** Every record read, valid or not (`skipped` of them invalid). */
     records: number;
     classes: number;
     train: number;

@@ -10,7 +10,7 @@ import { initBackend, describeBackend, type BackendInfo } from '../backend/index
 import type { Stage, TrainingStage } from '../config/options';
 import { validateConfig } from '../config/parse';
 import type { PaddingOverhead } from '../data/buckets';
-import { summarizeSkips } from '../data/errors';
+import { describeRecords } from '../data/dataset';
 import type { ProgressReporter } from '../train/progress';
 import type { RunConfig } from './config';
 import { exportSiameseEmbeddings, type Subset } from './evaluate';
@@ -133,17 +133,16 @@ async function runPlanned(
   const data = await timed('data', () => prepareData(cfg));
   const ds = data.dataset;
   log(
-    `data: ${ds.texts.length} texts in ${ds.categories.length} classes (${ds.recordsRead} records read; ` +
-      `${summarizeSkips(ds.skipped)}; ${ds.droppedShort} shorter than ${cfg.minWords} words; ${ds.droppedByCap} ` +
-      `over the per-class cap); ${data.test.length > 0 ? `test ${data.test.length} (held out), ` : ''}train ` +
-      `${data.split.train.length}, validation ${data.split.val.length}, balanced sample ${data.balanced.length} ` +
-      `draws of ${data.balancedDistinct} distinct validation texts`,
+    `data: ${ds.texts.length} texts in ${ds.categories.length} classes (${describeRecords(ds, cfg.minWords)}); ` +
+      `${data.test.length > 0 ? `test ${data.test.length} (held out), ` : ''}train ${data.split.train.length}, ` +
+      `validation ${data.split.val.length}, balanced sample ${data.balanced.length} draws of ` +
+      `${data.balancedDistinct} distinct validation texts`,
   );
   for (const w of data.warnings) log(`data: ${w}`);
   await writeSplitFile(paths.split, cfg, data);
   const tokenizer = await timed('tokenizer', () => prepareTokenizer(cfg));
   const recipe = resolveRecipe(cfg, data);
-  for (const line of describeRecipe(recipe)) log(line);
+  for (const line of describeRecipe(recipe, cfg.stages)) log(line);
   const stats: RunStats = { padding: {} };
   const ctx: StageContext = { cfg, data, tokenizer, reporter: opts.reporter, log, recipe, stats };
   // Logistic heads' fits: this run's, else the report's for a stage whose record it still holds.
@@ -161,7 +160,7 @@ async function runPlanned(
     seed: cfg.seed,
     data: {
       path: cfg.data,
-      records: ds.recordsRead,
+      records: ds.recordsRead + ds.skipped.length,
       classes: ds.categories.length,
       train: data.split.train.length,
       val: data.split.val.length,

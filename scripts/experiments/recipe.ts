@@ -31,16 +31,17 @@ import { fitLogisticRegressionCV } from '../../lib/heads/logistic-cv';
 import { SiameseModel } from '../../lib/heads/siamese';
 import { accuracyScore, f1Score } from '../../lib/metrics/classification';
 import { loadEncoder } from '../../lib/model/load';
-import type { Encoder } from '../../lib/model/types';
+import type { Encoder, TokenBatch } from '../../lib/model/types';
 import { configFromArgs, type RunConfig } from '../../lib/pipeline/config';
 import { prepareData, prepareTokenizer, type PreparedData } from '../../lib/pipeline/prepare';
-import { textBatchLoader, featureBatchLoader, type FeatureMatrix } from '../../lib/train/batches';
+import { textBatchLoader, featureBatchLoader, type BatchLoader, type FeatureMatrix } from '../../lib/train/batches';
 import { pkSampler, randomSampler, type BatchSampler } from '../../lib/train/sampler';
 import { linearScheduleWithWarmup, warmupStepsFor, type LearningRateSchedule } from '../../lib/train/schedule';
 import { train } from '../../lib/train/trainer';
 import type { LabeledBatch, TrainableModel } from '../../lib/train/types';
 import type { TextTokenizer } from '../../lib/tokenizer/tokenizer';
 import { disposeTokenBatch, toTokenBatch } from '../../lib/tokenizer/types';
+import { dumpFeatures } from './features-io';
 
 interface Scores {
   valLoss: number;
@@ -116,28 +117,12 @@ async function logisticHead(ctx: Ctx, f: FeatureMatrix, opts: { C: number; class
   return { scores: score(ctx.data.valLabels, proba), proba, report: m.describe(), seconds: Number(sec(t0)) };
 }
 
-/** Features of every text, the split and labels, for scripts/experiments/sklearn_heads.py. */
-function dumpFeatures(ctx: Ctx, f: FeatureMatrix, name: string): void {
-  const base = join(ctx.cfg.out, name);
-  writeFileSync(`${base}.f32`, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
-  writeFileSync(
-    `${base}.json`,
-    JSON.stringify({
-      rows: f.rows,
-      cols: f.cols,
-      labels: Array.from(ctx.data.dataset.labels),
-      train: Array.from(ctx.data.split.train),
-      val: Array.from(ctx.data.split.val),
-    }),
-  );
-}
-
 /** Frozen encoder: LR head (several C, with/without balanced weights) and today's Adam head (40 epochs, 1e-4). */
 async function heads(ctx: Ctx): Promise<void> {
   const encoder = await loadEncoder(ctx.cfg.model, { pooling: ctx.cfg.pooling, trainable: false });
   const f = await features(ctx, encoder, 'frozen');
   encoder.dispose();
-  dumpFeatures(ctx, f, 'frozen-features');
+  dumpFeatures(join(ctx.cfg.out, 'frozen-features'), f, ctx.data);
   for (const C of [0.1, 1, 10]) {
     for (const classWeight of [undefined, 'balanced'] as const) {
       const r = await logisticHead(ctx, f, { C, classWeight });
@@ -264,70 +249,111 @@ function decaySet(encoder: Encoder, vars: tf.Variable[]): Set<tf.Variable> {
 
 const positionsToRows = (rows: Int32Array, pos: Int32Array) => Int32Array.from(pos, (p) => rows[p]);
 
+/** An encoder run's settings: --lr, --head-lr, --epochs, --warmup, --weight-decay, --batch-size. */
+interface RunSettings {
+  lr: number;
+  headLr: number;
+  epochs: number;
+  warmup: number;
+  weightDecay: number;
+  batchSize: number;
+}
+
+function runSettings(ctx: Ctx, batchSize: number): RunSettings {
+  return {
+    lr: num(ctx, 'lr', 5e-5),
+    headLr: num(ctx, 'head-lr', 1e-3),
+    epochs: num(ctx, 'epochs', 4),
+    warmup: num(ctx, 'warmup', 0.1),
+    weightDecay: num(ctx, 'weight-decay', 0.01),
+    batchSize: num(ctx, 'batch-size', batchSize),
+  };
+}
+
+function textLoader(ctx: Ctx): BatchLoader<TokenBatch> {
+  return textBatchLoader(ctx.data.dataset.texts, ctx.data.dataset.labels, ctx.tokenizer, {
+    maxLength: ctx.cfg.maxLength,
+  });
+}
+
+/**
+ * The stage run finetune and siamese share: encoder and head trained by AdamW on the training rows, each group on
+ * its own linear warmup + decay schedule (the encoder's peak `s.lr`, the head's `s.headLr`); returns the steps run
+ * and the warmup steps.
+ */
+async function trainEncoderAndHead(
+  ctx: Ctx,
+  s: RunSettings,
+  o: {
+    model: TrainableModel<LabeledBatch<TokenBatch>>;
+    encoder: Encoder;
+    head: { vars: tf.Variable[]; decay: tf.Variable[] };
+    sampler: BatchSampler;
+    loader: BatchLoader<TokenBatch>;
+    evaluate: (epoch: number) => Promise<void>;
+  },
+): Promise<{ steps: number; warmupSteps: number }> {
+  const totalSteps = o.sampler.epochBatches(0).length * s.epochs;
+  const warmupSteps = warmupStepsFor(totalSteps, s.warmup);
+  const encVars = o.encoder.trainableVariables();
+  const steps = await trainGroups({
+    model: o.model,
+    groups: [
+      {
+        vars: encVars,
+        schedule: linearScheduleWithWarmup(s.lr, { warmupSteps, totalSteps }),
+        decay: decaySet(o.encoder, encVars),
+      },
+      {
+        vars: o.head.vars,
+        schedule: linearScheduleWithWarmup(s.headLr, { warmupSteps, totalSteps }),
+        decay: new Set(o.head.decay),
+      },
+    ],
+    weightDecay: s.weightDecay,
+    sampler: o.sampler,
+    epochs: s.epochs,
+    loadBatch: (pos) => o.loader.loadBatch(positionsToRows(ctx.data.split.train, pos)),
+    disposeBatch: o.loader.disposeBatch,
+    evaluate: o.evaluate,
+  });
+  return { steps, warmupSteps };
+}
+
 /** Fully trained classifier: AdamW, linear warmup + decay, head lr above the encoder's, best epoch by val loss. */
 async function finetune(ctx: Ctx): Promise<void> {
   const t0 = performance.now();
-  const lr = num(ctx, 'lr', 5e-5),
-    headLr = num(ctx, 'head-lr', 1e-3),
-    epochs = num(ctx, 'epochs', 4),
-    warmup = num(ctx, 'warmup', 0.1),
-    wd = num(ctx, 'weight-decay', 0.01),
-    batchSize = num(ctx, 'batch-size', 32);
+  const s = runSettings(ctx, 32);
   const encoder = await loadEncoder(ctx.cfg.model, { pooling: ctx.cfg.pooling, trainable: true });
   const head = new ClassifierHead(encoder.hiddenSize, {
     numClasses: ctx.data.dataset.categories.length,
     seed: ctx.cfg.seed,
   });
   const model = new EncoderClassifier(encoder, head);
-  const sampler = randomSampler(ctx.data.split.train.length, { batchSize, seed: ctx.cfg.seed });
-  const total = sampler.epochBatches(0).length * epochs;
-  const warmupSteps = warmupStepsFor(total, warmup);
-  const loader = textBatchLoader(ctx.data.dataset.texts, ctx.data.dataset.labels, ctx.tokenizer, {
-    maxLength: ctx.cfg.maxLength,
-  });
-  const encVars = encoder.trainableVariables();
   const history: (Scores & { epoch: number })[] = [];
   let best: { epoch: number; proba: number[][]; scores: Scores } | undefined;
-  const steps = await trainGroups({
+  const { steps, warmupSteps } = await trainEncoderAndHead(ctx, s, {
     model,
-    groups: [
-      {
-        vars: encVars,
-        schedule: linearScheduleWithWarmup(lr, { warmupSteps, totalSteps: total }),
-        decay: decaySet(encoder, encVars),
-      },
-      {
-        vars: head.trainableVariables(),
-        schedule: linearScheduleWithWarmup(headLr, { warmupSteps, totalSteps: total }),
-        decay: new Set([head.dense.kernel]),
-      },
-    ],
-    weightDecay: wd,
-    sampler,
-    epochs,
-    loadBatch: (pos) => loader.loadBatch(positionsToRows(ctx.data.split.train, pos)),
-    disposeBatch: loader.disposeBatch,
+    encoder,
+    head: { vars: head.trainableVariables(), decay: [head.dense.kernel] },
+    sampler: randomSampler(ctx.data.split.train.length, { batchSize: s.batchSize, seed: ctx.cfg.seed }),
+    loader: textLoader(ctx),
     evaluate: async (epoch) => {
       const proba = await textProba(ctx, model, ctx.data.split.val);
-      const s = score(ctx.data.valLabels, proba);
-      history.push({ epoch, ...s });
-      console.error(`  epoch ${epoch}: ${fmt(s)}`);
-      if (!best || s.valLoss < best.scores.valLoss) best = { epoch, proba, scores: s };
+      const sc = score(ctx.data.valLabels, proba);
+      history.push({ epoch, ...sc });
+      console.error(`  epoch ${epoch}: ${fmt(sc)}`);
+      if (!best || sc.valLoss < best.scores.valLoss) best = { epoch, proba, scores: sc };
     },
   });
-  const tag = ctx.x.tag ?? `finetune-lr${lr}-h${headLr}-e${epochs}`;
+  const tag = ctx.x.tag ?? `finetune-lr${s.lr}-h${s.headLr}-e${s.epochs}`;
   record(
     ctx,
     {
       experiment: 'finetune',
       tag,
-      lr,
-      headLr,
-      epochs,
-      warmup,
+      ...s,
       warmupSteps,
-      weightDecay: wd,
-      batchSize,
       steps,
       bestEpoch: best!.epoch,
       ...best!.scores,
@@ -368,70 +394,46 @@ function pkShape(batchSize: number, labels: Int32Array): { p: number; k: number 
 /** Siamese stage (AdamW, warmup + decay, head lr above the encoder's), then the LR head on its features. */
 async function siamese(ctx: Ctx): Promise<void> {
   const t0 = performance.now();
-  const lr = num(ctx, 'lr', 5e-5),
-    headLr = num(ctx, 'head-lr', 1e-3),
-    epochs = num(ctx, 'epochs', 4),
-    warmup = num(ctx, 'warmup', 0.1),
-    wd = num(ctx, 'weight-decay', 0.01),
-    batchSize = num(ctx, 'batch-size', 64);
+  const s = runSettings(ctx, 64);
   const encoder = await loadEncoder(ctx.cfg.model, { pooling: ctx.cfg.pooling, trainable: true });
   const model = new SiameseModel(encoder, { seed: ctx.cfg.seed });
-  const t = pkShape(batchSize, ctx.data.trainLabels),
-    v = pkShape(batchSize, ctx.data.valLabels);
+  const t = pkShape(s.batchSize, ctx.data.trainLabels),
+    v = pkShape(s.batchSize, ctx.data.valLabels);
   const sampler = pkSampler(ctx.data.trainLabels, { classesPerBatch: t.p, examplesPerClass: t.k, seed: ctx.cfg.seed });
   const valBatches = pkSampler(ctx.data.valLabels, {
     classesPerBatch: v.p,
     examplesPerClass: v.k,
     seed: ctx.cfg.seed + 1,
   }).epochBatches(0);
-  const total = sampler.epochBatches(0).length * epochs;
-  const warmupSteps = warmupStepsFor(total, warmup);
-  const loader = textBatchLoader(ctx.data.dataset.texts, ctx.data.dataset.labels, ctx.tokenizer, {
-    maxLength: ctx.cfg.maxLength,
-  });
-  const encVars = encoder.trainableVariables();
-  const headVars = [...model.headWeights().values()];
+  const loader = textLoader(ctx);
   const tripletHistory: { epoch: number; valTriplet: number }[] = [];
   const headAt = new Set((ctx.x['head-at'] ?? '').split(',').filter(Boolean).map(Number));
   const headHistory: (Scores & { epoch: number })[] = [];
   const tripletLoss = async () => {
-    let s = 0,
+    let sum = 0,
       n = 0;
     for (const pos of valBatches) {
       const b = loader.loadBatch(positionsToRows(ctx.data.split.val, pos));
       const l = model.lossFn(b, false);
-      s += (await l.data())[0] * b.size;
+      sum += (await l.data())[0] * b.size;
       n += b.size;
       l.dispose();
       loader.disposeBatch(b);
     }
-    return s / n;
+    return sum / n;
   };
   tripletHistory.push({ epoch: 0, valTriplet: await tripletLoss() });
-  const steps = await trainGroups({
+  const { steps, warmupSteps } = await trainEncoderAndHead(ctx, s, {
     model,
-    groups: [
-      {
-        vars: encVars,
-        schedule: linearScheduleWithWarmup(lr, { warmupSteps, totalSteps: total }),
-        decay: decaySet(encoder, encVars),
-      },
-      {
-        vars: headVars,
-        schedule: linearScheduleWithWarmup(headLr, { warmupSteps, totalSteps: total }),
-        decay: new Set([model.dense1.kernel, model.dense2.kernel]),
-      },
-    ],
-    weightDecay: wd,
+    encoder,
+    head: { vars: [...model.headWeights().values()], decay: [model.dense1.kernel, model.dense2.kernel] },
     sampler,
-    epochs,
-    loadBatch: (pos) => loader.loadBatch(positionsToRows(ctx.data.split.train, pos)),
-    disposeBatch: loader.disposeBatch,
+    loader,
     evaluate: async (epoch) => {
       const valTriplet = await tripletLoss();
       tripletHistory.push({ epoch, valTriplet });
       console.error(`  epoch ${epoch}: val triplet loss ${valTriplet.toFixed(4)}`);
-      if (headAt.has(epoch) && epoch < epochs) {
+      if (headAt.has(epoch) && epoch < s.epochs) {
         // A look at the downstream head mid-run (features of every text with the encoder as it is now).
         encoder.trainable = false;
         const mid = await computeFeatures(
@@ -448,24 +450,20 @@ async function siamese(ctx: Ctx): Promise<void> {
   const trainSeconds = Number(sec(t0));
   encoder.trainable = false;
   const f = await features(ctx, encoder, 'siamese');
-  const tag = ctx.x.tag ?? `siamese-lr${lr}-h${headLr}-e${epochs}`;
-  dumpFeatures(ctx, f, `${tag}-features`);
+  const tag = ctx.x.tag ?? `siamese-lr${s.lr}-h${s.headLr}-e${s.epochs}`;
+  dumpFeatures(join(ctx.cfg.out, `${tag}-features`), f, ctx.data);
   const r = await logisticHead(ctx, f, { C: 1 });
   record(
     ctx,
     {
       experiment: 'siamese',
       tag,
-      lr,
-      headLr,
-      epochs,
-      warmup,
+      ...s,
       warmupSteps,
-      weightDecay: wd,
-      batchSize,
       pk: `${t.p}x${t.k}`,
       steps,
       tripletHistory,
+      ...(headHistory.length > 0 ? { headHistory } : {}),
       head: 'logistic C=1',
       ...r.scores,
       fit: r.report,

@@ -7,13 +7,13 @@
  *   npx tsx scripts/experiments/run-features.ts [the run's pipeline options, with its --out]
  *   python scripts/experiments/sklearn_heads.py <out>/frozen-features 1
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../../lib/backend/index';
 import { loadEncoder } from '../../lib/model/load';
 import { configFromArgs } from '../../lib/pipeline/config';
 import { prepareData, prepareTokenizer } from '../../lib/pipeline/prepare';
 import { datasetFeatures } from '../../lib/pipeline/stages';
+import { dumpFeatures } from './features-io';
 
 async function main(argv: string[]): Promise<void> {
   const cfg = configFromArgs(argv);
@@ -24,17 +24,7 @@ async function main(argv: string[]): Promise<void> {
   const f = await datasetFeatures({ cfg, data, tokenizer, log: (l) => console.error(l) }, encoder, 'frozen');
   encoder.dispose();
   const base = join(cfg.out, 'frozen-features');
-  writeFileSync(`${base}.f32`, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
-  writeFileSync(
-    `${base}.json`,
-    JSON.stringify({
-      rows: f.rows,
-      cols: f.cols,
-      labels: Array.from(data.dataset.labels),
-      train: Array.from(data.split.train),
-      val: Array.from(data.split.val),
-    }),
-  );
+  dumpFeatures(base, f, data);
   console.error(`wrote ${base}.f32 and .json (${f.rows} × ${f.cols})`);
 }
 

@@ -10,7 +10,11 @@ import {
   balancedSample,
   makeBatches,
   wordCount,
+  describeRecords,
 } from '../../lib/data';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sharedPath } from '../helpers/shared';
 
 const balanced = sharedPath('data/huffpost/News_Category_Dataset_v2.first900-per-category.json');
@@ -153,5 +157,35 @@ describe('labels, weights, splits, caps, samples, batches', () => {
     assert.deepEqual(new Set(e0.flatMap((b) => [...b])).size, 10);
     assert.equal(makeBatches(idx, { batchSize: 4, dropLast: true }).length, 2);
     assert.throws(() => makeBatches(idx, { batchSize: 0 }), /'batchSize' must be a positive integer; got 0/);
+  });
+});
+
+describe('describeRecords: every record read, the valid and invalid ones beside it (task U, item 2)', () => {
+  test('3 malformed or unusable lines among 8: 8 read, 5 valid, 3 invalid named by file:line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'describe-records-'));
+    try {
+      const p = join(dir, 'd.jsonl');
+      const ok = (c: string, h: string) => JSON.stringify({ category: c, headline: h });
+      writeFileSync(
+        p,
+        [ok('A', 'one two three'), '{oops', ok('A', 'one'), ok('B', 'one two three'), '[1]', ok('B', 'x y z w')]
+          .concat(['{"headline": "no label"}', ok('A', 'a b c d')])
+          .join('\n') + '\n',
+      );
+      const ds = loadDataset({ path: p, text: 'headline', minWords: 2 });
+      assert.equal(ds.recordsRead, 5);
+      assert.equal(
+        describeRecords(ds, 2, 2),
+        `8 records read: 5 valid, 3 invalid (skipped 3 records: ${p}:2: malformed JSON: ` +
+          `${ds.skipped[0].reason.replace(/^malformed JSON: /, '')}; ${p}:5: expected a JSON object, got an array; ` +
+          `… and 1 more); 1 shorter than 2 words; 0 over the per-class cap`,
+      );
+      assert.equal(
+        describeRecords({ ...ds, skipped: [] }, 2),
+        '5 records read: 5 valid, 0 invalid; 1 shorter than 2 words; 0 over the per-class cap',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -233,3 +233,49 @@ describe('length fit: --max-length within the model positions, and above the spe
     assert.match(problems[1], /--max-length 65 exceeds the model's 64 positions/);
   });
 });
+
+describe('records skipped as invalid are named even when a later check stops the run (task U, item 1)', () => {
+  /** `counts` valid records per class, then two unusable lines (malformed JSON, no category). */
+  function withInvalid(name: string, counts: Record<string, number>): string {
+    const p = dataFile(name, counts);
+    writeFileSync(p, readFileSync(p, 'utf8') + '{"headline": "cut off\n{"headline": "no category"}\n');
+    return p;
+  }
+
+  test('a split check that fails: its error, then the skipped records with file:line and reason', () => {
+    const p = withInvalid('invalid-then-split.jsonl', { a: 10, b: 10, c: 10, d: 10, e: 10 });
+    assert.throws(
+      () => prepareData(cfg(p, '--split', 'stratified', '--val-fraction', '0.03')),
+      (e: Error) => {
+        assert.match(e.message, /^the validation split holds 0 of 50 texts/);
+        assert.match(
+          e.message,
+          /\(The data had invalid records: skipped 2 records: .*invalid-then-split\.jsonl:51: malformed JSON: .*; .*invalid-then-split\.jsonl:52: missing field 'category'.*\.\)$/,
+        );
+        return true;
+      },
+    );
+  });
+
+  test('one class left: the error names --data, not a function, and the skipped records', () => {
+    const p = withInvalid('invalid-one-class.jsonl', { a: 10 });
+    assert.throws(
+      () => prepareData(cfg(p)),
+      (e: Error) => {
+        assert.match(e.message, /^--data '.*invalid-one-class\.jsonl' has 1 class after cleaning; a classifier needs/);
+        assert.match(e.message, /\(The data had invalid records: skipped 2 records: .*:11: malformed JSON/);
+        return true;
+      },
+    );
+  });
+
+  test('without invalid records the error is unchanged', () => {
+    assert.throws(
+      () => prepareData(cfg(five(), '--split', 'stratified', '--val-fraction', '0.03')),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /invalid records/);
+        return true;
+      },
+    );
+  });
+});

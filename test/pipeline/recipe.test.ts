@@ -11,7 +11,7 @@ import { recipeIdentity } from '../../lib/config/recipes';
 import { configFromArgs } from '../../lib/pipeline/config';
 import { diffSettings, legacySettings, stageSettings } from '../../lib/pipeline/identity';
 import { pkShape, resolveRecipe, trainerOptimizer, type RecipeData } from '../../lib/pipeline/recipe';
-import { describeRecipe, recipeJson } from '../../lib/pipeline/recipe-report';
+import { describeRecipe, recipeJson, reusedStages } from '../../lib/pipeline/recipe-report';
 
 /** `perClass` training rows of each of `classes` classes (and a fifth as many validation rows). */
 function data(classes: number, perClass: number | number[]): RecipeData {
@@ -235,4 +235,34 @@ test("report.json's recipe states every stage's values and reasons", () => {
     'schedule',
     'selection',
   ]);
+});
+
+describe('the recipe lines name only the stages that run (task U, item 6)', () => {
+  const r = resolve([], data(41, 40));
+  const all = describeRecipe(r);
+  test('every stage: a line each, nothing reused', () => {
+    assert.equal(all.length, 4);
+    assert.match(all[2], /^ {2}frozen and siamese classifiers: logistic regression/);
+    assert.deepEqual(describeRecipe(r, ['siamese', 'frozen', 'trained', 'siamese-classifier', 'evaluate']), all);
+  });
+  test('--stages frozen,evaluate: the frozen head only, and the stages evaluation reloads', () => {
+    const lines = describeRecipe(r, ['frozen', 'evaluate']);
+    assert.deepEqual(lines, [
+      all[0],
+      all[2].replace('frozen and siamese classifiers', 'frozen classifier'),
+      '  reused from the run folder, not trained in this run: siamese, trained, siamese-classifier',
+    ]);
+  });
+  test('--stages siamese-classifier: its head, on the siamese encoder from the folder', () => {
+    assert.deepEqual(describeRecipe(r, ['siamese-classifier']).slice(1), [
+      all[2].replace('frozen and siamese classifiers', 'siamese classifier'),
+      '  reused from the run folder, not trained in this run: siamese',
+    ]);
+  });
+  test('--stages trained or siamese: their line; nothing reused', () => {
+    assert.deepEqual(describeRecipe(r, ['trained']), [all[0], all[3]]);
+    assert.deepEqual(describeRecipe(r, ['siamese']), [all[0], all[1]]);
+    assert.deepEqual(reusedStages(['siamese', 'frozen']), []);
+    assert.deepEqual(reusedStages(['evaluate']), ['siamese', 'frozen', 'trained', 'siamese-classifier']);
+  });
 });
