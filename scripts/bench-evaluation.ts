@@ -1,14 +1,21 @@
 /**
  * Timings of the evaluation's CPU-bound parts at the study's scale, on synthetic arrays (seeded): the bootstrap
  * intervals (lib/pipeline/intervals.ts) with the class-count path against the generic metric per resample, and
- * the exact k-NN (lib/embeddings/knn-blocked.ts). A vs B run interleaved in one process, so they share the load.
+ * the exact k-NN (lib/embeddings/knn-blocked.ts); and tokenizing the shared HuffPost texts with the ALBERT
+ * tokenizer, chunk memo on and off (lib/tokenizer/tokenizer.ts; needs SHARED_DIR or ../shared). A vs B run
+ * interleaved in one process, so they share the load; CPU seconds (process.cpuUsage) are given beside wall seconds
+ * where other processes share the cores.
  *
- *   npx tsx scripts/bench-evaluation.ts [--rows 39951] [--refs 159806] [--repeats 3] [--only bootstrap|knn]
+ *   npx tsx scripts/bench-evaluation.ts [--rows 39951] [--refs 159806] [--repeats 3] [--only bootstrap|knn|tokens]
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { initBackend } from '../lib/backend/index';
+import { loadTokenizer } from '../lib/tokenizer/tokenizer';
+import { tokenizeTexts } from '../lib/tokenizer/token-table';
 import { makeRandom, randomInt } from '../lib/data/rng';
 import { bootstrapDistribution, bootstrapResamples } from '../lib/metrics/bootstrap';
 import { accuracyScore, f1Score } from '../lib/metrics/classification';
@@ -92,5 +99,45 @@ if (!values.only || values.only === 'knn') {
   console.log(
     `exact 10-NN (${rows} queries × ${refs} references, ${dim}-d): median ${median(t).toFixed(2)} s ` +
       `[${t.map((v) => v.toFixed(2)).join(', ')}]; tensors leaked ${tf.memory().numTensors - before}`,
+  );
+}
+
+if (!values.only || values.only === 'tokens') {
+  const shared = resolve(process.env.SHARED_DIR ?? '../shared');
+  const h = join(shared, 'data/huffpost');
+  const read = (f: string, field: string) =>
+    readFileSync(join(h, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as Record<string, string>)[field])
+      .filter((t) => typeof t === 'string');
+  const pool = [
+    ...read('News_Category_Dataset_v2.first900-per-category.json', 'headline'),
+    ...read('News_Category_Dataset_v3.prefix10000.json', 'headline'),
+    ...read('News_Category_Dataset_v3.prefix10000.json', 'short_description'),
+  ];
+  // The study's text: a headline, ". ", a description (here: another text of the pool).
+  const texts = pool.map((t, i) => `${t}. ${pool[(i * 7919) % pool.length]}`);
+  const cpu: Record<string, number[]> = { on: [], off: [] },
+    wall: Record<string, number[]> = { on: [], off: [] };
+  let ids: Record<string, Uint16Array | Int32Array> = {};
+  for (let r = 0; r < repeats; r++)
+    for (const memo of [true, false]) {
+      const tok = await loadTokenizer(join(shared, 'models/albert-base-v2-tokenizer')); // an empty memo each time
+      tok.chunkMemo = memo;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      ids = { ...ids, [String(memo)]: tokenizeTexts(tok, texts, { maxLength: 128 }).ids };
+      wall[memo ? 'on' : 'off'].push((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu[memo ? 'on' : 'off'].push((c.user + c.system) / 1e6);
+    }
+  const same = ids.true.length === ids.false.length && ids.true.every((v, i) => v === ids.false[i]);
+  const f = (a: number[]) => `${median(a).toFixed(1)} s [${a.map((v) => v.toFixed(1)).join(', ')}]`;
+  console.log(
+    `tokenizing ${texts.length} texts (ALBERT, max length 128): chunk memo on: CPU ${f(cpu.on)}, wall ${f(wall.on)}; ` +
+      `off: CPU ${f(cpu.off)}, wall ${f(wall.off)}; CPU ratio ${(median(cpu.off) / median(cpu.on)).toFixed(1)}×; ` +
+      `texts/s (wall) ${(texts.length / median(wall.on)).toFixed(0)} vs ${(texts.length / median(wall.off)).toFixed(0)}; ` +
+      `identical ids: ${same}`,
   );
 }
