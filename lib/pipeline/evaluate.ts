@@ -188,7 +188,7 @@ export async function siameseEmbeddings(
  * Write the validation set's siamese embeddings as TensorBoard projector TSV
  * (vectors.tsv + metadata.tsv with text and category), and return a k-NN
  * accuracy of the embeddings (train → validation, cosine, k = 10), and the engine that computed them
- * (--inference; one engine for both sets).
+ * (--inference; one engine for both sets). `opts.onPadding` is called once, for the two sets' batches together.
  */
 export async function exportSiameseEmbeddings(
   cfg: RunConfig,
@@ -199,13 +199,22 @@ export async function exportSiameseEmbeddings(
   opts: { tokens?: TokenTable; onPadding?: (p: PaddingOverhead) => void } = {},
 ): Promise<{ dir: string; knnAccuracy: number; rows: number; inference: InferenceRun }> {
   const { texts, labels, categories } = data.dataset;
+  // One padding report for both sets (the log printed an 'embeddings:' line per set).
+  const padding = { padded: 0, used: 0 };
   const { sets, inference } = await siameseEmbeddingSets(
     { cfg, tokenizer, texts, log },
     model,
     [data.split.val, data.split.train],
     undefined,
-    opts,
+    {
+      tokens: opts.tokens,
+      onPadding: (p) => {
+        padding.padded += p.padded;
+        padding.used += p.used;
+      },
+    },
   );
+  opts.onPadding?.({ ...padding, ratio: padding.used === 0 ? 1 : padding.padded / padding.used });
   const [val, train] = sets;
   const dir = runPaths(cfg.out).embeddings;
   await writeProjectorFiles(

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { makeRandom } from '../../lib/data/rng';
+import { knnAccuracyBlocked } from '../../lib/embeddings/knn-blocked';
 import {
   knnAccuracy,
   nearestNeighbours,
@@ -74,6 +76,20 @@ describe('cluster quality vs scikit-learn', () => {
       queryLabels: lab(g.knn_test_idx),
     });
     assert.equal(acc, g.knn_accuracy_cosine_k5);
+  });
+  test('blocked k-NN accuracy (float32 matMul, groups of rows, exact re-scoring) equals it too', async () => {
+    const pick = (idx: number[]) => idx.map((i) => g.x[i]);
+    const lab = (idx: number[]) => idx.map((i) => g.labels[i]);
+    const before = tf.memory().numTensors;
+    const acc = await knnAccuracyBlocked(
+      pick(g.knn_train_idx),
+      lab(g.knn_train_idx),
+      pick(g.knn_test_idx),
+      lab(g.knn_test_idx),
+      { k: 5, blockRows: 16 },
+    );
+    assert.equal(acc, g.knn_accuracy_cosine_k5);
+    assert.equal(tf.memory().numTensors, before);
   });
   test('k-NN leave-one-out by hand: two tight pairs, k=1 -> 1; mislabelled pair -> 0', () => {
     const x = [

@@ -35,8 +35,11 @@ for (const backend of TEST_BACKENDS) {
       for (const k of [1, 5, 10]) {
         const want = q.x.map((v) => majorityLabel(index.search(v, k).map((n) => ref.labels[n.index])));
         for (const blockRows of [7, 256]) {
-          const got = await knnPredictBlocked(ref.x, ref.labels, q.x, { k, blockRows });
+          const stats = { exactSearches: 0 };
+          const got = await knnPredictBlocked(ref.x, ref.labels, q.x, { k, blockRows, stats });
           assert.deepEqual(got, want, `k ${k}, blocks of ${blockRows}`);
+          // The groups decide most queries; the exact search is for near-ties only (this data has a few).
+          assert.ok(stats.exactSearches < q.x.length / 4, `k ${k}: ${stats.exactSearches} exact searches`);
         }
         assert.equal(
           await knnAccuracyBlocked(ref.x, ref.labels, q.x, q.labels, { k }),
@@ -44,9 +47,22 @@ for (const backend of TEST_BACKENDS) {
         );
       }
       // All references identical: every similarity ties, the exact fallback decides by index.
-      const same = Array.from({ length: 40 }, () => Float32Array.from([1, 2, 3]));
-      const sameLabels = Array.from({ length: 40 }, (_, i) => i % 3);
-      assert.deepEqual(await knnPredictBlocked(same, sameLabels, [Float32Array.from([3, 2, 1])], { k: 5 }), [0]);
+      const same = Array.from({ length: 400 }, () => Float32Array.from([1, 2, 3]));
+      const sameLabels = Array.from({ length: 400 }, (_, i) => i % 3);
+      const stats = { exactSearches: 0 };
+      const sameQuery = [Float32Array.from([3, 2, 1])];
+      assert.deepEqual(await knnPredictBlocked(same, sameLabels, sameQuery, { k: 5, stats }), [0]);
+      assert.equal(stats.exactSearches, 1);
+      // More references than groups kept (10 + 16 groups of 8): the group maxima choose the candidates.
+      const big = vectors(3000, 8, 'big');
+      const bigQ = vectors(60, 8, 'bigq');
+      const bigIndex = new CosineIndex(big.x);
+      const bigStats = { exactSearches: 0 };
+      assert.deepEqual(
+        await knnPredictBlocked(big.x, big.labels, bigQ.x, { k: 10, blockRows: 25, stats: bigStats }),
+        bigQ.x.map((v) => majorityLabel(bigIndex.search(v, 10).map((n) => big.labels[n.index]))),
+      );
+      assert.ok(bigStats.exactSearches < 15, `${bigStats.exactSearches} exact searches of 60`);
       assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
     });
 

@@ -14,6 +14,8 @@ import {
   percentile,
   type BootstrapInterval,
 } from '../../lib/metrics/bootstrap';
+import { accuracyScore, f1Score } from '../../lib/metrics/classification';
+import { makeRandom, randomInt } from '../../lib/data/rng';
 
 interface Expected {
   estimate: number;
@@ -86,6 +88,47 @@ describe('bootstrap intervals vs numpy on the same resamples', () => {
       nResamples: 50,
     });
     assert.ok(errors.low <= errors.estimate && errors.estimate <= errors.high);
+  });
+
+  test('accuracy and macro F1 from class counts equal the generic metrics on every resample (random data)', () => {
+    const random = makeRandom('bootstrap-fast-path');
+    // Small and large n, few and many classes, sparse label ids (absent classes), labels only ever predicted.
+    const cases = [
+      { n: 1, classes: 1, ids: [0] },
+      { n: 7, classes: 3, ids: [0, 5, 40] },
+      { n: 60, classes: 41, ids: Array.from({ length: 41 }, (_, c) => c) },
+      { n: 500, classes: 6, ids: [2, 3, 9, 10, 11, 300] },
+      { n: 2000, classes: 41, ids: Array.from({ length: 41 }, (_, c) => 2 * c) },
+    ];
+    const generic = {
+      accuracy: (t: readonly number[], p: readonly number[]) => accuracyScore(t, p),
+      f1_macro: (t: readonly number[], p: readonly number[]) => f1Score(t, p, { average: 'macro', zeroDivision: 0 }),
+    };
+    for (const { n, classes, ids } of cases) {
+      const yTrue = Array.from({ length: n }, () => ids[randomInt(random, Math.max(1, classes - 1))]);
+      const yPred = yTrue.map((y) => (random() < 0.6 ? y : ids[randomInt(random, classes)]));
+      const resamples = bootstrapResamples(n, { seed: n, nResamples: 40 });
+      for (const metric of ['accuracy', 'f1_macro'] as const) {
+        const fast = bootstrapDistribution(yTrue, Int32Array.from(yPred), metric, resamples);
+        const slow = bootstrapDistribution(yTrue, yPred, generic[metric], resamples);
+        fast.forEach((v, i) =>
+          assert.ok(Math.abs(v - slow[i]) <= 1e-12, `n=${n} ${metric} resample ${i}: ${v} vs ${slow[i]}`),
+        );
+      }
+    }
+    // Labels the counts cannot index (negative) take the generic path: the same values.
+    const neg = bootstrapDistribution([-1, 0, 1, 1], [-1, 1, 1, 0], 'f1_macro', bootstrapResamples(4, opts));
+    const negGeneric = bootstrapDistribution(
+      [-1, 0, 1, 1],
+      [-1, 1, 1, 0],
+      generic.f1_macro,
+      bootstrapResamples(4, opts),
+    );
+    assert.deepEqual(Array.from(neg), Array.from(negGeneric));
+    assert.throws(
+      () => bootstrapDistribution([0, 1], [0, 1], 'accuracy', [Int32Array.from([0, 2])]),
+      /resample 0 must hold row indices in \[0, 2\); got 2/,
+    );
   });
 
   test('errors name the parameter and what was given', () => {
