@@ -8,7 +8,8 @@
  * 15 minutes and under 6 GB.
  *
  * --recipe picks the training recipe (default auto, the pipeline's default: logistic-regression heads with C by
- * cross-validation over every training row; study: the Adam heads, 2 epochs).
+ * cross-validation on at most 30,000 training rows, a stratified subsample above that, and the final fit on every
+ * row; study: the Adam heads, 2 epochs).
  *
  *   npm run scale-check                                   # 200,000 records
  *   npm run scale-check -- --records 20000 --max-steps-per-epoch 5 --backend wasm --recipe study

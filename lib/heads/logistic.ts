@@ -46,6 +46,8 @@ export interface LogisticRegressionOptions {
   /** Start from these parameters (e.g. the fit at a neighbouring C) instead of zeros; shapes as the result's. */
   init?: { coef: Float64Array; intercept: Float64Array };
   onIteration?: (iteration: number, loss: number, gradientMax: number) => void;
+  /** Stops the fit between L-BFGS iterations, rejecting with `signal.reason` (lib/train/lbfgs.ts). */
+  signal?: AbortSignal;
 }
 
 /** How the fit ended, for run reports. */
@@ -333,6 +335,7 @@ export async function fitLogisticRegression(
       // f carries the float32 rounding of the logits (~1e-8): only the gradient test is meaningful.
       ftol: 0,
       onIteration: options.onIteration,
+      signal: options.signal,
     });
     return new LogisticRegression(classes, result.x.slice(0, nw), result.x.slice(nw), d, numClasses, {
       solver: 'lbfgs',

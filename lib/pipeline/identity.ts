@@ -148,7 +148,10 @@ export interface StageState {
   best_value: number;
   monitor: string;
   stop_reason: string;
+  /** Optimizer steps of a training; for a logistic-regression head, its final fit's L-BFGS iterations. */
   global_step: number;
+  /** A logistic-regression head: the final fit's L-BFGS iterations (the same number as `global_step`). */
+  lbfgs_iterations?: number;
   /** The best epoch of each upstream stage this stage was built on (the siamese classifier: the siamese stage's). */
   built_on?: Partial<Record<Stage, number>>;
   /** The siamese stage: the best epoch whose weights are exported to encoder/ and head.safetensors. */

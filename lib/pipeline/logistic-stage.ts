@@ -1,7 +1,9 @@
 /**
  * The logistic-regression head of the frozen and siamese classifiers (`--head logistic`, the auto recipe's):
  * fitted on the encoder's cached features of the training rows by L-BFGS to convergence, C chosen by stratified
- * cross-validation on those rows (lib/heads/logistic-cv.ts, scikit-learn's LogisticRegressionCV semantics).
+ * cross-validation on those rows, or on a stratified subsample of them above the recipe's `cvMaxRows`
+ * (lib/heads/logistic-cv.ts, scikit-learn's LogisticRegressionCV semantics). L-BFGS yields to the event loop
+ * every iteration, so the pipeline's SIGINT/SIGTERM handler (lib/pipeline/lock.ts) stops a long fit promptly.
  *
  * The stage folder keeps the fitted head (`logistic-head.json`: coefficients and intercepts as JSON numbers,
  * which round-trip float64 exactly, with C, the CV losses and the fit's report) and the trainer's finished-run
@@ -35,8 +37,15 @@ export interface LogisticHeadFit {
   folds: number;
   /** Mean held-out log loss of each candidate C (empty without a search). */
   cvLoss: { C: number; loss: number }[];
+  /**
+   * Rows the C search ran on (the training rows, or a stratified subsample of them); undefined in a head file
+   * written before subsampling existed (every training row).
+   */
+  cvRows?: number;
+  /** Training rows of the final fit; undefined in a head file written before it was recorded. */
+  rows?: number;
   fit: LogisticFitReport;
-  /** One line: `L-BFGS, 29 iterations, converged (…), C=0.1 by 5-fold CV`. */
+  /** One line: `L-BFGS, 29 iterations, converged (…), C=0.1 by 5-fold CV` (`… on 30,000 of 159,806 rows`). */
   description: string;
 }
 
@@ -51,6 +60,9 @@ interface HeadFileJson {
   C: number;
   folds: number;
   cv_loss: { C: number; loss: number }[];
+  /** Absent in files written before the C search could run on a subsample. */
+  cv_rows?: number;
+  rows?: number;
   fit: LogisticFitReport;
   description: string;
 }
@@ -63,8 +75,11 @@ function scores(proba: number[][], labels: ArrayLike<number>): { loss: number; a
   return { loss: s / proba.length, accuracy: accuracyScore(Array.from(labels), pred) };
 }
 
-function describeFit(m: LogisticRegression, C: number, folds: number): string {
-  return `${m.describe()}, C=${C} ${folds > 0 ? `by ${folds}-fold CV` : '(no CV)'}`;
+function describeFit(m: LogisticRegression, fit: LogisticHeadFit): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const sub = fit.cvRows !== undefined && fit.rows !== undefined && fit.cvRows < fit.rows;
+  const on = sub ? ` on a stratified subsample of ${n(fit.cvRows!)} of ${n(fit.rows!)} rows` : '';
+  return `${m.describe()}, C=${fit.C} ${fit.folds > 0 ? `by ${fit.folds}-fold CV${on}` : '(no CV)'}`;
 }
 
 async function readHead(path: string): Promise<{ model: LogisticRegression; fit: LogisticHeadFit }> {
@@ -79,7 +94,8 @@ async function readHead(path: string): Promise<{ model: LogisticRegression; fit:
     j.num_classes,
     j.fit,
   );
-  return { model, fit: { C: j.C, folds: j.folds, cvLoss: j.cv_loss, fit: j.fit, description: j.description } };
+  const fit = { C: j.C, folds: j.folds, cvLoss: j.cv_loss, fit: j.fit, description: j.description };
+  return { model, fit: { ...fit, cvRows: j.cv_rows, rows: j.rows } };
 }
 
 async function writeHead(path: string, model: LogisticRegression, fit: LogisticHeadFit): Promise<void> {
@@ -94,6 +110,8 @@ async function writeHead(path: string, model: LogisticRegression, fit: LogisticH
     C: fit.C,
     folds: fit.folds,
     cv_loss: fit.cvLoss,
+    cv_rows: fit.cvRows,
+    rows: fit.rows,
     fit: fit.fit,
     description: fit.description,
   };
@@ -118,9 +136,17 @@ export async function logisticHeadStage(
   const path = join(folder, LOGISTIC_HEAD_FILE);
   let model: LogisticRegression;
   let fit: LogisticHeadFit;
-  const reload = entry.previous !== undefined && existsSync(path);
-  if (reload) {
-    ({ model, fit } = await readHead(path));
+  const saved = entry.previous !== undefined && existsSync(path) ? await readHead(path) : undefined;
+  // A head file written before the subsampled search, above the threshold: its C came from every row.
+  const stale =
+    saved !== undefined &&
+    saved.fit.folds > 0 &&
+    saved.fit.cvRows === undefined &&
+    data.split.train.length > recipe.cvMaxRows;
+  if (stale) ctx.log?.(`${label}: the saved head's C search ran on every training row; fitting it again`);
+  const reload = saved !== undefined && !stale;
+  if (saved && !stale) {
+    ({ model, fit } = saved);
     ctx.log?.(`${label}: reloading the fitted head (${fit.description})`);
   } else {
     if (reloadOnly) throw new Error(`${entry.stage}: no fitted head to reload in '${folder}'.`);
@@ -132,24 +158,39 @@ export async function logisticHeadStage(
       maxIter: recipe.maxIter,
       classWeight: recipe.classWeights === 'balanced' ? ('balanced' as const) : undefined,
     };
+    const rows = data.split.train.length;
     if (recipe.folds > 0) {
+      const n = (v: number) => v.toLocaleString('en-US');
+      const on =
+        rows > recipe.cvMaxRows
+          ? ` on a stratified subsample of ${n(recipe.cvMaxRows)} of ${n(rows)} training rows (final fit on all rows)`
+          : '';
       ctx.log?.(
-        `${label}: fitting the logistic-regression head, C by ${recipe.folds}-fold CV over ${recipe.Cs.join(', ')} ` +
-          `(${recipe.Cs.length * recipe.folds + 1} fits)`,
+        `${label}: fitting the logistic-regression head, C by ${recipe.folds}-fold CV${on} over ` +
+          `${recipe.Cs.join(', ')} (${recipe.Cs.length * recipe.folds + 1} fits)`,
       );
       const cv = await fitLogisticRegressionCV(features, data.trainLabels, {
         ...common,
         Cs: recipe.Cs,
         folds: recipe.folds,
         seed: cfg.seed,
+        cvMaxRows: recipe.cvMaxRows,
       });
       model = cv.model;
-      fit = { C: cv.C, folds: cv.folds, cvLoss: cv.cvLoss, fit: model.report, description: '' };
+      fit = {
+        C: cv.C,
+        folds: cv.folds,
+        cvLoss: cv.cvLoss,
+        cvRows: cv.cvRows,
+        rows,
+        fit: model.report,
+        description: '',
+      };
     } else {
       model = await fitLogisticRegression(features, data.trainLabels, { ...common, C: recipe.fallbackC });
-      fit = { C: recipe.fallbackC, folds: 0, cvLoss: [], fit: model.report, description: '' };
+      fit = { C: recipe.fallbackC, folds: 0, cvLoss: [], rows, fit: model.report, description: '' };
     }
-    fit.description = describeFit(model, fit.C, fit.folds);
+    fit.description = describeFit(model, fit);
     await writeHead(path, model, fit);
     const losses = fit.cvLoss.map((c) => `${c.C}: ${c.loss.toFixed(4)}`).join(', ');
     ctx.log?.(`${label}: head: ${fit.description}${losses ? ` (held-out log loss by C: ${losses})` : ''}`);

@@ -40,9 +40,14 @@ export function headPhrase(h: HeadRecipe): string {
       `the study's softmax head, Adam ${showValue(h.learningRate)}, ${h.epochs} epochs, ` +
       `batch ${h.batchSize}; ${weights}`
     );
+  const sub =
+    h.cvRows < h.trainRows
+      ? ` on a stratified subsample of ${h.cvRows.toLocaleString('en-US')} of ` +
+        `${h.trainRows.toLocaleString('en-US')} training rows (final fit on all)`
+      : '';
   const c =
     h.folds > 0
-      ? `C by ${h.folds}-fold stratified CV over ${h.Cs[0]}…${h.Cs[h.Cs.length - 1]}`
+      ? `C by ${h.folds}-fold stratified CV${sub} over ${h.Cs[0]}…${h.Cs[h.Cs.length - 1]}`
       : `C = ${h.fallbackC} (no CV)`;
   return `logistic regression (L-BFGS, tol ${showValue(h.tol)}), ${c}; ${weights}`;
 }
@@ -95,6 +100,9 @@ export interface HeadFitJson {
   C: number;
   folds: number;
   cv_loss: { C: number; loss: number }[];
+  /** Rows the C search ran on, and training rows of the final fit (absent in reports made before they were). */
+  cv_rows?: number;
+  rows?: number;
   iterations: number;
   converged: boolean;
   gradient_max: number;
@@ -139,6 +147,8 @@ function headJson(h: HeadRecipe, fit: LogisticHeadFit | HeadFitJson | undefined)
     ...common,
     Cs: [...h.Cs],
     folds: h.folds,
+    cv_max_rows: h.cvMaxRows,
+    cv_rows: h.cvRows,
     tol: h.tol,
     max_iter: h.maxIter,
     ...(fit ? { fit: 'cvLoss' in fit ? fitJson(fit) : fit } : {}),
@@ -151,6 +161,8 @@ export function fitJson(f: LogisticHeadFit): HeadFitJson {
     C: f.C,
     folds: f.folds,
     cv_loss: f.cvLoss,
+    ...(f.cvRows !== undefined ? { cv_rows: f.cvRows } : {}),
+    ...(f.rows !== undefined ? { rows: f.rows } : {}),
     iterations: f.fit.iterations,
     converged: f.fit.converged,
     gradient_max: f.fit.gradientMax,

@@ -105,6 +105,12 @@ export interface LogisticHeadRecipe {
   Cs: readonly number[];
   /** Stratified folds of the C search; 0: no search (a class has fewer than 2 training rows), C = `fallbackC`. */
   folds: number;
+  /** Training rows above which C is searched on a stratified subsample of this many (LOGISTIC_HEAD.cvMaxRows). */
+  cvMaxRows: number;
+  /** Rows of the C search: the training rows, or `cvMaxRows` of them (the final fit uses every training row). */
+  cvRows: number;
+  /** Training rows (of the final fit). */
+  trainRows: number;
   fallbackC: number;
   tol: number;
   maxIter: number;
@@ -390,16 +396,37 @@ function resolveHead(cfg: RunConfig, data: RecipeData): HeadRecipe {
       ? ` (${h.largeFolds} folds above ${h.largeRows.toLocaleString('en-US')} training rows: ` +
         'the search costs Cs × folds fits)'
       : '';
+  const cvRows = folds > 0 ? Math.min(rows, h.cvMaxRows) : rows;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const subsample = cvRows < rows;
+  const searchRows = subsample
+    ? `on a stratified subsample of ${n(cvRows)} of the ${n(rows)} training rows (seed ${cfg.seed})`
+    : `on the training rows (seed ${cfg.seed})`;
+  const finalFit = subsample
+    ? ` (a subsample above ${n(h.cvMaxRows)} training rows: every one of the Cs × folds fits costs time in ` +
+      `proportion to its rows); the final fit at that C uses all ${n(rows)} training rows`
+    : '';
   reasons.C =
     folds === 0
       ? `C = ${h.fallbackC} (scikit-learn's default): a class has ${smallest} training row, too few for a stratified ` +
         'split'
-      : `by ${folds}-fold stratified cross-validation on the training rows (seed ${cfg.seed}) ` +
-        `over ${h.Cs.join(', ')}, ` +
-        `the lowest mean held-out log loss${fewerFolds}${largeFolds}; C = 1 overfits (docs/recipe-evidence.md §1)`;
+      : `by ${folds}-fold stratified cross-validation ${searchRows} over ${h.Cs.join(', ')}, the lowest mean ` +
+        `held-out log loss${fewerFolds}${largeFolds}${finalFit}; C = 1 overfits (docs/recipe-evidence.md §1)`;
   const classWeights = classWeightKind(cfg, true) === 'none' ? 'none' : 'balanced';
   reasons.class_weights = WEIGHT_REASONS[classWeights];
-  return { kind, Cs: h.Cs, folds, fallbackC: h.fallbackC, tol: h.tol, maxIter: h.maxIter, classWeights, reasons };
+  return {
+    kind,
+    Cs: h.Cs,
+    folds,
+    cvMaxRows: h.cvMaxRows,
+    cvRows,
+    trainRows: rows,
+    fallbackC: h.fallbackC,
+    tol: h.tol,
+    maxIter: h.maxIter,
+    classWeights,
+    reasons,
+  };
 }
 
 const ADAM_HEAD_DESCRIPTION =

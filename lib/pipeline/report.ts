@@ -23,7 +23,14 @@ export interface StageTraining {
   monitor: string;
   epochs_run: number;
   stop_reason: string;
+  /**
+   * Optimizer steps the stage's weights were trained for: what a result's staleness check compares. A
+   * logistic-regression head (recipe auto) has no steps: there it is the final fit's L-BFGS iterations, also
+   * given as `lbfgs_iterations` (and `recipe.<stage>.fit.iterations`).
+   */
   global_step: number;
+  /** Only for a logistic-regression head: the final L-BFGS fit's iterations. */
+  lbfgs_iterations?: number;
 }
 
 /** A classifier's scores, and the stage training they were computed from. */

@@ -56,6 +56,7 @@ function trainingOf(s: StageState): StageTraining {
     epochs_run: s.epochs_run,
     stop_reason: s.stop_reason,
     global_step: s.global_step,
+    ...(s.lbfgs_iterations !== undefined ? { lbfgs_iterations: s.lbfgs_iterations } : {}),
   };
 }
 

@@ -158,7 +158,7 @@ async function headStage(
     if (head.kind === 'logistic') {
       const folder = classifierFolder(cfg, name);
       const fitted = await logisticHeadStage(ctx, entry, head, features, folder, label, opts.reloadOnly ?? false);
-      const state = stateAfter(fitted.result, entry);
+      const state = { ...stateAfter(fitted.result, entry), lbfgs_iterations: fitted.fit.fit.iterations };
       await finishStage(cfg, entry, state);
       clf.dispose();
       return {

@@ -40,6 +40,12 @@ export interface LbfgsOptions {
   maxLineSearch?: number;
   /** Called after every iteration with its number (1-based), f and the largest |gradient component|. */
   onIteration?: (iteration: number, f: number, gradientMax: number) => void;
+  /**
+   * Stops the fit: checked before every iteration, after yielding to the event loop once (so a timer, or a
+   * SIGINT/SIGTERM handler such as the pipeline's in lib/pipeline/lock.ts, gets to run during a long fit). An
+   * aborted fit rejects with `signal.reason` (an `AbortError` DOMException unless given), as `fetch` does.
+   */
+  signal?: AbortSignal;
 }
 
 /** Why L-BFGS stopped: the gradient or function test (converged), the iteration limit, or a failed line search. */
@@ -173,6 +179,7 @@ export async function minimizeLbfgs(
   if (!(Number.isInteger(memory) && memory > 0))
     throw new Error(`minimizeLbfgs: 'memory' must be a positive integer; got ${memory}.`);
 
+  options.signal?.throwIfAborted();
   let evaluations = 0;
   const first = await fun(Float64Array.from(x0));
   evaluations++;
@@ -187,6 +194,9 @@ export async function minimizeLbfgs(
   if (maxAbs(cur.g) <= tol) stop = 'gradient';
 
   while (stop === 'max-iterations' && iterations < maxIter) {
+    // The objective's awaits settle as microtasks, which never let signal handlers or timers run.
+    await new Promise((r) => setImmediate(r));
+    options.signal?.throwIfAborted();
     // Two-loop recursion: d = -H g.
     const q = Float64Array.from(cur.g);
     const a = new Array<number>(s.length);

@@ -13,6 +13,7 @@ import { bootstrapInterval, pairedBootstrapDifference } from '../../lib/metrics/
 import { configFromArgs } from '../../lib/pipeline/config';
 import { argmaxRows, loadPredictions } from '../../lib/pipeline/evaluate';
 import { LOGISTIC_HEAD_FILE } from '../../lib/pipeline/logistic-stage';
+import type { HeadFitJson } from '../../lib/pipeline/recipe-report';
 import { runPipeline, type Report } from '../../lib/pipeline/run';
 import { runSeeds } from '../../lib/pipeline/seeds';
 import { rmSync } from 'node:fs';
@@ -77,10 +78,15 @@ describe('a run under --recipe auto', () => {
     assert.match(String((r.siamese.reasons as Record<string, string>).epochs), /^25 = clamp\(⌈220 \//);
     assert.equal(r.trained.epochs, 20);
     for (const stage of ['frozen', 'siamese-classifier'] as const) {
-      const fit = r[stage].fit as { C: number; folds: number; converged: boolean; cv_loss: unknown[] };
+      const fit = r[stage].fit as HeadFitJson;
       assert.equal(fit.converged, true, stage);
       assert.equal(fit.folds, 5);
       assert.equal(fit.cv_loss.length, 6);
+      // Below the 30,000-row threshold the search ran on every training row.
+      assert.deepEqual([fit.cv_rows, fit.rows, r[stage].cv_max_rows], [saved.data.train, saved.data.train, 30_000]);
+      // global_step of a logistic head is its final fit's L-BFGS iterations, also named as such.
+      const t = saved.training[stage]!;
+      assert.deepEqual([t.global_step, t.lbfgs_iterations], [fit.iterations, fit.iterations], stage);
       assert.ok(existsSync(join(out, stage, LOGISTIC_HEAD_FILE)), stage);
       assert.ok(existsSync(join(out, stage, 'result.json')), stage);
       assert.equal(saved.training[stage]!.monitor, 'val_loss');

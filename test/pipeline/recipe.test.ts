@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { recipeIdentity } from '../../lib/config/recipes';
 import { configFromArgs } from '../../lib/pipeline/config';
-import { diffSettings, legacySettings, stageSettings } from '../../lib/pipeline/identity';
+import { describeDiff, diffSettings, legacySettings, stageSettings } from '../../lib/pipeline/identity';
 import { pkShape, resolveRecipe, trainerOptimizer, type RecipeData } from '../../lib/pipeline/recipe';
 import { describeRecipe, recipeJson, reusedStages } from '../../lib/pipeline/recipe-report';
 
@@ -129,6 +129,31 @@ describe("the logistic head's C search", () => {
     assert.deepEqual([single.folds, single.fallbackC], [0, 1]);
     assert.match(single.reasons.C, /^C = 1 \(scikit-learn's default\): a class has 1 training row/);
   });
+
+  test('above 30,000 training rows, C is searched on a stratified subsample of 30,000; the final fit on all', () => {
+    const head = (d: RecipeData) => {
+      const h = resolve(['--seed', '7'], d).head;
+      return h.kind === 'logistic' ? h : assert.fail('a logistic head');
+    };
+    // runs/full's size (26,568 training rows) and below: every row, and the reason reads as before the threshold.
+    const full = head(data(41, 648));
+    assert.deepEqual([full.cvRows, full.trainRows, full.cvMaxRows], [26_568, 26_568, 30_000]);
+    assert.match(full.reasons.C, /^by 3-fold stratified cross-validation on the training rows \(seed 7\) over 0\.01/);
+    assert.doesNotMatch(full.reasons.C + describeRecipe(resolve([], data(41, 648))).join('\n'), /subsample/);
+    const big = head(data(41, 3_898));
+    assert.deepEqual([big.cvRows, big.trainRows, big.folds], [30_000, 159_818, 3]);
+    assert.match(
+      big.reasons.C,
+      /^by 3-fold stratified cross-validation on a stratified subsample of 30,000 of the 159,818 training rows \(seed 7\)/,
+    );
+    assert.match(big.reasons.C, /the final fit at that C uses all 159,818 training rows; C = 1 overfits/);
+    assert.match(
+      describeRecipe(resolve([], data(41, 3_898))).join('\n'),
+      /C by 3-fold stratified CV on a stratified subsample of 30,000 of 159,818 training rows \(final fit on all\)/,
+    );
+    const j = recipeJson(resolve([], data(41, 3_898)));
+    assert.deepEqual([j.frozen.cv_max_rows, j.frozen.cv_rows], [30_000, 30_000]);
+  });
 });
 
 describe("the study recipe is the project's settings before recipes", () => {
@@ -215,6 +240,24 @@ describe("the recipe in a stage's identity", () => {
         stage,
       );
     }
+  });
+  test("the C search's row threshold is identity; records made before it (runs/full) count as today's 30,000", () => {
+    const auto = configFromArgs([]);
+    for (const stage of ['frozen', 'siamese-classifier'] as const) {
+      const now = stageSettings(auto, stage, file);
+      const key = `recipe.${stage}.cv_max_rows`;
+      assert.equal(now[key], 30_000, stage);
+      const before = Object.fromEntries(Object.entries(now).filter(([k]) => k !== key));
+      assert.deepEqual(diffSettings(before, now, legacySettings(auto, stage)), [], stage);
+      const changed = diffSettings({ ...now, [key]: 20_000 }, now, legacySettings(auto, stage));
+      assert.deepEqual(changed, [{ key, saved: 20_000, now: 30_000 }], stage);
+      assert.equal(
+        describeDiff(changed[0], stage),
+        `--recipe: the ${stage} stage's cv max rows is 20000 in the run folder, 30000 now`,
+      );
+    }
+    const adam = stageSettings(configFromArgs(['--head', 'adam']), 'frozen', file);
+    assert.equal('recipe.frozen.cv_max_rows' in adam, false, 'an Adam head has no C search');
   });
 });
 
