@@ -247,7 +247,8 @@ export function formatHeadlinesTraining(r: BucketingReport): string {
     `steps, ${v.paddingEpoch.toFixed(3)} over the epoch`;
   return [
     `Siamese training on ${r.texts} headlines (${r.classes} classes), ${r.model}, P×K ${r.pk.p}×${r.pk.k}, ` +
-      `${r.backend}; ${r.steps} of ${r.epochBatches} batches per round, ${r.rounds} rounds, interleaved, seed ${r.seed}.`,
+      `${r.backend}; ${r.steps} of ${r.epochBatches} batches per round, ${r.rounds} rounds, interleaved, ` +
+      `seed ${r.seed}.`,
     line('bucketed', r.bucketed),
     line('unbucketed', r.unbucketed),
     `bucketed / unbucketed: ${r.speedup.toFixed(2)}×`,
