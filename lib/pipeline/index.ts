@@ -19,3 +19,4 @@ export * from './tokens';
 export * from './split-file';
 export * from './peer-input';
 export * from './seeds';
+export * from './compare-runs';
