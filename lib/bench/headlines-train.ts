@@ -11,8 +11,8 @@
  * the epoch); the report gives the padding of those steps and of the whole epoch, so a reader sees whether the
  * steps are representative.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from '../backend/index';
 import { paddingOverhead } from '../data/buckets';
@@ -23,7 +23,7 @@ import { loadTokenizer } from '../tokenizer/index';
 import { disposeTokenBatch, toTokenBatch } from '../tokenizer/types';
 import { pkSampler } from '../train/sampler';
 import type { LabeledBatch } from '../train/types';
-import { ALBERT_TOKENIZER_DIR, HEADLINES_FILE, readHeadlineRecords } from './headlines';
+import { readHeadlineRecords, sharedHeadlineFiles } from './headlines';
 import { interleaved, wallTimed, type InterleavedTiming } from './interleave';
 import { TrainingBench } from './workloads';
 
@@ -92,13 +92,8 @@ function evenlySpaced(total: number, count: number): number[] {
  * Throws when the shared headlines or the ALBERT tokenizer are missing (set SHARED_DIR).
  */
 export async function trainOnHeadlines(opts: BucketingOptions): Promise<BucketingReport> {
-  const shared = resolve(opts.sharedDir ?? process.env.SHARED_DIR ?? '../shared');
   const log = opts.log ?? (() => {});
-  const file = join(shared, HEADLINES_FILE);
-  const tokDir = join(shared, ALBERT_TOKENIZER_DIR);
-  for (const p of [file, tokDir])
-    if (!existsSync(p))
-      throw new Error(`trainOnHeadlines: '${p}' does not exist; set SHARED_DIR to the shared folder.`);
+  const { file, tokDir } = sharedHeadlineFiles('trainOnHeadlines', opts.sharedDir);
   const perClass = opts.perClass ?? 160;
   const steps = opts.steps ?? 8;
   const rounds = opts.rounds ?? 3;

@@ -76,6 +76,23 @@ export function readHeadlines(path: string): string[] {
   return readHeadlineRecords(path).map((r) => r.headline);
 }
 
+/**
+ * The shared headlines file and ALBERT tokenizer folder under `sharedDir` (default SHARED_DIR, else ../shared);
+ * throws, naming `fn` and the missing path, when either does not exist.
+ */
+export function sharedHeadlineFiles(fn: string, sharedDir?: string): { file: string; tokDir: string } {
+  const shared = resolve(sharedDir ?? process.env.SHARED_DIR ?? '../shared');
+  const file = join(shared, HEADLINES_FILE);
+  const tokDir = join(shared, ALBERT_TOKENIZER_DIR);
+  for (const p of [file, tokDir])
+    if (!existsSync(p))
+      throw new Error(
+        `${fn}: '${p}' does not exist; set SHARED_DIR to the folder holding ${HEADLINES_FILE} and ` +
+          `${ALBERT_TOKENIZER_DIR}.`,
+      );
+  return { file, tokDir };
+}
+
 /** The backend, the share of headlines, where the shared files are, and the batch shape of {@link encodeHeadlines}. */
 export interface HeadlineOptions {
   /** The active TF.js backend (from `initBackend`). */
@@ -99,16 +116,8 @@ export interface HeadlineOptions {
  * SHARED_DIR).
  */
 export async function encodeHeadlines(opts: HeadlineOptions): Promise<HeadlinesReport> {
-  const shared = resolve(opts.sharedDir ?? process.env.SHARED_DIR ?? '../shared');
   const log = opts.log ?? (() => {});
-  const file = join(shared, HEADLINES_FILE);
-  const tokDir = join(shared, ALBERT_TOKENIZER_DIR);
-  for (const p of [file, tokDir])
-    if (!existsSync(p))
-      throw new Error(
-        `encodeHeadlines: '${p}' does not exist; set SHARED_DIR to the folder holding ${HEADLINES_FILE} and ` +
-          `${ALBERT_TOKENIZER_DIR}.`,
-      );
+  const { file, tokDir } = sharedHeadlineFiles('encodeHeadlines', opts.sharedDir);
   const batchSize = opts.batchSize ?? 64;
   const maxLength = opts.maxLength ?? 128;
   const all = readHeadlines(file);
