@@ -159,7 +159,15 @@ function readDelimited(file: string, text: string, delimiter: string, invalid: I
     const line = info.lines - innerLineBreaks(record);
     if (record.length !== header.length) {
       const shape = `${record.length} field${record.length === 1 ? '' : 's'}, header has ${header.length}`;
-      const hint = record.length > header.length ? `: quote a field that holds '${DELIMITER_NAMES[delimiter]}'` : '';
+      const breaks = innerLineBreaks(record);
+      // A quote left open swallows the following lines into one record: name them, or they vanish unseen.
+      const hint =
+        breaks > 0
+          ? `: lines ${line}–${line + breaks} were read as one record because a quoted field spans them ` +
+            '(an unclosed " quote?); close the quote'
+          : record.length > header.length
+            ? `: quote a field that holds '${DELIMITER_NAMES[delimiter]}'`
+            : '';
       invalid.report(file, line, shape + hint);
       continue;
     }

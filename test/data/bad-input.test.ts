@@ -57,6 +57,17 @@ describe('CSV shape: a record with more or fewer fields than the header is inval
     assert.equal(more.csv_module[1].length, 3);
   });
 
+  test('an unclosed quote: the lines it swallows are named in the skip reason, not lost unseen', () => {
+    // The quote opened on line 3 closes at the first '"' of line 6, whose ',hot' then makes a third field.
+    const text = 'label,title\nsports,Win\nfood,"unclosed pizza,x\nsports,Lost\npolitics,Vote\nfood,"Tea",hot\n';
+    const p = file('unclosed.csv', text);
+    const ds = loadDataset({ path: p, text: 'title', labelField: 'label', minWords: 0, onInvalid: 'skip' });
+    assert.deepEqual(ds.texts, ['Win']);
+    assert.equal(ds.skipped.length, 1);
+    assert.equal(ds.skipped[0].line, 3);
+    assert.match(ds.skipped[0].reason, /lines 3–6 were read as one record because a quoted field spans them/);
+  });
+
   test('more fields under --on-invalid error: fatal, naming file and line', () => {
     const p = file('more-error.csv', more.text);
     assert.throws(
