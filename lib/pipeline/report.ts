@@ -99,6 +99,10 @@ export interface Report {
    * frozen and siamese − trained, by subset (lib/pipeline/intervals.ts).
    */
   intervals?: Partial<Record<Subset, SubsetIntervals>>;
+  /**
+   * Wall seconds of each step (backend, data, tokenizer, tokens, each stage, embeddings, evaluate) when it last
+   * did its work: a stage that a later run only reloaded from the folder keeps the time of the run that trained it.
+   */
   timings: Record<string, number>;
   /** The settings of the latest run on the folder (each stage's own are in `stages`). */
   config: RunConfig;

@@ -128,6 +128,11 @@ async function runPlanned(
     }
   };
   const runs = (s: Stage) => cfg.stages.includes(s);
+  /** A stage that only reloaded its finished training keeps the time of the run that trained it. */
+  const keepTrainingTime = (stage: Stage, reloaded: boolean) => {
+    const before = earlier?.timings[stage];
+    if (reloaded && before !== undefined) timings[stage] = before;
+  };
 
   const backend: BackendInfo = await timed('backend', () => initBackend(cfg.backend));
   log(`backend: ${describeBackend(backend)}`);
@@ -202,6 +207,7 @@ async function runPlanned(
   if (runs('siamese')) {
     log('stage siamese: triplet training of the encoder');
     const s = await timed('siamese', () => siameseStage(ctx));
+    keepTrainingTime('siamese', s.result.reloaded);
     stageDone('siamese', s.state, s.fingerprint);
     s.model.dispose();
   }
@@ -218,6 +224,7 @@ async function runPlanned(
       if (!runs(stage) && !reload) continue;
       log(`stage ${stage}${reload ? ': reloading the finished training for evaluation' : ''}`);
       const clf = await timed(stage, () => CLASSIFIER_STAGES[name](ctx, { reloadOnly: reload }));
+      keepTrainingTime(stage, clf.result.reloaded);
       trained.push(clf);
       stageDone(stage, clf.state, clf.fingerprint);
       for (const run of clf.inference) report.inference[`${stage} features`] = run;

@@ -111,6 +111,9 @@ test(
     // A second run with the same folder resumes every finished stage and reproduces the results.
     const again = await runPipeline(configFromArgs(args), quiet);
     assert.deepEqual(again.results, report.results);
+    // ...and keeps the training times of the run that trained them (the reloads take other times).
+    for (const stage of ['siamese', 'frozen', 'trained', 'siamese-classifier'])
+      assert.equal(again.timings[stage], report.timings[stage], `timings.${stage} after a rerun`);
 
     // A fresh run with the same seed in another folder trains again and gets the very same numbers.
     const fresh = await runPipeline(configFromArgs([...args, '--out', join(dir, 'run2')]), quiet);
