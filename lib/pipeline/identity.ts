@@ -269,7 +269,8 @@ export function describeDiff(d: SettingDiff, stage?: Stage, savedDataPath?: stri
     (OPTIONS[d.key as OptionKey] as { continues?: readonly string[] }).continues ?? [];
   const why =
     continues.length > 0 && stage !== undefined && !continues.includes(stage)
-      ? `; more epochs continue the ${continues.join(', ')} stage, and the stages built on it must be made again`
+      ? `; with a constant learning rate (--recipe study) more epochs continue the ${continues.join(', ')} stage, ` +
+        'and the stages built on it must be made again'
       : '';
   return `${flagOf(d.key)}: ${show(d.saved)} in the run folder, ${show(d.now)} now${why}`;
 }

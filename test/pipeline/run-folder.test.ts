@@ -288,7 +288,7 @@ describe('run folders (issue 12 cases 1–3)', () => {
       (e: Error) => {
         assert.match(
           e.message,
-          /--siamese-epochs: 1 in the run folder, 2 now; more epochs continue the siamese stage, and the stages built on it must be made again \(siamese-classifier\)/,
+          /--siamese-epochs: 1 in the run folder, 2 now; with a constant learning rate \(--recipe study\) more epochs continue the siamese stage, and the stages built on it must be made again \(siamese-classifier\)/,
         );
         assert.doesNotMatch(
           e.message,
