@@ -285,8 +285,8 @@ async function evaluateAll(
         `weighted F1 ${v.f1_weighted.toFixed(4)}, AUC micro ${v.auc_micro.toFixed(4)} / macro ` +
         `${v.auc_macro.toFixed(4)}` +
         (t ? `; test accuracy ${t.scores.accuracy.toFixed(4)}, macro F1 ${t.scores.f1_macro.toFixed(4)}` : '') +
-        `; accuracy on the balanced sample ${e.subsets.balanced!.scores.accuracy.toFixed(4)} (${ev.balanced.draws} draws of ` +
-        `${ev.balanced.distinct} distinct validation texts)`,
+        `; accuracy on the balanced sample ${e.subsets.balanced!.scores.accuracy.toFixed(4)} ` +
+        `(${ev.balanced.draws} draws of ${ev.balanced.distinct} distinct validation texts)`,
     );
   }
   report.intervals = ev.intervals;
