@@ -84,7 +84,9 @@ test('a run with --test-fraction reports test beside validation, the balanced sa
     o.lines.some((l) => l === 'trained classifier: inference on tfjs (wasm) (--inference auto)'),
     o.lines.join('\n'),
   );
-  assert.ok(o.lines.some((l) => /accuracy on the balanced sample .* \(12 draws of \d+ distinct validation texts\)/.test(l)));
+  assert.ok(
+    o.lines.some((l) => /accuracy on the balanced sample .* \(12 draws of \d+ distinct validation texts\)/.test(l)),
+  );
 
   // The notebooks' one call reads the run folder's predictions back to the report's figures.
   const ev = await evaluateClassifiers({ cfg, data });
