@@ -50,25 +50,12 @@ export function splitsAtWhitespace(pre: unknown): boolean {
  * 'always': with 'first' only the text's first word gets '▁', so a chunk alone would differ).
  */
 export function piecesPerChunk(pre: unknown): boolean {
-  if (typeof pre !== 'object' || pre === null) return false;
-  const p = pre as { type?: unknown; split?: unknown; prepend_scheme?: unknown; pretokenizers?: unknown };
-  switch (p.type) {
-    case 'BertPreTokenizer':
-    case 'WhitespaceSplit':
-    case 'Whitespace':
-      return true;
-    case 'Metaspace':
-      return p.split !== false && (p.prepend_scheme ?? 'always') === 'always';
-    case 'Sequence':
-      return (
-        Array.isArray(p.pretokenizers) &&
-        p.pretokenizers.length > 0 &&
-        p.pretokenizers.every(piecesPerChunk) &&
-        p.pretokenizers.some(splitsAtWhitespace)
-      );
-    default:
-      return false;
-  }
+  if (!splitsAtWhitespace(pre)) return false;
+  const p = pre as { type?: unknown; prepend_scheme?: unknown; pretokenizers?: unknown[] };
+  if (p.type === 'Metaspace') return (p.prepend_scheme ?? 'always') === 'always';
+  // A Sequence that splits at whitespace is non-empty; every member must keep a chunk's pieces alike.
+  if (p.type === 'Sequence') return p.pretokenizers!.every(piecesPerChunk);
+  return true;
 }
 
 /** Distinct chunks whose pieces are kept (about 40 MB of short words); the memo starts afresh beyond it. */
